@@ -1,0 +1,380 @@
+//! Key rules in every syntax logs use: find the `name <delimiter> value` construct around
+//! a key-word hit and mark the value.
+//!
+//! Syntaxes: `K=V`, `export K="V"`, `declare -x K="V"`, logfmt, `K: V` (YAML, headers,
+//! Rust `Debug`), JSON `"k": "v"`, Python/Ruby repr (`'k': 'v'`, `k='v'`, `:k => "v"`),
+//! Java `toString()`, Go `%+v`, URL queries (`?token=V&x=1`), flags (`--password V`),
+//! XML (`<password>V</password>`), `Authorization: Bearer V` (scheme kept) and cookies.
+
+use super::{Region, Span};
+use crate::rules::keys::KeyRules;
+use crate::{RuleId, RuleKind};
+
+/// Where a value that reached the end of the scanned region stops, once more bytes come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ValueEnd {
+    /// At the end of the line.
+    EndOfLine,
+    /// At whitespace or one of `,;&)}]"'`.
+    Terminator,
+    /// At this closing quote (backslash escapes honoured).
+    Quote(u8),
+    /// At `<`.
+    Xml,
+}
+
+/// Bytes that may form a key name.
+#[inline]
+pub(crate) fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.'
+}
+
+#[inline]
+fn is_terminator(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
+}
+
+/// Skips spaces, tabs and ANSI colour sequences from `p`.
+fn skip_blank(line: &[u8], mut p: usize) -> usize {
+    loop {
+        match line.get(p) {
+            Some(b' ' | b'\t') => p += 1,
+            Some(0x1b) => p = skip_ansi(line, p),
+            _ => return p,
+        }
+    }
+}
+
+/// Skips one ANSI CSI sequence (`ESC [ params final`) at `p`, if there is one.
+fn skip_ansi(line: &[u8], p: usize) -> usize {
+    if line.get(p + 1) != Some(&b'[') {
+        return p + 1;
+    }
+    let mut q = p + 2;
+    while let Some(&b) = line.get(q) {
+        q += 1;
+        if (0x40..=0x7e).contains(&b) {
+            return q;
+        }
+    }
+    q
+}
+
+/// Skips ANSI sequences only (no spaces).
+fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
+    while line.get(p) == Some(&0x1b) {
+        p = skip_ansi(line, p);
+    }
+    p
+}
+
+/// Values that stand for "no secret here": empty, `null`, `true`, `<password>`, `${VAR}`,
+/// `{{ .x }}`, `***` and masks. They are never masked.
+pub(crate) fn is_placeholder(value: &[u8]) -> bool {
+    let v = value.trim_ascii();
+    if v.is_empty() || crate::mask::is_mask(v) {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if matches!(lower.as_slice(), b"null" | b"none" | b"nil" | b"true" | b"false" | b"undefined" | b"\"\"" | b"''") {
+        return true;
+    }
+    (v.starts_with(b"<") && v.ends_with(b">"))
+        || (v.starts_with(b"${") && v.ends_with(b"}"))
+        || (v.starts_with(b"{{") && v.ends_with(b"}}"))
+        || (v.starts_with(b"%(") && v.ends_with(b")s"))
+}
+
+/// HTTP authentication schemes kept in front of the credential.
+const AUTH_SCHEMES: &[&[u8]] = &[
+    b"bearer", b"basic", b"digest", b"negotiate", b"ntlm", b"token", b"bot", b"apikey", b"hawk", b"oauth",
+    b"ssws", b"aws4-hmac-sha256", b"dpop", b"mac",
+];
+
+/// Confirms a key construct around the literal at `hit_start..hit_end`. Pushes the value
+/// span when there is one and returns the end of the name (key hits before it are done).
+pub(crate) fn confirm(
+    line: &[u8],
+    hit_start: usize,
+    hit_end: usize,
+    region: Region,
+    keys: &KeyRules,
+    out: &mut Vec<Span>,
+) -> usize {
+    let mut ns = hit_start;
+    while ns > 0 && is_name_byte(line[ns - 1]) {
+        ns -= 1;
+    }
+    let mut ne = hit_end;
+    while ne < line.len() && is_name_byte(line[ne]) {
+        ne += 1;
+    }
+    let raw = &line[ns..ne];
+    let dashes = raw.iter().take_while(|&&b| b == b'-').count();
+    let name = raw[dashes..].strip_suffix(b".").unwrap_or(&raw[dashes..]);
+    if name.is_empty() || name.len() > 128 {
+        return ne;
+    }
+    let before = if ns > 0 { line[ns - 1] } else { b'\n' };
+    let is_flag = dashes > 0 && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
+    if dashes > 0 && !is_flag {
+        return ne;
+    }
+    let Some(rule) = keys.classify_bytes(name) else { return ne };
+
+    let quoted_name = matches!(before, b'"' | b'\'' | b'`') && line.get(ne) == Some(&before);
+    let mut p = if quoted_name { ne + 1 } else { ne };
+    p = skip_blank(line, p);
+    let xml = before == b'<' && line.get(p) == Some(&b'>');
+    let delim = line.get(p).copied();
+    match delim {
+        Some(b'>') if xml => p += 1,
+        Some(b'=') if line.get(p + 1) == Some(&b'>') => p = skip_blank(line, p + 2),
+        Some(b'=') if line.get(p + 1) != Some(&b'=') => p = skip_blank(line, p + 1),
+        Some(b':') if line.get(p + 1) != Some(&b':') && !line[p + 1..].starts_with(b"//") => {
+            p = skip_blank(line, p + 1)
+        }
+        _ if is_flag && p > ne => {}
+        _ => return ne,
+    }
+    if p >= line.len() || line[p] == b'\n' || line[p] == b'\r' {
+        return ne;
+    }
+    let lower_name = name.to_ascii_lowercase();
+    if delim == Some(b':') && (lower_name == b"cookie" || lower_name == b"set-cookie") {
+        cookie_values(line, p, lower_name == b"set-cookie", keys, out);
+        return ne;
+    }
+    let line_start = !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
+    let mut v = Value::read(line, p, xml, line_start, quoted_name);
+    if rule.as_str() == "key:authorization" || lower_name.ends_with(b"authorization") {
+        skip_scheme(line, &mut v, line_start);
+    }
+    if region.ends_line {
+        v.continues = None;
+    }
+    if v.start >= v.end && v.continues.is_none() {
+        return ne;
+    }
+    if v.continues.is_none() && is_placeholder(&line[v.start..v.end]) {
+        return ne;
+    }
+    if v.start < v.end && matches!(line[v.start], b'{' | b'[') && v.quote.is_none() {
+        return ne;
+    }
+    let json_number = quoted_name && before == b'"' && v.quote.is_none();
+    out.push(Span {
+        start: v.start,
+        end: v.end,
+        rule,
+        kind: RuleKind::Key,
+        prefix_len: 0,
+        truncated: false,
+        quote: json_number,
+        continues: v.continues,
+    });
+    ne
+}
+
+/// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?
+fn starts_line(prefix: &[u8]) -> bool {
+    let mut p = prefix.trim_ascii_start();
+    for lead in [&b"export"[..], b"declare -x", b"declare -rx", b"set", b"-"] {
+        if let Some(rest) = p.strip_prefix(lead) {
+            if rest.first().is_some_and(u8::is_ascii_whitespace) {
+                p = rest.trim_ascii_start();
+                break;
+            }
+        }
+    }
+    p.is_empty()
+}
+
+struct Value {
+    start: usize,
+    end: usize,
+    quote: Option<u8>,
+    continues: Option<ValueEnd>,
+}
+
+impl Value {
+    fn read(line: &[u8], p: usize, xml: bool, line_start: bool, quoted_name: bool) -> Value {
+        let eol = line_end(line);
+        if xml {
+            let end = memchr::memchr(b'<', &line[p..eol]).map_or(eol, |i| p + i);
+            let continues = (end == eol).then_some(ValueEnd::Xml);
+            return Value { start: p, end, quote: None, continues };
+        }
+        let first = line[p];
+        if matches!(first, b'"' | b'\'' | b'`') {
+            let start = p + 1;
+            let mut q = start;
+            while q < eol {
+                match line[q] {
+                    b'\\' => q += 2,
+                    b if b == first => return Value { start, end: q, quote: Some(first), continues: None },
+                    _ => q += 1,
+                }
+            }
+            return Value { start, end: eol, quote: Some(first), continues: Some(ValueEnd::Quote(first)) };
+        }
+        if line_start && !quoted_name {
+            let mut end = eol;
+            while end > p && line[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            return Value { start: p, end, quote: None, continues: Some(ValueEnd::EndOfLine) };
+        }
+        let mut q = p;
+        while q < eol && !is_terminator(line[q]) {
+            if line[q] == 0x1b {
+                break;
+            }
+            q += 1;
+        }
+        let continues = (q == eol).then_some(ValueEnd::Terminator);
+        Value { start: p, end: q, quote: None, continues }
+    }
+}
+
+fn line_end(line: &[u8]) -> usize {
+    let mut end = line.len();
+    if end > 0 && line[end - 1] == b'\n' {
+        end -= 1;
+    }
+    if end > 0 && line[end - 1] == b'\r' {
+        end -= 1;
+    }
+    end
+}
+
+/// `Authorization: Bearer V`: keep the scheme word, mask the credential.
+fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
+    let value = &line[v.start..v.end];
+    let word_len = value.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+    let word = value[..word_len].to_ascii_lowercase();
+    if word_len == 0 || !AUTH_SCHEMES.contains(&word.as_slice()) {
+        return;
+    }
+    let after = skip_blank(line, v.start + word_len);
+    if after == v.start + word_len {
+        return;
+    }
+    v.start = after;
+    if v.quote.is_none() && !line_start {
+        // The scheme ended the unquoted value; the credential is the next token.
+        let eol = line_end(line);
+        let mut q = after;
+        while q < eol && !is_terminator(line[q]) {
+            q += 1;
+        }
+        v.end = q;
+        v.continues = (q == eol).then_some(ValueEnd::Terminator);
+    }
+}
+
+/// Session-cookie names that carry secrets even though no key word matches.
+fn is_session_cookie(name: &[u8]) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(n.as_slice(), b"sid" | b"sessionid" | b"session_id" | b"connect.sid" | b"csrftoken" | b"remember_token" | b"jsessionid" | b"phpsessid")
+        || n.ends_with(b"sessid")
+        || (n.starts_with(b"_") && n.ends_with(b"_session"))
+}
+
+/// `Cookie: a=1; sid=V` and `Set-Cookie: sid=V; Path=/`: names and attributes are kept,
+/// values of sensitive or session cookies are masked.
+fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, out: &mut Vec<Span>) {
+    let eol = line_end(line);
+    let mut first = true;
+    while p < eol {
+        let seg_end = memchr::memchr(b';', &line[p..eol]).map_or(eol, |i| p + i);
+        let seg = &line[p..seg_end];
+        if let Some(eq) = memchr::memchr(b'=', seg) {
+            let name = seg[..eq].trim_ascii();
+            let vs = skip_blank(line, p + eq + 1);
+            let mut ve = seg_end;
+            while ve > vs && line[ve - 1].is_ascii_whitespace() {
+                ve -= 1;
+            }
+            let cookie = !set_cookie || first;
+            let rule = if !cookie {
+                None
+            } else if is_session_cookie(name) {
+                Some(RuleId::new("key:session"))
+            } else {
+                keys.classify_bytes(name)
+            };
+            if let Some(rule) = rule {
+                if vs < ve && !is_placeholder(&line[vs..ve]) {
+                    out.push(Span {
+                        start: vs,
+                        end: ve,
+                        rule,
+                        kind: RuleKind::Key,
+                        prefix_len: 0,
+                        truncated: false,
+                        quote: false,
+                        continues: None,
+                    });
+                }
+            }
+        }
+        first = false;
+        p = skip_ansi_only(line, seg_end + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(line: &str) -> Vec<String> {
+        let keys = KeyRules::default();
+        let mut out = Vec::new();
+        let lits = keys.literals();
+        let b = line.as_bytes();
+        let mut done = 0;
+        for i in 0..b.len() {
+            for l in &lits {
+                if i >= done && b[i..].starts_with(l.as_bytes()) {
+                    done = confirm(b, i, i + l.len(), Region { starts_line: true, ends_line: true }, &keys, &mut out);
+                }
+            }
+        }
+        out.iter().map(|s| line[s.start..s.end].to_owned()).collect()
+    }
+
+    #[test]
+    fn syntaxes() {
+        assert_eq!(spans("DB_PASSWORD=plum orbit 4471"), ["plum orbit 4471"]);
+        assert_eq!(spans("export API_TOKEN=\"abc def\""), ["abc def"]);
+        assert_eq!(spans("level=info password=hunter2 user=bob"), ["hunter2"]);
+        assert_eq!(spans(r#"{"password": "a\"b", "user": "x"}"#), [r#"a\"b"#]);
+        assert_eq!(spans("{'secret': 'xyz'}"), ["xyz"]);
+        assert_eq!(spans("Config{user=bob, password=pw123, host=db}"), ["pw123"]);
+        assert_eq!(spans("{User:admin Password:V3ry Host:db}"), ["V3ry"]);
+        assert_eq!(spans("GET /cb?code=1&token=abc123&x=1 HTTP/1.1"), ["abc123"]);
+        assert_eq!(spans("run --password s3cret --user bob"), ["s3cret"]);
+        assert_eq!(spans("run --password=s3cret"), ["s3cret"]);
+        assert_eq!(spans("<password>s3cret</password>"), ["s3cret"]);
+        assert_eq!(spans("Authorization: Bearer abc.def"), ["abc.def"]);
+        assert_eq!(spans("> Authorization: Bearer abc.def more"), ["abc.def"]);
+        assert_eq!(spans(":password => \"pw\""), ["pw"]);
+        assert_eq!(spans("Cookie: theme=dark; sessionid=abc; PHPSESSID=xyz"), ["abc", "xyz"]);
+        assert_eq!(spans("Set-Cookie: sid=abc; Path=/; HttpOnly"), ["abc"]);
+        assert_eq!(spans("password \x1b[0m=\x1b[1m s3cret"), ["s3cret"]);
+    }
+
+    #[test]
+    fn decoys() {
+        assert!(spans("the password was wrong").is_empty());
+        assert!(spans("password=").is_empty());
+        assert!(spans("password=${DB_PASSWORD}").is_empty());
+        assert!(spans("password=<password>").is_empty());
+        assert!(spans("PASSWORD_MIN_LENGTH=12").is_empty());
+        assert!(spans("token == other").is_empty());
+        assert!(spans("keyboard=us").is_empty());
+        assert!(spans("password: null").is_empty());
+        assert!(spans("url=https://token.example.com/x").is_empty());
+    }
+}

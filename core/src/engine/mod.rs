@@ -1,0 +1,455 @@
+//! The matcher: one Aho-Corasick pass over every literal (key words, format-rule keywords,
+//! known values and their encodings), then cheap local confirmation, then a bounded regex
+//! window only for format rules whose keyword occurred.
+
+mod format;
+mod keyvalue;
+mod url;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+
+use crate::known::{KnownValue, MIN_KNOWN_LEN};
+use crate::redactor::Builder;
+use crate::rules::format::{FormatRule, RuleSource};
+use crate::rules::keys::KeyRules;
+use crate::{Error, ErrorKind, RuleId, RuleInfo, RuleKind};
+
+pub(crate) use format::CompiledRule;
+pub(crate) use keyvalue::{ValueEnd, is_placeholder};
+
+/// What to do when a literal occurs.
+#[derive(Clone, Copy, Debug)]
+enum Trigger {
+    /// A key word: confirm a `name<delim>value` construct around it.
+    Key,
+    /// A keyword of format rule `n`: run its regex on a window around the hit.
+    Format(u32),
+    /// Known value `n` (in some encoding): a finding as it stands.
+    Known(u32),
+    /// `://`: look for a password in URL userinfo.
+    Url,
+    /// `-----BEGIN`: maybe the first line of a multi-line PEM private key.
+    PemBegin,
+}
+
+/// A span to mask, relative to the line or window it was found in.
+#[derive(Clone, Debug)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub rule: RuleId,
+    pub kind: RuleKind,
+    pub prefix_len: usize,
+    pub truncated: bool,
+    /// The mask is written inside added quotes (a non-string JSON value under a secret key).
+    pub quote: bool,
+    /// The value may go on past the end of the scanned region.
+    pub continues: Option<ValueEnd>,
+}
+
+/// Context of the region being scanned.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Region {
+    /// The region starts at the start of a line.
+    pub starts_line: bool,
+    /// The region ends at the end of a line.
+    pub ends_line: bool,
+}
+
+/// Results of scanning one line: spans, and whether a PEM private-key block opens.
+#[derive(Default)]
+pub(crate) struct LineScan {
+    pub spans: Vec<Span>,
+    pub pem_begin: Option<RuleId>,
+}
+
+pub(crate) struct Engine {
+    ac: Option<AhoCorasick>,
+    /// Every literal, sorted: finds a partial literal at the end of a held line.
+    sorted_patterns: Vec<Vec<u8>>,
+    /// Triggers per pattern, including those of patterns that are prefixes of it.
+    triggers: Vec<Vec<Trigger>>,
+    rules: Vec<CompiledRule>,
+    known: Vec<KnownValue>,
+    known_rules: Vec<RuleId>,
+    infos: Vec<RuleInfo>,
+    warnings: Vec<String>,
+    max_match: usize,
+    pem_rule: RuleId,
+    url_rule: RuleId,
+    db_url_rule: RuleId,
+    allow_values: Vec<Vec<u8>>,
+    allow_regexes: Vec<regex_automata::meta::Regex>,
+}
+
+/// Longest match any rule may produce before it is capped.
+pub(crate) const DEFAULT_MAX_LEN: usize = 4096;
+/// Most format rules a redactor accepts.
+pub(crate) const MAX_RULES: usize = 20_000;
+
+impl Engine {
+    pub(crate) fn build(b: &Builder, keys: &KeyRules, _line_cap: usize) -> Result<Engine, Error> {
+        let mut warnings = Vec::new();
+        let mut infos = Vec::new();
+        let mut all_rules: Vec<FormatRule> = crate::rules::builtin::structural_rules();
+        if b.builtin_formats.unwrap_or(true) {
+            all_rules.extend(crate::rules::catalog::rules());
+        }
+        for text in &b.gitleaks {
+            let imported = crate::gitleaks::import(text, b.lenient)?;
+            warnings.extend(imported.warnings);
+            all_rules.extend(imported.rules);
+        }
+        all_rules.extend(b.format_rules.iter().cloned());
+        if all_rules.len() > MAX_RULES {
+            return Err(Error::new(ErrorKind::Limit, format!("too many rules (limit {MAX_RULES})")));
+        }
+
+        let mut rules = Vec::new();
+        for rule in &all_rules {
+            let disabled = b.disabled.iter().any(|d| *d == rule.id);
+            if disabled || rule.inactive.is_some() {
+                infos.push(RuleInfo::from_format(rule, None, false, rule.inactive.clone().or(Some("disabled by config".into()))));
+                continue;
+            }
+            match CompiledRule::compile(rule) {
+                Ok(c) => {
+                    infos.push(RuleInfo::from_format(rule, Some(c.bound()), true, None));
+                    rules.push(c);
+                }
+                Err(e) if b.lenient && rule.source != RuleSource::Builtin => {
+                    warnings.push(format!("skipped rule `{}`: {}", rule.id, e.message()));
+                    infos.push(RuleInfo::from_format(rule, None, false, Some(format!("skipped: {}", e.message()))));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+
+        let mut known: Vec<KnownValue> = Vec::new();
+        for k in b.known.iter().chain(&b.retained) {
+            if k.value.len() < MIN_KNOWN_LEN {
+                if k.explicit {
+                    return Err(Error::config(format!(
+                        "known value `{}` is shorter than {MIN_KNOWN_LEN} bytes",
+                        k.rule
+                    )));
+                }
+                continue;
+            }
+            if !known.iter().any(|e| e.value == k.value) {
+                known.push(k.clone());
+            }
+        }
+        let loaded = crate::known::load(&b.sources, keys)?;
+        warnings.extend(loaded.warnings);
+        for k in loaded.values {
+            if !known.iter().any(|e| e.value == k.value) {
+                known.push(k);
+            }
+        }
+
+        // Literal table.
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut pattern_triggers: Vec<Vec<Trigger>> = Vec::new();
+        let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+        let mut add = |lit: &[u8], t: Trigger, patterns: &mut Vec<Vec<u8>>, pt: &mut Vec<Vec<Trigger>>| {
+            if lit.is_empty() {
+                return;
+            }
+            let i = *index.entry(lit.to_vec()).or_insert_with(|| {
+                patterns.push(lit.to_vec());
+                pt.push(Vec::new());
+                patterns.len() - 1
+            });
+            pt[i].push(t);
+        };
+        for lit in keys.literals() {
+            add(lit.as_bytes(), Trigger::Key, &mut patterns, &mut pattern_triggers);
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            for kw in rule.keyword_forms() {
+                add(&kw, Trigger::Format(i as u32), &mut patterns, &mut pattern_triggers);
+            }
+        }
+        let mut known_rules = Vec::new();
+        for (i, k) in known.iter().enumerate() {
+            known_rules.push(RuleId::new(&k.rule));
+            for form in crate::known::encoded_forms(&k.value) {
+                add(&form, Trigger::Known(i as u32), &mut patterns, &mut pattern_triggers);
+            }
+        }
+        add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
+        add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
+
+        // A leftmost-longest match also stands for every pattern that is a prefix of it.
+        let mut triggers = pattern_triggers.clone();
+        for (i, p) in patterns.iter().enumerate() {
+            for len in 1..p.len() {
+                if let Some(&j) = index.get(&p[..len]) {
+                    let extra = pattern_triggers[j].clone();
+                    triggers[i].extend(extra);
+                }
+            }
+        }
+
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(if patterns.len() > 2000 { Some(AhoCorasickKind::ContiguousNFA) } else { None })
+            .build(&patterns)
+            .map_err(|e| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}")))?;
+
+        let max_match = rules
+            .iter()
+            .map(CompiledRule::bound)
+            .chain(patterns.iter().map(Vec::len))
+            .max()
+            .unwrap_or(0)
+            .max(512);
+
+        for (i, k) in known.iter().enumerate() {
+            infos.push(RuleInfo {
+                id: k.rule.clone(),
+                kind: RuleKind::Known,
+                description: "known secret value (and its encodings)".into(),
+                bound: Some(known_rules[i].as_str().len().max(k.value.len())),
+                source: "known".into(),
+                active: true,
+                reason: None,
+            });
+        }
+        let _ = keys;
+
+        let allow_regexes = b
+            .allow_regexes
+            .iter()
+            .map(|r| format::compile_regex(r).map_err(|m| Error::config(format!("allow_regexes: {m}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut sorted_patterns = patterns.clone();
+        sorted_patterns.sort_unstable();
+        Ok(Engine {
+            ac: Some(ac),
+            sorted_patterns,
+            triggers,
+            rules,
+            known,
+            known_rules,
+            infos,
+            warnings,
+            max_match,
+            pem_rule: RuleId::new("private-key"),
+            url_rule: RuleId::new("url-password"),
+            db_url_rule: RuleId::new("db-url-password"),
+            allow_values: b.allow_values.iter().map(|v| v.to_vec()).collect(),
+            allow_regexes,
+        })
+    }
+
+    pub(crate) fn rules(&self) -> &[CompiledRule] {
+        &self.rules
+    }
+
+    pub(crate) fn known_count(&self) -> usize {
+        self.known.len()
+    }
+
+    pub(crate) fn loaded_known(&self) -> &[KnownValue] {
+        &self.known
+    }
+
+    pub(crate) fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    pub(crate) fn rule_infos(&self) -> Vec<RuleInfo> {
+        self.infos.clone()
+    }
+
+    /// Longest span any literal or bounded rule can match: the overlap between windows.
+    pub(crate) fn max_match(&self) -> usize {
+        self.max_match
+    }
+
+    pub(crate) fn pem_rule(&self) -> &RuleId {
+        &self.pem_rule
+    }
+
+    /// Finds the first line in `hay[from..]` that holds any literal; returns its start.
+    pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<usize> {
+        let ac = self.ac.as_ref()?;
+        let m = ac.find(Input::new(hay).span(from..hay.len()))?;
+        Some(memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1))
+    }
+
+    /// Scans one line (or a window of a long line) and returns the spans to mask.
+    pub(crate) fn scan_line(&self, line: &[u8], region: Region, keys: &KeyRules) -> LineScan {
+        let mut scan = LineScan::default();
+        let Some(ac) = &self.ac else { return scan };
+        let mut windows: Vec<(u32, usize, usize)> = Vec::new();
+        let mut key_done = 0usize;
+        let mut pos = 0;
+        while pos < line.len() {
+            let Some(m) = ac.find(Input::new(line).span(pos..line.len())) else { break };
+            let (s, e) = (m.start(), m.end());
+            for t in &self.triggers[m.pattern().as_usize()] {
+                match *t {
+                    Trigger::Key if s >= key_done => {
+                        key_done = keyvalue::confirm(line, s, e, region, keys, &mut scan.spans);
+                    }
+                    Trigger::Key => {}
+                    Trigger::Format(r) => windows.push((r, s, e)),
+                    Trigger::Known(k) => self.known_span(line, s, e, k, &mut scan.spans),
+                    Trigger::Url => url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans),
+                    Trigger::PemBegin => {
+                        if pem_header_ends_line(&line[s..]) {
+                            scan.pem_begin = Some(self.pem_rule.clone());
+                        }
+                    }
+                }
+            }
+            pos = s + 1;
+        }
+        if !windows.is_empty() {
+            windows.sort_unstable();
+            let mut i = 0;
+            while i < windows.len() {
+                let r = windows[i].0;
+                let rule = &self.rules[r as usize];
+                let bound = rule.bound();
+                let mut lo = windows[i].1.saturating_sub(bound);
+                let mut hi = (windows[i].2 + bound).min(line.len());
+                i += 1;
+                while i < windows.len() && windows[i].0 == r {
+                    let (nlo, nhi) = (windows[i].1.saturating_sub(bound), (windows[i].2 + bound).min(line.len()));
+                    if nlo <= hi {
+                        hi = hi.max(nhi);
+                    } else {
+                        rule.find(line, lo, hi, &mut scan.spans);
+                        lo = nlo;
+                        hi = nhi;
+                    }
+                    i += 1;
+                }
+                rule.find(line, lo, hi, &mut scan.spans);
+            }
+        }
+        if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
+            scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
+        }
+        scan
+    }
+
+    /// For `flush_partial`: the start of the earliest construct in `buf` that more bytes
+    /// could still turn into a match (a literal cut short, a key waiting for its value, a
+    /// token or URL still open, a PEM header). `None` when all of `buf` is safe to release.
+    pub(crate) fn open_construct_start(&self, buf: &[u8], keys: &KeyRules) -> Option<usize> {
+        let len = buf.len();
+        let mut safe = len;
+        let longest = self.sorted_patterns.iter().map(Vec::len).max().unwrap_or(0);
+        for k in (1..longest.min(len + 1)).rev() {
+            let suffix = &buf[len - k..];
+            let i = self.sorted_patterns.partition_point(|p| p.as_slice() < suffix);
+            if self.sorted_patterns.get(i).is_some_and(|p| p.len() > k && p.starts_with(suffix)) {
+                safe = len - k;
+                break;
+            }
+        }
+        let Some(ac) = &self.ac else { return (safe < len).then_some(safe) };
+        let mut pos = 0;
+        while pos < len {
+            let Some(m) = ac.find(Input::new(buf).span(pos..len)) else { break };
+            let (s, e) = (m.start(), m.end());
+            for t in &self.triggers[m.pattern().as_usize()] {
+                let hold = match *t {
+                    Trigger::Key => {
+                        let mut ns = s;
+                        while ns > 0 && keyvalue::is_name_byte(buf[ns - 1]) {
+                            ns -= 1;
+                        }
+                        let mut ne = e;
+                        while ne < len && keyvalue::is_name_byte(buf[ne]) {
+                            ne += 1;
+                        }
+                        let waiting = buf[ne..]
+                            .iter()
+                            .all(|b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'`' | b':' | b'=' | b'>' | 0x1b | b'[' | b';' | b'0'..=b'9' | b'm'));
+                        (waiting && keys.classify_bytes(buf[ns..ne].trim_ascii_start()).is_some()
+                            || ne == len)
+                            .then_some(ns)
+                    }
+                    Trigger::Format(r) => (e + self.rules[r as usize].bound() > len).then(|| token_start(buf, s)),
+                    Trigger::Known(_) => (e == len).then_some(token_start(buf, s)),
+                    Trigger::Url => {
+                        let rest = &buf[e..];
+                        let closed = rest.iter().any(|b| matches!(b, b'@' | b'/' | b' ' | b'\t' | b'"' | b'\''));
+                        (!closed).then(|| token_start(buf, s))
+                    }
+                    Trigger::PemBegin => Some(s),
+                };
+                if let Some(h) = hold {
+                    safe = safe.min(h);
+                }
+            }
+            pos = s + 1;
+        }
+        (safe < len).then_some(safe)
+    }
+
+    fn allowed(&self, secret: &[u8]) -> bool {
+        self.allow_values.iter().any(|v| v == secret)
+            || self.allow_regexes.iter().any(|r| r.is_match(regex_automata::Input::new(secret)))
+    }
+
+    fn known_span(&self, line: &[u8], s: usize, e: usize, k: u32, out: &mut Vec<Span>) {
+        let (start, end) = crate::known::enclosing_run(line, s, e);
+        out.push(Span {
+            start,
+            end,
+            rule: self.known_rules[k as usize].clone(),
+            kind: RuleKind::Known,
+            prefix_len: 0,
+            truncated: false,
+            quote: false,
+            continues: None,
+        });
+    }
+}
+
+/// Start of the token around `at`: back over characters that tokens are made of.
+fn token_start(buf: &[u8], at: usize) -> usize {
+    let mut s = at;
+    while s > 0 && (buf[s - 1].is_ascii_alphanumeric() || b"_-+/=.:%".contains(&buf[s - 1])) {
+        s -= 1;
+    }
+    s
+}
+
+/// `-----BEGIN … PRIVATE KEY-----` with nothing but whitespace after it: a multi-line block opens.
+fn pem_header_ends_line(rest: &[u8]) -> bool {
+    let Some(close) = memchr::memmem::find(&rest[10..], b"-----").map(|i| i + 10) else { return false };
+    let label = &rest[10..close];
+    label.ends_with(b"PRIVATE KEY") && label.len() <= 48 && rest[close + 5..].iter().all(u8::is_ascii_whitespace)
+}
+
+/// Sorts spans and merges overlapping ones into the widest span (each byte masked once).
+pub(crate) fn merge_spans(spans: &mut Vec<Span>) {
+    if spans.len() < 2 {
+        return;
+    }
+    spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for sp in spans.drain(..) {
+        if let Some(last) = out.last_mut() {
+            if sp.start < last.end {
+                if sp.end > last.end {
+                    last.end = sp.end;
+                    last.continues = sp.continues;
+                    last.truncated |= sp.truncated;
+                }
+                continue;
+            }
+        }
+        out.push(sp);
+    }
+    *spans = out;
+}

@@ -1,0 +1,1 @@
+//! The env sanitizer: mask values in environment dumps.

@@ -1,0 +1,234 @@
+//! Mask styles: what a secret is replaced with.
+//!
+//! Every mask is recognisable as a mask, so redacting twice changes nothing
+//! (`redact(redact(x)) == redact(x)`), and none contains quotes or backslashes,
+//! so a JSON string stays a valid JSON string.
+
+use std::fmt;
+use std::str::FromStr;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::{Error, RuleId};
+
+/// The text that replaces a secret. The names are the same in config, CLI, Python and JS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MaskStyle {
+    /// `[REDACTED]` (the default).
+    #[default]
+    Redacted,
+    /// `[REDACTED:<rule-id>]`.
+    Label,
+    /// `[REDACTED:h:<first 8 hex of HMAC-SHA256(key, secret)>]`: the same secret gives
+    /// the same tag, so occurrences can be correlated. Needs a key of at least 16 bytes.
+    Hash,
+    /// Keeps a token's public vendor prefix and its last 4 characters (`ghp_…a1b2`)
+    /// when the secret has at least 16 characters; `[REDACTED]` otherwise.
+    Partial,
+    /// `*` repeated to the secret's byte length, for fixed-width or binary data.
+    Fill,
+}
+
+impl MaskStyle {
+    /// All styles, in documentation order.
+    pub const ALL: [MaskStyle; 5] =
+        [MaskStyle::Redacted, MaskStyle::Label, MaskStyle::Hash, MaskStyle::Partial, MaskStyle::Fill];
+
+    /// The style's name: `redacted`, `label`, `hash`, `partial` or `fill`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaskStyle::Redacted => "redacted",
+            MaskStyle::Label => "label",
+            MaskStyle::Hash => "hash",
+            MaskStyle::Partial => "partial",
+            MaskStyle::Fill => "fill",
+        }
+    }
+}
+
+impl fmt::Display for MaskStyle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MaskStyle {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        MaskStyle::ALL.into_iter().find(|m| m.as_str() == s).ok_or_else(|| {
+            Error::config(format!(
+                "unknown mask style `{s}` (expected one of: redacted, label, hash, partial, fill)"
+            ))
+        })
+    }
+}
+
+/// Minimum length of the key for [`MaskStyle::Hash`].
+pub const MIN_HASH_KEY_LEN: usize = 16;
+
+const PLAIN: &[u8] = b"[REDACTED]";
+const ELLIPSIS: &str = "\u{2026}";
+/// Characters kept at the end of a secret by [`MaskStyle::Partial`].
+const PARTIAL_TAIL_CHARS: usize = 4;
+const PARTIAL_MIN_CHARS: usize = 16;
+
+/// A configured mask: style plus the hash key when the style needs one.
+#[derive(Clone)]
+pub(crate) struct Masker {
+    style: MaskStyle,
+    hash_key: Option<Zeroizing<Vec<u8>>>,
+}
+
+impl fmt::Debug for Masker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Masker").field("style", &self.style).finish_non_exhaustive()
+    }
+}
+
+impl Masker {
+    pub(crate) fn new(style: MaskStyle, hash_key: Option<Zeroizing<Vec<u8>>>) -> Result<Self, Error> {
+        if style == MaskStyle::Hash {
+            match &hash_key {
+                None => {
+                    return Err(Error::config(
+                        "mask `hash` needs a hash key (hash_key_file) of at least 16 bytes; \
+                         unkeyed hashes of passwords can be brute-forced",
+                    ));
+                }
+                Some(k) if k.len() < MIN_HASH_KEY_LEN => {
+                    return Err(Error::config(format!(
+                        "hash key is {} bytes; at least {MIN_HASH_KEY_LEN} are required",
+                        k.len()
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(Masker { style, hash_key })
+    }
+
+    pub(crate) fn style(&self) -> MaskStyle {
+        self.style
+    }
+
+    /// The keyed fingerprint of a secret (first 8 bytes of the HMAC, as hex), if a key is set.
+    pub(crate) fn fingerprint(&self, secret: &[u8]) -> Option<String> {
+        let key = self.hash_key.as_ref()?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+        mac.update(secret);
+        let tag = mac.finalize().into_bytes();
+        Some(hex(&tag[..8]))
+    }
+
+    /// Appends the mask for `secret` to `out`. `prefix_len` bytes at the start of the
+    /// secret are public (a vendor prefix such as `ghp_`) and are kept by `partial`.
+    pub(crate) fn write(&self, out: &mut Vec<u8>, rule: &RuleId, secret: &[u8], prefix_len: usize) {
+        match self.style {
+            MaskStyle::Redacted => out.extend_from_slice(PLAIN),
+            MaskStyle::Label => {
+                out.extend_from_slice(b"[REDACTED:");
+                out.extend_from_slice(rule.as_str().as_bytes());
+                out.push(b']');
+            }
+            MaskStyle::Hash => {
+                let tag = self.fingerprint(secret).unwrap_or_default();
+                out.extend_from_slice(b"[REDACTED:h:");
+                out.extend_from_slice(&tag.as_bytes()[..8.min(tag.len())]);
+                out.push(b']');
+            }
+            MaskStyle::Fill => out.resize(out.len() + secret.len(), b'*'),
+            MaskStyle::Partial => write_partial(out, secret, prefix_len),
+        }
+    }
+}
+
+fn write_partial(out: &mut Vec<u8>, secret: &[u8], prefix_len: usize) {
+    let chars = char_starts(secret).count();
+    if chars < PARTIAL_MIN_CHARS {
+        out.extend_from_slice(PLAIN);
+        return;
+    }
+    let tail_start = char_starts(secret).nth(chars - PARTIAL_TAIL_CHARS).unwrap_or(secret.len());
+    // Keep the prefix only when it leaves a real secret between prefix and tail.
+    let prefix_len = if prefix_len + 8 <= tail_start { prefix_len } else { 0 };
+    out.extend_from_slice(&secret[..prefix_len]);
+    out.extend_from_slice(ELLIPSIS.as_bytes());
+    out.extend_from_slice(&secret[tail_start..]);
+}
+
+/// Byte offsets where characters start: UTF-8 lead bytes, and every byte of invalid sequences.
+fn char_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter(|(_, b)| (**b & 0xC0) != 0x80).map(|(i, _)| i)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// Is `value` already a mask (or made only of mask characters)? Such values are never
+/// masked again, which keeps redaction idempotent.
+pub(crate) fn is_mask(value: &[u8]) -> bool {
+    value.starts_with(b"[REDACTED")
+        || memchr::memmem::find(value, ELLIPSIS.as_bytes()).is_some()
+        || (!value.is_empty() && value.iter().all(|&b| b == b'*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mask(style: MaskStyle, secret: &str, prefix: usize) -> String {
+        let key = Some(Zeroizing::new(b"0123456789abcdef".to_vec()));
+        let m = Masker::new(style, key).unwrap();
+        let mut out = Vec::new();
+        m.write(&mut out, &RuleId::new("github-pat"), secret.as_bytes(), prefix);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn styles() {
+        let tok = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(mask(MaskStyle::Redacted, tok, 4), "[REDACTED]");
+        assert_eq!(mask(MaskStyle::Label, tok, 4), "[REDACTED:github-pat]");
+        assert_eq!(mask(MaskStyle::Partial, tok, 4), "ghp_\u{2026}wxyz");
+        assert_eq!(mask(MaskStyle::Partial, "short-secret", 0), "[REDACTED]");
+        assert_eq!(mask(MaskStyle::Fill, "abcé", 0), "*****");
+        let h = mask(MaskStyle::Hash, tok, 0);
+        assert!(h.starts_with("[REDACTED:h:") && h.len() == "[REDACTED:h:]".len() + 8, "{h}");
+        assert_eq!(h, mask(MaskStyle::Hash, tok, 0), "hash is deterministic");
+        assert_ne!(h, mask(MaskStyle::Hash, "another-secret-value", 0));
+    }
+
+    #[test]
+    fn partial_keeps_whole_characters() {
+        let out = mask(MaskStyle::Partial, "ééééééééééééééééé", 0);
+        assert_eq!(out, "\u{2026}éééé");
+    }
+
+    #[test]
+    fn hash_needs_a_long_key() {
+        assert!(Masker::new(MaskStyle::Hash, None).is_err());
+        assert!(Masker::new(MaskStyle::Hash, Some(Zeroizing::new(vec![1; 15]))).is_err());
+        assert!(Masker::new(MaskStyle::Hash, Some(Zeroizing::new(vec![1; 16]))).is_ok());
+    }
+
+    #[test]
+    fn masks_are_recognised() {
+        for style in MaskStyle::ALL {
+            let out = mask(style, "ghp_0123456789abcdefghijklmnopqrstuvwxyz", 4);
+            assert!(is_mask(out.as_bytes()), "{style}: {out}");
+        }
+        assert!(!is_mask(b"hunter2"));
+        assert_eq!("label".parse::<MaskStyle>().unwrap(), MaskStyle::Label);
+        assert!("nope".parse::<MaskStyle>().is_err());
+    }
+}

@@ -1,0 +1,391 @@
+//! [`Redactor`]: the compiled, immutable rule set, and its [`Builder`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use crate::engine::Engine;
+use crate::known::{KnownSources, KnownValue};
+use crate::mask::Masker;
+use crate::rules::format::{Allowlist, FormatRule};
+use crate::rules::keys::KeyRules;
+use crate::stream::RedactWriter;
+use crate::{Error, Finding, JsonError, MaskStyle, Report, RuleId, RuleKind};
+
+/// Default cap on the bytes of one line held in memory (longer lines are processed in windows).
+pub const DEFAULT_LINE_CAP: usize = 1 << 20;
+
+/// A compiled redactor: built once, immutable, `Send + Sync`, cheap to clone.
+///
+/// ```
+/// let r = hush::Redactor::default();
+/// assert_eq!(r.redact_str("DB_PASSWORD=plum-Orbit-4471"), "DB_PASSWORD=[REDACTED]");
+/// ```
+#[derive(Clone)]
+pub struct Redactor {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) keys: KeyRules,
+    pub(crate) masker: Masker,
+    pub(crate) engine: Engine,
+    pub(crate) line_cap: usize,
+    pub(crate) builder: Builder,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redactor")
+            .field("mask", &self.inner.masker.style())
+            .field("rules", &self.inner.engine.rules().len())
+            .field("known_values", &self.inner.engine.known_count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Redactor {
+    /// The built-in rules with the `redacted` mask. Reads no files and no environment.
+    fn default() -> Self {
+        Redactor::builder().build().expect("built-in rules compile")
+    }
+}
+
+impl Redactor {
+    /// Starts configuring a redactor.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Builds a redactor from TOML config text (see the README for the keys).
+    pub fn from_toml(text: &str) -> Result<Self, Error> {
+        Builder::default().config_toml(text)?.build()
+    }
+
+    /// Redacts `input`. Borrows when nothing was found.
+    pub fn redact<'a>(&self, input: &'a [u8]) -> Cow<'a, [u8]> {
+        self.redact_with_report(input).0
+    }
+
+    /// Redacts `input` and reports what was masked.
+    pub fn redact_with_report<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, Report) {
+        let mut report = Report::default();
+        let out = crate::stream::redact_all(self, input, &mut report, None);
+        (out, report)
+    }
+
+    /// Redacts UTF-8 text. Masks are valid UTF-8 and whole characters are kept, so the
+    /// result is valid UTF-8.
+    pub fn redact_str<'a>(&self, input: &'a str) -> Cow<'a, str> {
+        match self.redact(input.as_bytes()) {
+            Cow::Borrowed(_) => Cow::Borrowed(input),
+            Cow::Owned(bytes) => Cow::Owned(
+                String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
+        }
+    }
+
+    /// Finds secrets without rewriting: rule, kind and byte span of each masked region.
+    pub fn scan(&self, input: &[u8]) -> Vec<Finding> {
+        let mut report = Report::default();
+        let mut findings = Vec::new();
+        let mut sink = |f: &Finding| findings.push(f.clone());
+        crate::stream::redact_all(self, input, &mut report, Some(&mut sink));
+        findings
+    }
+
+    /// Is `name` a sensitive key name, and by which rule?
+    ///
+    /// ```
+    /// let r = hush::Redactor::default();
+    /// assert_eq!(r.key_rule("POSTGRES_PASSWORD").unwrap().as_str(), "key:password");
+    /// assert!(r.key_rule("POSTGRES_USER").is_none());
+    /// ```
+    pub fn key_rule(&self, name: &str) -> Option<RuleId> {
+        self.inner.keys.classify(name)
+    }
+
+    /// Redacts `value` as bound to `key`: the whole value is masked when the key is
+    /// sensitive (and the value is not a placeholder); otherwise it is redacted as text.
+    ///
+    /// ```
+    /// let r = hush::Redactor::default();
+    /// assert_eq!(r.redact_value("api_key", b"abc123xyz").as_ref(), b"[REDACTED]");
+    /// assert_eq!(r.redact_value("user", b"alice").as_ref(), b"alice");
+    /// ```
+    pub fn redact_value<'a>(&self, key: &str, value: &'a [u8]) -> Cow<'a, [u8]> {
+        self.redact_value_with_rule(key, value).0
+    }
+
+    /// Like [`redact_value`](Self::redact_value), also returning the rule that fired.
+    pub fn redact_value_with_rule<'a>(&self, key: &str, value: &'a [u8]) -> (Cow<'a, [u8]>, Option<Finding>) {
+        if let Some(rule) = self.key_rule(key) {
+            if !crate::engine::is_placeholder(value) {
+                let mut out = Vec::new();
+                self.inner.masker.write(&mut out, &rule, value, 0);
+                let f = Finding { rule, kind: RuleKind::Key, start: 0, end: value.len(), truncated: false };
+                return (Cow::Owned(out), Some(f));
+            }
+            return (Cow::Borrowed(value), None);
+        }
+        let mut report = Report::default();
+        let mut first = None;
+        let mut sink = |f: &Finding| {
+            if first.is_none() {
+                first = Some(f.clone());
+            }
+        };
+        let out = crate::stream::redact_all(self, value, &mut report, Some(&mut sink));
+        (out, first)
+    }
+
+    /// Redacts JSON text in one pass: keys at any depth act as key rules, every string value
+    /// is also redacted as text, and the output is valid JSON with the same keys.
+    pub fn redact_json<'a>(&self, input: &'a [u8]) -> Result<Cow<'a, [u8]>, JsonError> {
+        let mut report = Report::default();
+        crate::json::redact_json(self, input, &mut report)
+    }
+
+    /// Like [`redact_json`](Self::redact_json), also reporting what was masked.
+    pub fn redact_json_with_report<'a>(&self, input: &'a [u8]) -> Result<(Cow<'a, [u8]>, Report), JsonError> {
+        let mut report = Report::default();
+        let out = crate::json::redact_json(self, input, &mut report)?;
+        Ok((out, report))
+    }
+
+    /// A streaming writer that redacts into `sink`; see [`RedactWriter`].
+    pub fn stream<W: std::io::Write>(&self, sink: W) -> RedactWriter<W> {
+        RedactWriter::new(self.clone(), sink)
+    }
+
+    /// The mask style in use.
+    pub fn mask_style(&self) -> MaskStyle {
+        self.inner.masker.style()
+    }
+
+    /// The keyed fingerprint (16 hex digits) of a secret, when a hash key is configured.
+    pub fn fingerprint(&self, secret: &[u8]) -> Option<String> {
+        self.inner.masker.fingerprint(secret)
+    }
+
+    /// Every rule, active and inactive: format rules, key rules and known-value sources.
+    pub fn rules(&self) -> Vec<crate::RuleInfo> {
+        self.inner.engine.rule_infos()
+    }
+
+    /// Warnings from building (skipped sources, skipped rules in lenient mode). Never
+    /// contain secret values.
+    pub fn warnings(&self) -> &[String] {
+        self.inner.engine.warnings()
+    }
+
+    /// Rebuilds the redactor from the same configuration and sources (re-reading secret
+    /// files). Values known before are kept, since they can still appear in output in
+    /// flight. On error the caller keeps using `self`.
+    pub fn reload(&self) -> Result<Redactor, Error> {
+        let mut builder = self.inner.builder.clone();
+        builder.retained.extend(self.inner.engine.loaded_known().iter().cloned());
+        builder.build()
+    }
+
+    pub(crate) fn masker(&self) -> &Masker {
+        &self.inner.masker
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    pub(crate) fn keys(&self) -> &KeyRules {
+        &self.inner.keys
+    }
+
+    pub(crate) fn line_cap(&self) -> usize {
+        self.inner.line_cap
+    }
+}
+
+/// Configures and compiles a [`Redactor`].
+///
+/// ```
+/// use hush::{MaskStyle, Redactor};
+/// let r = Redactor::builder()
+///     .mask(MaskStyle::Label)
+///     .known_value(b"plum-Orbit-4471")
+///     .build()
+///     .unwrap();
+/// assert_eq!(r.redact_str("login with plum-Orbit-4471 failed"), "login with [REDACTED:known:api:1] failed");
+/// ```
+#[derive(Clone, Default)]
+pub struct Builder {
+    pub(crate) mask: MaskStyle,
+    pub(crate) hash_key: Option<Zeroizing<Vec<u8>>>,
+    pub(crate) keys: Option<KeyRules>,
+    pub(crate) deny_keys: Vec<String>,
+    pub(crate) allow_keys: Vec<String>,
+    pub(crate) extra_metadata: Vec<String>,
+    pub(crate) format_rules: Vec<FormatRule>,
+    pub(crate) gitleaks: Vec<String>,
+    pub(crate) lenient: bool,
+    pub(crate) disabled: Vec<String>,
+    pub(crate) allow_values: Vec<Zeroizing<Vec<u8>>>,
+    pub(crate) allow_regexes: Vec<String>,
+    pub(crate) global_allowlists: Vec<Allowlist>,
+    pub(crate) known: Vec<KnownValue>,
+    pub(crate) sources: KnownSources,
+    pub(crate) retained: Vec<KnownValue>,
+    pub(crate) line_cap: Option<usize>,
+    pub(crate) builtin_formats: Option<bool>,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("mask", &self.mask)
+            .field("format_rules", &self.format_rules.len())
+            .field("known_values", &self.known.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// Sets the mask style (default `redacted`).
+    pub fn mask(mut self, style: MaskStyle) -> Self {
+        self.mask = style;
+        self
+    }
+
+    /// Sets the key for the `hash` mask and for fingerprints (at least 16 bytes).
+    pub fn hash_key(mut self, key: &[u8]) -> Self {
+        self.hash_key = Some(Zeroizing::new(key.to_vec()));
+        self
+    }
+
+    /// Replaces the key-rule lists.
+    pub fn key_rules(mut self, rules: KeyRules) -> Self {
+        self.keys = Some(rules);
+        self
+    }
+
+    /// Names that are always sensitive.
+    pub fn deny_keys<S: AsRef<str>>(mut self, names: &[S]) -> Self {
+        self.deny_keys.extend(names.iter().map(|s| s.as_ref().to_owned()));
+        self
+    }
+
+    /// Names that are never sensitive.
+    pub fn allow_keys<S: AsRef<str>>(mut self, names: &[S]) -> Self {
+        self.allow_keys.extend(names.iter().map(|s| s.as_ref().to_owned()));
+        self
+    }
+
+    /// Adds a format rule.
+    pub fn format_rule(mut self, rule: FormatRule) -> Self {
+        self.format_rules.push(rule);
+        self
+    }
+
+    /// Turns the built-in format catalogue on or off (structural rules stay).
+    pub fn builtin_formats(mut self, on: bool) -> Self {
+        self.builtin_formats = Some(on);
+        self
+    }
+
+    /// Imports rules from gitleaks TOML text.
+    pub fn gitleaks_toml(mut self, text: &str) -> Self {
+        self.gitleaks.push(text.to_owned());
+        self
+    }
+
+    /// In lenient mode, rules that fail to compile are skipped and listed in
+    /// [`Redactor::warnings`] instead of failing the build.
+    pub fn lenient(mut self, on: bool) -> Self {
+        self.lenient = on;
+        self
+    }
+
+    /// Disables a rule by id.
+    pub fn disable(mut self, rule_id: &str) -> Self {
+        self.disabled.push(rule_id.to_owned());
+        self
+    }
+
+    /// A value that is never masked (such as a documented example key).
+    pub fn allow_value(mut self, value: &[u8]) -> Self {
+        self.allow_values.push(Zeroizing::new(value.to_vec()));
+        self
+    }
+
+    /// A regex: secrets it matches are never masked.
+    pub fn allow_regex(mut self, regex: &str) -> Self {
+        self.allow_regexes.push(regex.to_owned());
+        self
+    }
+
+    /// A known secret value, matched anywhere (and in its encoded forms). Its rule id is
+    /// `known:api:<n>`, counting from 1.
+    pub fn known_value(mut self, value: &[u8]) -> Self {
+        let n = self.known.iter().filter(|k| k.is_api()).count() + 1;
+        self.known.push(KnownValue::new(format!("known:api:{n}"), value, true));
+        self
+    }
+
+    /// A known secret value with a rule id of your choosing (`known:<name>`).
+    pub fn known_value_named(mut self, name: &str, value: &[u8]) -> Self {
+        self.known.push(KnownValue::new(format!("known:{name}"), value, true));
+        self
+    }
+
+    /// Reads every regular file in `dir` as a secret (see the known-values docs).
+    #[cfg(feature = "fs")]
+    pub fn secrets_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.secrets_dirs.push(dir.into());
+        self
+    }
+
+    /// Reads a file holding one known value per line.
+    #[cfg(feature = "fs")]
+    pub fn known_file(mut self, file: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.known_files.push(file.into());
+        self
+    }
+
+    /// Turns the default sources on or off: `/run/secrets`, sensitive `*_FILE` variables,
+    /// sensitive environment variables. Off unless asked for.
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn default_sources(mut self, on: bool) -> Self {
+        self.sources.defaults = on;
+        self
+    }
+
+    /// Sets the per-line memory cap (default 1 MiB).
+    pub fn line_cap(mut self, bytes: usize) -> Self {
+        self.line_cap = Some(bytes);
+        self
+    }
+
+    /// Applies a parsed config on top of this builder.
+    pub fn config(self, config: &crate::config::Config) -> Result<Self, Error> {
+        config.apply(self)
+    }
+
+    /// Parses TOML config text and applies it.
+    pub fn config_toml(self, text: &str) -> Result<Self, Error> {
+        let config = crate::config::Config::from_toml(text)?;
+        config.apply(self)
+    }
+
+    /// Compiles the redactor.
+    pub fn build(&self) -> Result<Redactor, Error> {
+        let masker = Masker::new(self.mask, self.hash_key.clone())?;
+        let mut keys = self.keys.clone().unwrap_or_default();
+        keys.deny(&self.deny_keys);
+        keys.allow(&self.allow_keys);
+        keys.add_metadata(&self.extra_metadata);
+        let line_cap = self.line_cap.unwrap_or(DEFAULT_LINE_CAP).max(4096);
+        let engine = Engine::build(self, &keys, line_cap)?;
+        Ok(Redactor { inner: Arc::new(Inner { keys, masker, engine, line_cap, builder: self.clone() }) })
+    }
+}

@@ -1,0 +1,404 @@
+//! Key rules: is a name (`DB_PASSWORD`, `apiKey`, `x-auth-token`) bound to a secret?
+//!
+//! A name is split into lower-case words (snake, kebab, dot, camel and SCREAMING case),
+//! then judged in tiers:
+//! 1. the user's `allow` list wins, then the user's `deny` list;
+//! 2. known false positives (`public_key`, `max_tokens` …) and names whose last word is a
+//!    metadata word (`SESSION_TIMEOUT`, `TOKEN_URL`) are not sensitive;
+//! 3. a *strong* word (`password`, `token`, `secret` …) matches in any position, and also
+//!    as the tail of a glued word (`dbpassword`, `ACCESSTOKEN`);
+//! 4. a *weak* word (`key`, `pass`, `pin`, `auth`) matches only as the last word.
+
+use crate::RuleId;
+
+/// Strong words: sensitive in any position of a name.
+pub const STRONG_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "credential",
+    "private_key",
+    "privatekey",
+    "api_key",
+    "apikey",
+    "authorization",
+    "cookie",
+    "session",
+    "csrf",
+    "xsrf",
+    "signature",
+    "dsn",
+    "connection_string",
+    "connectionstring",
+];
+
+/// Weak words: sensitive only as the last word (or the whole name).
+pub const WEAK_WORDS: &[&str] = &["key", "pass", "pin", "auth"];
+
+/// Metadata words: a name ending in one of these describes a secret, it is not one.
+pub const METADATA_WORDS: &[&str] = &[
+    "id", "ids", "name", "names", "type", "count", "length", "len", "size", "min", "max", "ttl",
+    "timeout", "expiry", "expires", "expiration", "age", "days", "seconds", "url", "uri", "endpoint",
+    "host", "path", "dir", "file", "header", "param", "field", "enabled", "secure", "domain",
+    "algorithm", "policy", "format", "version", "issuer", "provider", "mode", "prefix", "samesite",
+    "httponly", "required",
+];
+
+/// Names that look sensitive but are not (normalised to snake case). A name equal to one
+/// of these, or ending with one of them as whole words, is kept.
+pub const EXCLUDED_NAMES: &[&str] = &[
+    "public_key",
+    "publickey",
+    "key_id",
+    "access_key_id",
+    "client_id",
+    "keyboard",
+    "monkey",
+    "token_count",
+    "max_tokens",
+    "tokenizer",
+    "passthrough",
+    "primary_key",
+    "foreign_key",
+    "sort_key",
+    "partition_key",
+    "cache_key",
+    "idempotency_key",
+    "session_affinity",
+];
+
+/// The key-rule lists. Defaults are the constants above; a config can extend or replace them.
+#[derive(Clone, Debug)]
+pub struct KeyRules {
+    strong: Vec<Word>,
+    weak: Vec<Word>,
+    metadata: Vec<String>,
+    excluded: Vec<Vec<String>>,
+    deny: Vec<Vec<String>>,
+    allow: Vec<Vec<String>>,
+}
+
+/// A list entry split into words, with its interned rule id.
+#[derive(Clone, Debug)]
+struct Word {
+    words: Vec<String>,
+    rule: RuleId,
+}
+
+impl Word {
+    fn new(entry: &str) -> Self {
+        let words = split_words(entry.as_bytes());
+        Word { rule: RuleId::new(&format!("key:{}", words.join("_"))), words }
+    }
+}
+
+impl Default for KeyRules {
+    fn default() -> Self {
+        KeyRules::new(STRONG_WORDS, WEAK_WORDS, METADATA_WORDS, EXCLUDED_NAMES)
+    }
+}
+
+impl KeyRules {
+    /// Builds key rules from explicit lists.
+    pub fn new<S: AsRef<str>>(strong: &[S], weak: &[S], metadata: &[S], excluded: &[S]) -> Self {
+        KeyRules {
+            strong: strong.iter().map(|s| Word::new(s.as_ref())).collect(),
+            weak: weak.iter().map(|s| Word::new(s.as_ref())).collect(),
+            metadata: metadata.iter().map(|s| s.as_ref().to_ascii_lowercase()).collect(),
+            excluded: excluded.iter().map(|s| split_words(s.as_ref().as_bytes())).collect(),
+            deny: Vec::new(),
+            allow: Vec::new(),
+        }
+    }
+
+    /// Adds names that are always sensitive (matched as whole names, any casing).
+    pub fn deny<S: AsRef<str>>(&mut self, names: &[S]) {
+        self.deny.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+    }
+
+    /// Adds names that are never sensitive (matched as whole names, any casing).
+    pub fn allow<S: AsRef<str>>(&mut self, names: &[S]) {
+        self.allow.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+    }
+
+    /// Adds strong words.
+    pub fn add_strong<S: AsRef<str>>(&mut self, words: &[S]) {
+        self.strong.extend(words.iter().map(|s| Word::new(s.as_ref())));
+    }
+
+    /// Adds weak words.
+    pub fn add_weak<S: AsRef<str>>(&mut self, words: &[S]) {
+        self.weak.extend(words.iter().map(|s| Word::new(s.as_ref())));
+    }
+
+    /// Adds metadata words.
+    pub fn add_metadata<S: AsRef<str>>(&mut self, words: &[S]) {
+        self.metadata.extend(words.iter().map(|s| s.as_ref().to_ascii_lowercase()));
+    }
+
+    /// Adds excluded names.
+    pub fn add_excluded<S: AsRef<str>>(&mut self, names: &[S]) {
+        self.excluded.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+    }
+
+    /// The literals the prefilter must find so that every sensitive name is seen, already in
+    /// the casings names use (`pass`, `PASS`, `Pass`): a case-sensitive search stays on the
+    /// fast packed searcher, which an ASCII-case-insensitive one does not.
+    ///
+    /// A multi-word entry needs its own literals only when no single-word entry is inside it
+    /// (`api_key` is found through `key`; `connection_string` needs its own).
+    pub(crate) fn literals(&self) -> Vec<String> {
+        let singles: Vec<&str> = self
+            .strong
+            .iter()
+            .chain(&self.weak)
+            .filter(|w| w.words.len() == 1)
+            .map(|w| w.words[0].as_str())
+            .collect();
+        let mut out: Vec<String> = Vec::new();
+        let add_word = |w: &str, out: &mut Vec<String>| {
+            out.push(w.to_owned());
+            out.push(w.to_ascii_uppercase());
+            out.push(title(w));
+        };
+        for w in self.strong.iter().chain(&self.weak) {
+            if w.words.len() == 1 {
+                add_word(&w.words[0], &mut out);
+            } else if !w.words.iter().any(|p| singles.contains(&p.as_str())) {
+                for sep in ["_", "-", ""] {
+                    let joined = w.words.join(sep);
+                    add_word(&joined, &mut out);
+                }
+                let camel: String = w.words.iter().map(|p| title(p)).collect();
+                out.push(camel[..1].to_ascii_lowercase() + &camel[1..]);
+                out.push(camel);
+            }
+        }
+        for d in &self.deny {
+            if let Some(last) = d.last() {
+                add_word(last, &mut out);
+            }
+        }
+        // Drop literals that contain another: the shorter one finds them all.
+        out.sort_by_key(|s| s.len());
+        out.dedup();
+        let mut kept: Vec<String> = Vec::new();
+        for lit in out {
+            if lit.len() >= 2 && !kept.iter().any(|k| lit.contains(k.as_str())) {
+                kept.push(lit);
+            }
+        }
+        kept
+    }
+
+    /// Is `name` sensitive, and by which rule? Returns `None` for names that are not.
+    ///
+    /// ```
+    /// let rules = hush::KeyRules::default();
+    /// assert_eq!(rules.classify("DB_PASSWORD").unwrap().as_str(), "key:password");
+    /// assert_eq!(rules.classify("signingKey").unwrap().as_str(), "key:key");
+    /// assert!(rules.classify("SESSION_TIMEOUT").is_none());
+    /// assert!(rules.classify("author").is_none());
+    /// ```
+    pub fn classify(&self, name: &str) -> Option<RuleId> {
+        self.classify_bytes(name.as_bytes())
+    }
+
+    pub(crate) fn classify_bytes(&self, name: &[u8]) -> Option<RuleId> {
+        let words = split_words(name);
+        if words.is_empty() {
+            return None;
+        }
+        if self.allow.iter().any(|a| *a == words) {
+            return None;
+        }
+        if self.deny.iter().any(|d| *d == words) {
+            return Some(RuleId::new(&format!("key:{}", words.join("_"))));
+        }
+        if self.excluded.iter().any(|e| ends_with_words(&words, e)) {
+            return None;
+        }
+        let last = words.last().map(String::as_str).unwrap_or("");
+        if self.metadata.iter().any(|m| m == last) {
+            return None;
+        }
+        for w in &self.strong {
+            if contains_words(&words, &w.words) || glued_tail(&words, &w.words) {
+                return Some(w.rule.clone());
+            }
+        }
+        for w in &self.weak {
+            if ends_with_words(&words, &w.words) || plural_last(&words, &w.words) {
+                return Some(w.rule.clone());
+            }
+        }
+        None
+    }
+}
+
+fn eq_word(word: &str, entry: &str) -> bool {
+    word == entry || (word.len() == entry.len() + 1 && word.ends_with('s') && word.starts_with(entry))
+}
+
+fn contains_words(words: &[String], entry: &[String]) -> bool {
+    if entry.is_empty() || entry.len() > words.len() {
+        return false;
+    }
+    words.windows(entry.len()).any(|w| {
+        w.iter().zip(entry).enumerate().all(|(i, (a, b))| if i + 1 == entry.len() { eq_word(a, b) } else { a == b })
+    })
+}
+
+fn ends_with_words(words: &[String], entry: &[String]) -> bool {
+    !entry.is_empty() && words.len() >= entry.len() && words[words.len() - entry.len()..] == *entry
+}
+
+fn plural_last(words: &[String], entry: &[String]) -> bool {
+    entry.len() == 1 && words.last().is_some_and(|w| w.len() == entry[0].len() + 1 && eq_word(w, &entry[0]))
+}
+
+/// A strong word glued to a preceding word in one token: `dbpassword`, `ACCESSTOKEN`.
+fn glued_tail(words: &[String], entry: &[String]) -> bool {
+    let glued = entry.concat();
+    glued.len() >= 5
+        && words.iter().any(|w| {
+            (w.len() > glued.len() && w.ends_with(glued.as_str()))
+                || (w.len() > glued.len() + 1 && w.ends_with('s') && w[..w.len() - 1].ends_with(glued.as_str()))
+        })
+}
+
+fn title(w: &str) -> String {
+    let mut t = w.to_owned();
+    if let Some(first) = t.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    t
+}
+
+/// Splits a name into lower-case words on `_ - . space :` and camel-case boundaries
+/// (`apiKey` → `api key`, `HTTPHeader` → `http header`). Digits stay with their word.
+pub fn split_words(name: &[u8]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let n = name.len();
+    for i in 0..n {
+        let c = name[i];
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && !cur.is_empty() {
+            let prev = name[i - 1];
+            let next_lower = i + 1 < n && name[i + 1].is_ascii_lowercase();
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.push(c.to_ascii_lowercase() as char);
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(name: &str) -> Option<String> {
+        KeyRules::default().classify(name).map(|r| r.as_str().to_owned())
+    }
+
+    #[test]
+    fn splits_names() {
+        assert_eq!(split_words(b"DB_PASSWORD"), ["db", "password"]);
+        assert_eq!(split_words(b"apiKey"), ["api", "key"]);
+        assert_eq!(split_words(b"HTTPHeaderName"), ["http", "header", "name"]);
+        assert_eq!(split_words(b"x-auth-token"), ["x", "auth", "token"]);
+        assert_eq!(split_words(b"spring.datasource.password"), ["spring", "datasource", "password"]);
+        assert_eq!(split_words(b"--db-pass"), ["db", "pass"]);
+    }
+
+    #[test]
+    fn strong_words_match_anywhere() {
+        for name in [
+            "password", "DB_PASSWORD", "dbPassword", "passwd", "passphrase", "client_secret",
+            "SECRET_KEY_BASE", "access_token", "X-Auth-Token", "credentials", "private_key",
+            "apiKey", "api_key", "APIKEY", "Authorization", "cookie", "Set-Cookie", "session",
+            "csrf_token", "xsrf", "signature", "SENTRY_DSN", "connection_string", "ConnectionString",
+            "dbpassword", "PGPASSWORD", "githubtoken", "tokens", "secrets",
+        ] {
+            assert!(rule(name).is_some(), "{name} should be sensitive");
+        }
+        assert_eq!(rule("DB_PASSWORD").as_deref(), Some("key:password"));
+        assert_eq!(rule("apiKey").as_deref(), Some("key:api_key"));
+    }
+
+    #[test]
+    fn weak_words_match_last_only() {
+        for name in ["key", "signing_key", "SIGNING_KEY", "pass", "db_pass", "pin", "auth", "basic_auth", "ssh_keys"] {
+            assert!(rule(name).is_some(), "{name} should be sensitive");
+        }
+        for name in ["key_vault_url", "author", "authority", "oauth_provider", "pinned", "passenger", "keyspace", "auth_mode"] {
+            assert!(rule(name).is_none(), "{name} should not be sensitive");
+        }
+    }
+
+    #[test]
+    fn metadata_words_are_kept() {
+        for word in METADATA_WORDS {
+            let name = format!("token_{word}");
+            assert!(rule(&name).is_none(), "{name} ends in metadata word {word}");
+        }
+        for name in ["SESSION_TIMEOUT", "TOKEN_URL", "COOKIE_DOMAIN", "SIGNATURE_ALGORITHM", "PASSWORD_MIN_LENGTH"] {
+            assert!(rule(name).is_none(), "{name}");
+        }
+    }
+
+    #[test]
+    fn excluded_names_are_kept() {
+        for name in EXCLUDED_NAMES {
+            assert!(rule(name).is_none(), "{name} is excluded");
+            let upper = name.to_ascii_uppercase();
+            assert!(rule(&upper).is_none(), "{upper} is excluded");
+        }
+        assert!(rule("ssh_public_key").is_none());
+        assert!(rule("AWS_ACCESS_KEY_ID").is_none());
+    }
+
+    #[test]
+    fn every_strong_and_weak_word_is_a_rule() {
+        for w in STRONG_WORDS.iter().chain(WEAK_WORDS) {
+            assert!(rule(w).is_some(), "{w}");
+        }
+    }
+
+    #[test]
+    fn deny_and_allow_lists() {
+        let mut rules = KeyRules::default();
+        rules.deny(&["MYSQL_ROOT_SECRETISH", "jdbc_url"]);
+        rules.allow(&["session"]);
+        assert_eq!(rules.classify("JDBC_URL").unwrap().as_str(), "key:jdbc_url");
+        assert!(rules.classify("session").is_none());
+        assert!(rules.classify("session_token").is_some());
+    }
+
+    #[test]
+    fn literals_cover_every_word() {
+        let rules = KeyRules::default();
+        let lits = rules.literals();
+        for w in STRONG_WORDS.iter().chain(WEAK_WORDS) {
+            for form in [w.to_string(), w.to_ascii_uppercase()] {
+                assert!(lits.iter().any(|l| form.contains(l.as_str())), "{form} has no literal");
+            }
+        }
+        assert!(lits.contains(&"pass".to_owned()) && !lits.contains(&"password".to_owned()));
+        assert!(lits.contains(&"ConnectionString".to_owned()));
+        assert!(!lits.contains(&"private".to_owned()));
+    }
+}

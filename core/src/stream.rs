@@ -1,0 +1,544 @@
+//! Streaming redaction: [`RedactWriter`] and the line processor behind every entry point.
+//!
+//! Input is cut into lines; each line is emitted, redacted, as soon as its newline
+//! arrives. The one-shot [`Redactor::redact`] runs the very same processor over the whole
+//! input, so for every chunking the stream's output is byte-identical to it.
+//!
+//! Memory: at most one line is held, up to the line cap (default 1 MiB). A longer line
+//! is processed in windows of the cap's size at fixed offsets from the line start,
+//! overlapping by the longest possible match; a key value that runs past a window is
+//! masked to its end in the next windows (fail closed).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, Write};
+
+use crate::engine::{merge_spans, LineScan, Region, Span, ValueEnd};
+use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
+
+/// Lines a PEM private-key block may span before the block state resets.
+pub(crate) const PEM_MAX_LINES: usize = 256;
+/// Bytes a PEM private-key block may span before the block state resets.
+pub(crate) const PEM_MAX_BYTES: usize = 16 * 1024;
+
+
+/// An open multi-line PEM private-key block.
+#[derive(Clone, Debug)]
+struct Pem {
+    rule: RuleId,
+    lines: usize,
+    bytes: usize,
+    counted: bool,
+}
+
+/// A key value that runs on past the end of the last region.
+#[derive(Clone, Debug)]
+struct Continuation {
+    end: ValueEnd,
+    rule: RuleId,
+}
+
+/// The line processor: holds the partial line and the cross-line state.
+pub(crate) struct Processor {
+    red: Redactor,
+    /// Bytes of the current line not yet processed.
+    pending: Vec<u8>,
+    /// Offset within the current line of `pending[0]`.
+    line_pos: usize,
+    /// Offset within the current line up to which output was already written.
+    done_to: usize,
+    cont: Option<Continuation>,
+    pem: Option<Pem>,
+    /// Absolute offset of the current line's start; 1-based line number.
+    line_abs: u64,
+    line_no: u64,
+    report: Report,
+    /// Findings with their positions, collected when `collect` is set.
+    pub(crate) events: Vec<StreamFinding>,
+    pub(crate) collect: bool,
+    window: usize,
+    step: usize,
+}
+
+impl Processor {
+    pub(crate) fn new(red: Redactor) -> Self {
+        let window = red.line_cap();
+        let overlap = red.engine().max_match().min(window / 2);
+        Processor {
+            red,
+            pending: Vec::new(),
+            line_pos: 0,
+            done_to: 0,
+            cont: None,
+            pem: None,
+            line_abs: 0,
+            line_no: 1,
+            report: Report::default(),
+            events: Vec::new(),
+            collect: false,
+            window,
+            step: window - overlap,
+        }
+    }
+
+    pub(crate) fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// Processes a chunk, appending redacted complete lines to `out`.
+    pub(crate) fn write(&mut self, mut data: &[u8], out: &mut Vec<u8>) {
+        self.report.bytes_in += data.len() as u64;
+        while !data.is_empty() {
+            if self.pending.is_empty() && self.line_pos == 0 {
+                // Fast path: whole lines straight from the input.
+                let Some(last_nl) = memchr::memrchr(b'\n', data) else {
+                    self.push_partial(data, out);
+                    return;
+                };
+                self.block(&data[..=last_nl], out);
+                data = &data[last_nl + 1..];
+                continue;
+            }
+            match memchr::memchr(b'\n', data) {
+                Some(nl) => {
+                    let (head, rest) = data.split_at(nl + 1);
+                    self.push_partial(head, out);
+                    let line = std::mem::take(&mut self.pending);
+                    self.final_window(&line, true, out);
+                    self.pending = line;
+                    self.pending.clear();
+                    data = rest;
+                }
+                None => {
+                    self.push_partial(data, out);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Appends to the partial line, processing full windows when it outgrows the cap.
+    fn push_partial(&mut self, mut data: &[u8], out: &mut Vec<u8>) {
+        while !data.is_empty() {
+            let room = self.window + 1 - self.pending.len().min(self.window + 1);
+            let take = room.min(data.len());
+            self.pending.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.pending.len() > self.window && self.pending.last() != Some(&b'\n') {
+                let buf = std::mem::take(&mut self.pending);
+                self.window_at(&buf[..self.window], out);
+                self.pending = buf;
+                self.pending.drain(..self.step);
+                self.line_pos += self.step;
+            }
+        }
+    }
+
+    /// Processes a block of complete lines (ending in `\n`) from the input.
+    fn block(&mut self, data: &[u8], out: &mut Vec<u8>) {
+        let mut pos = 0;
+        while pos < data.len() {
+            let line_start = if self.pem.is_some() || self.cont.is_some() {
+                pos
+            } else {
+                match self.red.engine().next_candidate(data, pos) {
+                    Some(ls) => ls,
+                    None => data.len(),
+                }
+            };
+            if line_start > pos {
+                let skipped = &data[pos..line_start];
+                out.extend_from_slice(skipped);
+                let n = memchr::memchr_iter(b'\n', skipped).count() as u64;
+                self.report.lines += n;
+                self.line_no += n;
+                self.line_abs += skipped.len() as u64;
+                pos = line_start;
+                continue;
+            }
+            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
+            self.whole_line(&data[pos..end], out);
+            pos = end;
+        }
+    }
+
+    /// A complete line given in one piece (it may still exceed the cap).
+    fn whole_line(&mut self, line: &[u8], out: &mut Vec<u8>) {
+        let mut off = 0;
+        while line.len() - off > self.window {
+            self.window_at(&line[off..off + self.window], out);
+            off += self.step;
+            self.line_pos += self.step;
+        }
+        self.final_window(&line[off..], true, out);
+    }
+
+    /// A non-final window of a long line: emit what it owns.
+    fn window_at(&mut self, win: &[u8], out: &mut Vec<u8>) {
+        let region = Region { starts_line: self.line_pos == 0, ends_line: false };
+        let scan = self.red.engine().scan_line(win, region, self.red.keys());
+        self.emit(win, scan, Some(self.step), out);
+    }
+
+    /// The last piece of a line (or the final partial line at end of input).
+    fn final_window(&mut self, piece: &[u8], ends_line: bool, out: &mut Vec<u8>) {
+        if self.pem.is_some() && self.line_pos == 0 && self.pem_line(piece, out) {
+            self.report_pem(piece);
+            self.next_line(piece.len());
+            return;
+        }
+        let region = Region { starts_line: self.line_pos == 0, ends_line };
+        let scan = self.red.engine().scan_line(piece, region, self.red.keys());
+        let pem_begin = scan.pem_begin.clone();
+        self.emit(piece, scan, None, out);
+        self.cont = None;
+        if let Some(rule) = pem_begin {
+            self.pem = Some(Pem { rule, lines: 0, bytes: 0, counted: false });
+        }
+        let total = self.line_pos + piece.len();
+        self.next_line(total);
+    }
+
+    fn next_line(&mut self, len: usize) {
+        self.report.lines += 1;
+        self.line_no += 1;
+        self.line_abs += len as u64;
+        self.line_pos = 0;
+        self.done_to = 0;
+    }
+
+    /// Masks `win`'s spans and writes its bytes from `done_to` up to `owned` (or the end).
+    fn emit(&mut self, win: &[u8], mut scan: LineScan, owned: Option<usize>, out: &mut Vec<u8>) {
+        let skip = self.done_to.saturating_sub(self.line_pos).min(win.len());
+        if let Some(c) = self.cont.take() {
+            let (end, more) = continuation_end(win, c.end);
+            scan.spans.push(Span {
+                start: 0,
+                end,
+                rule: c.rule.clone(),
+                kind: RuleKind::Key,
+                prefix_len: 0,
+                truncated: false,
+                quote: false,
+                continues: if more { Some(c.end) } else { None },
+            });
+        }
+        let spans = &mut scan.spans;
+        merge_spans(spans);
+        let limit = owned.unwrap_or(win.len());
+        let mut cursor = skip;
+        for sp in spans.iter() {
+            if sp.end <= skip || sp.start >= limit {
+                continue;
+            }
+            let start = sp.start.max(skip);
+            let silent = sp.start < skip || (sp.start == 0 && self.line_pos > 0 && skip > 0);
+            out.extend_from_slice(&win[cursor..start]);
+            self.write_mask(win, sp, start, silent, out);
+            cursor = sp.end;
+            if !silent {
+                let finding = Finding {
+                    rule: sp.rule.clone(),
+                    kind: sp.kind,
+                    start: self.line_abs as usize + self.line_pos + start,
+                    end: self.line_abs as usize + self.line_pos + sp.end,
+                    truncated: sp.truncated || sp.continues.is_some(),
+                };
+                self.report.record(&finding);
+                if self.collect {
+                    let column = (finding.start as u64).saturating_sub(self.line_abs) + 1;
+                    self.events.push(StreamFinding { finding, line: self.line_no, column });
+                }
+            }
+            if let Some(end) = sp.continues {
+                if sp.end == win.len() {
+                    self.cont = Some(Continuation { end, rule: sp.rule.clone() });
+                }
+            }
+        }
+        let stop = limit.max(cursor);
+        if cursor < stop {
+            out.extend_from_slice(&win[cursor..stop]);
+        }
+        self.done_to = self.line_pos + stop;
+    }
+
+    fn write_mask(&self, win: &[u8], sp: &Span, start: usize, silent: bool, out: &mut Vec<u8>) {
+        let secret = &win[start..sp.end];
+        if silent {
+            if self.red.mask_style() == crate::MaskStyle::Fill {
+                out.resize(out.len() + secret.len(), b'*');
+            }
+            return;
+        }
+        if sp.quote {
+            out.push(b'"');
+        }
+        self.red.masker().write(out, &sp.rule, secret, sp.prefix_len);
+        if sp.quote {
+            out.push(b'"');
+        }
+    }
+
+    /// A line inside an open PEM block: mask it when it is base64 or a PEM header and
+    /// return true; otherwise close the block and return false (the line is scanned).
+    fn pem_line(&mut self, line: &[u8], out: &mut Vec<u8>) -> bool {
+        let Some(pem) = self.pem.as_mut() else { return false };
+        let content_end = line.len() - line.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+        let content = &line[..content_end];
+        let body = content.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t'))
+            || content.starts_with(b"Proc-Type:")
+            || content.starts_with(b"DEK-Info:");
+        pem.lines += 1;
+        pem.bytes += line.len();
+        if !body || pem.lines > PEM_MAX_LINES || pem.bytes > PEM_MAX_BYTES || content.trim_ascii_start().starts_with(b"-----END") {
+            self.pem = None;
+            return false;
+        }
+        if content.trim_ascii().is_empty() {
+            out.extend_from_slice(line);
+            return true;
+        }
+        let rule = pem.rule.clone();
+        let first = !pem.counted;
+        pem.counted = true;
+        if first {
+            let finding = Finding { rule: rule.clone(), kind: RuleKind::Format, start: 0, end: 0, truncated: false };
+            self.report.record(&finding);
+        }
+        self.red.masker().write(out, &rule, content, 0);
+        out.extend_from_slice(&line[content_end..]);
+        true
+    }
+
+    fn report_pem(&mut self, line: &[u8]) {
+        if let Some(pem) = &self.pem {
+            if pem.lines == 1 && self.collect {
+                let content_end = line.len() - line.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+                let finding = Finding {
+                    rule: pem.rule.clone(),
+                    kind: RuleKind::Format,
+                    start: self.line_abs as usize,
+                    end: self.line_abs as usize + content_end,
+                    truncated: false,
+                };
+                self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
+            }
+        }
+    }
+
+    /// Processes the final partial line.
+    pub(crate) fn finish(&mut self, out: &mut Vec<u8>) {
+        if !self.pending.is_empty() || self.line_pos > 0 {
+            let line = std::mem::take(&mut self.pending);
+            self.final_window(&line, true, out);
+        }
+        self.pem = None;
+        self.cont = None;
+    }
+
+    /// Releases the partial line up to its safe point: everything before the earliest
+    /// construct that could still become a match.
+    pub(crate) fn flush_partial(&mut self, out: &mut Vec<u8>) {
+        if self.pending.is_empty() || self.pem.is_some() {
+            return;
+        }
+        let buf = std::mem::take(&mut self.pending);
+        let region = Region { starts_line: self.line_pos == 0, ends_line: false };
+        let engine = self.red.engine();
+        let scan = engine.scan_line(&buf, region, self.red.keys());
+        let mut safe = engine.open_construct_start(&buf, self.red.keys()).unwrap_or(buf.len());
+        for sp in &scan.spans {
+            if sp.continues.is_some() && sp.start <= safe {
+                safe = buf.len();
+                break;
+            }
+        }
+        for sp in &scan.spans {
+            if sp.continues.is_none() && sp.start < safe && sp.end >= safe {
+                safe = sp.start;
+            }
+        }
+        let cont_before = self.cont.is_some();
+        let mut kept = LineScan { spans: Vec::new(), pem_begin: None };
+        kept.spans = scan.spans.into_iter().filter(|s| s.end <= safe || s.continues.is_some()).collect();
+        let head = &buf[..safe];
+        let mut spans = kept;
+        for s in &mut spans.spans {
+            s.end = s.end.min(safe);
+        }
+        spans.spans.retain(|s| s.start < s.end || s.continues.is_some());
+        self.emit(head, spans, None, out);
+        if self.cont.is_none() && cont_before && safe == buf.len() {
+            // The continued value ended inside this piece.
+        }
+        self.pending = buf;
+        self.pending.drain(..safe);
+        self.line_pos += safe;
+        self.done_to = self.line_pos;
+    }
+}
+
+/// Where a continued value ends in `win`, and whether it may go on past it.
+fn continuation_end(win: &[u8], end: ValueEnd) -> (usize, bool) {
+    let eol = win.len() - win.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+    let found = match end {
+        ValueEnd::EndOfLine => None,
+        ValueEnd::Terminator => win[..eol]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')),
+        ValueEnd::Xml => memchr::memchr(b'<', &win[..eol]),
+        ValueEnd::Quote(q) => {
+            let mut i = 0;
+            let mut hit = None;
+            while i < eol {
+                if win[i] == b'\\' {
+                    i += 2;
+                    continue;
+                }
+                if win[i] == q {
+                    hit = Some(i);
+                    break;
+                }
+                i += 1;
+            }
+            hit
+        }
+    };
+    match found {
+        Some(i) => (i, false),
+        None => (eol, eol == win.len()),
+    }
+}
+
+/// One-shot redaction through the processor. Borrows when nothing was masked.
+pub(crate) fn redact_all<'a>(
+    red: &Redactor,
+    input: &'a [u8],
+    report: &mut Report,
+    sink: Option<&mut dyn FnMut(&Finding)>,
+) -> Cow<'a, [u8]> {
+    let engine = red.engine();
+    // Nothing to do when no literal occurs and no line needs windowing.
+    if engine.next_candidate(input, 0).is_none() && input.len() <= red.line_cap() {
+        report.bytes_in += input.len() as u64;
+        report.bytes_out += input.len() as u64;
+        report.lines += memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+        return Cow::Borrowed(input);
+    }
+    let mut p = Processor::new(red.clone());
+    let mut out = Vec::with_capacity(input.len() + 64);
+    p.collect = sink.is_some();
+    p.write(input, &mut out);
+    p.finish(&mut out);
+    if let Some(f) = sink {
+        for e in &p.events {
+            f(&e.finding);
+        }
+    }
+    let mut r = p.report.clone();
+    r.bytes_out = out.len() as u64;
+    report.merge(&r);
+    if r.rules.is_empty() && out == input {
+        Cow::Borrowed(input)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// A streaming redactor: an [`io::Write`] that writes redacted output into a sink.
+///
+/// Complete lines are written to the sink as soon as they arrive; a partial line waits for
+/// its newline (or for [`flush_partial`](Self::flush_partial) or [`finish`](Self::finish)).
+/// Without `flush_partial`, the output equals [`Redactor::redact`] of the whole input for
+/// every chunking.
+///
+/// ```
+/// use std::io::Write;
+/// let r = hush::Redactor::default();
+/// let mut w = r.stream(Vec::new());
+/// w.write_all(b"user=bob pass").unwrap();
+/// w.write_all(b"word=hunter22\n").unwrap();
+/// let (out, report) = w.finish().unwrap();
+/// assert_eq!(out, b"user=bob password=[REDACTED]\n");
+/// assert_eq!(report.total(), 1);
+/// ```
+pub struct RedactWriter<W: Write> {
+    proc: Processor,
+    sink: Option<W>,
+    out: Vec<u8>,
+    on_finding: Option<Box<dyn FnMut(&StreamFinding) + Send>>,
+}
+
+impl<W: Write> fmt::Debug for RedactWriter<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedactWriter").field("pending", &self.proc.pending.len()).finish_non_exhaustive()
+    }
+}
+
+impl<W: Write> RedactWriter<W> {
+    pub(crate) fn new(red: Redactor, sink: W) -> Self {
+        RedactWriter { proc: Processor::new(red), sink: Some(sink), out: Vec::new(), on_finding: None }
+    }
+
+    /// Calls `f` for each finding, with its absolute byte offset and 1-based line and column.
+    pub fn on_finding(mut self, f: impl FnMut(&StreamFinding) + Send + 'static) -> Self {
+        self.on_finding = Some(Box::new(f));
+        self.proc.collect = true;
+        self
+    }
+
+    /// The report so far.
+    pub fn report(&self) -> &Report {
+        self.proc.report()
+    }
+
+    /// Bytes of the current partial line held back.
+    pub fn pending_len(&self) -> usize {
+        self.proc.pending.len()
+    }
+
+    fn run(&mut self, f: impl FnOnce(&mut Processor, &mut Vec<u8>)) -> io::Result<()> {
+        f(&mut self.proc, &mut self.out);
+        if let Some(cb) = self.on_finding.as_mut() {
+            for e in self.proc.events.drain(..) {
+                cb(&e);
+            }
+        }
+        self.proc.report.bytes_out += self.out.len() as u64;
+        if !self.out.is_empty() {
+            let sink = self.sink.as_mut().ok_or_else(|| io::Error::other("writer already finished"))?;
+            sink.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    /// Releases the pending partial line up to its safe point (see the module docs):
+    /// a key whose delimiter was seen is released and its value bytes to come are masked;
+    /// a possible token or known-value prefix, or an open PEM block, is held.
+    pub fn flush_partial(&mut self) -> io::Result<()> {
+        self.run(|p, out| p.flush_partial(out))?;
+        self.sink.as_mut().map_or(Ok(()), Write::flush)
+    }
+
+    /// Processes the final partial line and returns the sink and the report.
+    pub fn finish(mut self) -> io::Result<(W, Report)> {
+        self.run(|p, out| p.finish(out))?;
+        let mut sink = self.sink.take().ok_or_else(|| io::Error::other("writer already finished"))?;
+        sink.flush()?;
+        Ok((sink, self.proc.report.clone()))
+    }
+}
+
+impl<W: Write> Write for RedactWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.run(|p, out| p.write(buf, out))?;
+        Ok(buf.len())
+    }
+
+    /// Writes out complete, redacted lines and flushes the sink; never a partial line.
+    fn flush(&mut self) -> io::Result<()> {
+        self.sink.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
