@@ -106,11 +106,6 @@ impl CompiledRule {
         })
     }
 
-    /// The rule id.
-    pub(crate) fn id(&self) -> &RuleId {
-        &self.id
-    }
-
     /// Longest match (the rule's `max_len` cap for unbounded patterns).
     pub(crate) fn bound(&self) -> usize {
         self.bound

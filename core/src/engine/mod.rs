@@ -271,10 +271,6 @@ impl Engine {
         self.max_match
     }
 
-    pub(crate) fn pem_rule(&self) -> &RuleId {
-        &self.pem_rule
-    }
-
     /// Finds the first line in `hay[from..]` that holds any literal; returns its start and
     /// the position of the literal.
     pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
