@@ -82,7 +82,8 @@ impl Redactor {
         match self.redact(input.as_bytes()) {
             Cow::Borrowed(_) => Cow::Borrowed(input),
             Cow::Owned(bytes) => Cow::Owned(
-                String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             ),
         }
     }
@@ -120,12 +121,22 @@ impl Redactor {
     }
 
     /// Like [`redact_value`](Self::redact_value), also returning the rule that fired.
-    pub fn redact_value_with_rule<'a>(&self, key: &str, value: &'a [u8]) -> (Cow<'a, [u8]>, Option<Finding>) {
+    pub fn redact_value_with_rule<'a>(
+        &self,
+        key: &str,
+        value: &'a [u8],
+    ) -> (Cow<'a, [u8]>, Option<Finding>) {
         if let Some(rule) = self.key_rule(key) {
             if !crate::engine::is_placeholder(value) {
                 let mut out = Vec::new();
                 self.inner.masker.write(&mut out, &rule, value, 0);
-                let f = Finding { rule, kind: RuleKind::Key, start: 0, end: value.len(), truncated: false };
+                let f = Finding {
+                    rule,
+                    kind: RuleKind::Key,
+                    start: 0,
+                    end: value.len(),
+                    truncated: false,
+                };
                 return (Cow::Owned(out), Some(f));
             }
             return (Cow::Borrowed(value), None);
@@ -149,7 +160,10 @@ impl Redactor {
     }
 
     /// Like [`redact_json`](Self::redact_json), also reporting what was masked.
-    pub fn redact_json_with_report<'a>(&self, input: &'a [u8]) -> Result<(Cow<'a, [u8]>, Report), JsonError> {
+    pub fn redact_json_with_report<'a>(
+        &self,
+        input: &'a [u8],
+    ) -> Result<(Cow<'a, [u8]>, Report), JsonError> {
         let mut report = Report::default();
         let out = crate::json::redact_json(self, input, &mut report)?;
         Ok((out, report))
@@ -186,7 +200,9 @@ impl Redactor {
     /// flight. On error the caller keeps using `self`.
     pub fn reload(&self) -> Result<Redactor, Error> {
         let mut builder = self.inner.builder.clone();
-        builder.retained.extend(self.inner.engine.loaded_known().iter().cloned());
+        builder
+            .retained
+            .extend(self.inner.engine.loaded_known().iter().cloned());
         builder.build()
     }
 
@@ -271,13 +287,15 @@ impl Builder {
 
     /// Names that are always sensitive.
     pub fn deny_keys<S: AsRef<str>>(mut self, names: &[S]) -> Self {
-        self.deny_keys.extend(names.iter().map(|s| s.as_ref().to_owned()));
+        self.deny_keys
+            .extend(names.iter().map(|s| s.as_ref().to_owned()));
         self
     }
 
     /// Names that are never sensitive.
     pub fn allow_keys<S: AsRef<str>>(mut self, names: &[S]) -> Self {
-        self.allow_keys.extend(names.iter().map(|s| s.as_ref().to_owned()));
+        self.allow_keys
+            .extend(names.iter().map(|s| s.as_ref().to_owned()));
         self
     }
 
@@ -328,13 +346,15 @@ impl Builder {
     /// `known:api:<n>`, counting from 1.
     pub fn known_value(mut self, value: &[u8]) -> Self {
         let n = self.known.iter().filter(|k| k.is_api()).count() + 1;
-        self.known.push(KnownValue::new(format!("known:api:{n}"), value, true));
+        self.known
+            .push(KnownValue::new(format!("known:api:{n}"), value, true));
         self
     }
 
     /// A known secret value with a rule id of your choosing (`known:<name>`).
     pub fn known_value_named(mut self, name: &str, value: &[u8]) -> Self {
-        self.known.push(KnownValue::new(format!("known:{name}"), value, true));
+        self.known
+            .push(KnownValue::new(format!("known:{name}"), value, true));
         self
     }
 
@@ -353,10 +373,76 @@ impl Builder {
     }
 
     /// Turns the default sources on or off: `/run/secrets`, sensitive `*_FILE` variables,
-    /// sensitive environment variables. Off unless asked for.
+    /// sensitive environment variables, the Kubernetes service-account token and the
+    /// credential files named by `GOOGLE_APPLICATION_CREDENTIALS`,
+    /// `AWS_SHARED_CREDENTIALS_FILE` and `PGPASSFILE`. Off unless asked for; the
+    /// environment is read when the redactor is built (see [`environment`](Self::environment)).
     #[cfg(all(feature = "fs", feature = "env"))]
     pub fn default_sources(mut self, on: bool) -> Self {
         self.sources.defaults = on;
+        self
+    }
+
+    /// The environment the default sources read, instead of the process environment:
+    /// for tests and for front ends that run a child with its own environment. Values are
+    /// held in zeroize-on-drop buffers.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join("hush-doc-no-such-dir");
+    /// let r = hush::Redactor::builder()
+    ///     .default_sources(true)
+    ///     .default_secrets_dir(&dir)
+    ///     .service_account_token_path(dir.join("token"))
+    ///     .environment([("API_TOKEN", "tok-9f8e7d6c5b"), ("LOG_LEVEL", "debug-verbose")])
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(r.redact_str("sent tok-9f8e7d6c5b at debug-verbose"), "sent [REDACTED] at debug-verbose");
+    /// ```
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn environment<I, K, V>(mut self, vars: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<std::ffi::OsStr>,
+        V: AsRef<std::ffi::OsStr>,
+    {
+        let vars = vars
+            .into_iter()
+            .map(|(k, v)| {
+                let name = k.as_ref().to_string_lossy().into_owned();
+                (name, Zeroizing::new(v.as_ref().as_encoded_bytes().to_vec()))
+            })
+            .collect();
+        self.sources.env = Some(vars);
+        self
+    }
+
+    /// The directory the default sources read instead of `/run/secrets` (tests, or a
+    /// platform that mounts secrets elsewhere).
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn default_secrets_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.run_secrets_dir = Some(dir.into());
+        self
+    }
+
+    /// The Kubernetes service-account token file the default sources read instead of
+    /// `/var/run/secrets/kubernetes.io/serviceaccount/token`.
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn service_account_token_path(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.k8s_token_path = Some(path.into());
+        self
+    }
+
+    /// Shortest known value, in bytes (default 6). Loaded values below it are skipped with
+    /// a warning; an explicit value below it is a build error.
+    pub fn known_min_len(mut self, bytes: usize) -> Self {
+        self.sources.limits.min_len = bytes.max(1);
+        self
+    }
+
+    /// Largest secret file read, in bytes (default 64 KiB); bigger files are skipped with a
+    /// warning. Known-value files may be 256 times bigger.
+    pub fn known_max_file_size(mut self, bytes: u64) -> Self {
+        self.sources.limits.max_file_size = bytes;
         self
     }
 
@@ -386,6 +472,14 @@ impl Builder {
         keys.add_metadata(&self.extra_metadata);
         let line_cap = self.line_cap.unwrap_or(DEFAULT_LINE_CAP).max(4096);
         let engine = Engine::build(self, &keys, line_cap)?;
-        Ok(Redactor { inner: Arc::new(Inner { keys, masker, engine, line_cap, builder: self.clone() }) })
+        Ok(Redactor {
+            inner: Arc::new(Inner {
+                keys,
+                masker,
+                engine,
+                line_cap,
+                builder: self.clone(),
+            }),
+        })
     }
 }
