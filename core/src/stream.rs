@@ -49,6 +49,8 @@ pub(crate) struct Processor {
     done_to: usize,
     cont: Option<Continuation>,
     pem: Option<Pem>,
+    /// Indentation of an open Kubernetes Secret `data:` block, whose values are decoded.
+    data_block: Option<usize>,
     /// Absolute offset of the current line's start; 1-based line number.
     line_abs: u64,
     line_no: u64,
@@ -71,6 +73,7 @@ impl Processor {
             done_to: 0,
             cont: None,
             pem: None,
+            data_block: None,
             line_abs: 0,
             line_no: 1,
             report: Report::default(),
@@ -138,7 +141,7 @@ impl Processor {
     fn block(&mut self, data: &[u8], out: &mut Vec<u8>) {
         let mut pos = 0;
         while pos < data.len() {
-            let line_start = if self.pem.is_some() || self.cont.is_some() {
+            let line_start = if self.pem.is_some() || self.cont.is_some() || self.data_block.is_some() {
                 pos
             } else {
                 match self.red.engine().next_candidate(data, pos) {
@@ -188,7 +191,17 @@ impl Processor {
             return;
         }
         let region = Region { starts_line: self.line_pos == 0, ends_line };
-        let scan = self.red.engine().scan_line(piece, region, self.red.keys());
+        let mut scan = self.red.engine().scan_line(piece, region, self.red.keys());
+        if let (Some(indent), 0) = (self.data_block, self.line_pos) {
+            if !self.red.engine().data_entry(piece, indent, self.red.keys(), &mut scan.spans) {
+                self.data_block = None;
+            }
+        }
+        if self.line_pos == 0 {
+            if let Some(indent) = crate::engine::data_block_start(piece) {
+                self.data_block = Some(indent);
+            }
+        }
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);
         self.cont = None;
@@ -335,12 +348,13 @@ impl Processor {
         }
         self.pem = None;
         self.cont = None;
+        self.data_block = None;
     }
 
     /// Releases the partial line up to its safe point: everything before the earliest
     /// construct that could still become a match.
     pub(crate) fn flush_partial(&mut self, out: &mut Vec<u8>) {
-        if self.pending.is_empty() || self.pem.is_some() {
+        if self.pending.is_empty() || self.pem.is_some() || self.data_block.is_some() {
             return;
         }
         let buf = std::mem::take(&mut self.pending);

@@ -2,6 +2,7 @@
 //! known values and their encodings), then cheap local confirmation, then a bounded regex
 //! window only for format rules whose keyword occurred.
 
+mod decode;
 mod format;
 mod keyvalue;
 mod url;
@@ -14,6 +15,7 @@ use crate::rules::format::{FormatRule, RuleSource};
 use crate::rules::keys::KeyRules;
 use crate::{Error, ErrorKind, RuleId, RuleInfo, RuleKind};
 
+pub(crate) use decode::data_block_start;
 pub(crate) use format::CompiledRule;
 pub(crate) use keyvalue::{ValueEnd, is_placeholder};
 
@@ -30,6 +32,8 @@ enum Trigger {
     Url,
     /// `-----BEGIN`: maybe the first line of a multi-line PEM private key.
     PemBegin,
+    /// A context whose encoded segment is decoded and scanned (see `decode`).
+    Decode(decode::Context),
 }
 
 /// A span to mask, relative to the line or window it was found in.
@@ -161,6 +165,9 @@ impl Engine {
         }
         add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
         add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
+        for (lit, ctx) in decode::literals() {
+            add(lit.as_bytes(), Trigger::Decode(*ctx), &mut patterns, &mut pattern_triggers);
+        }
 
         // A leftmost-longest match also stands for every pattern that is a prefix of it.
         let mut triggers = pattern_triggers.clone();
@@ -264,7 +271,13 @@ impl Engine {
 
     /// Scans one line (or a window of a long line) and returns the spans to mask.
     pub(crate) fn scan_line(&self, line: &[u8], region: Region, keys: &KeyRules) -> LineScan {
+        self.scan_line_at(line, region, keys, 0)
+    }
+
+    /// [`scan_line`](Self::scan_line) at decoding depth `depth` (0: the input itself).
+    fn scan_line_at(&self, line: &[u8], region: Region, keys: &KeyRules, depth: u8) -> LineScan {
         let mut scan = LineScan::default();
+        let mut decodes = Vec::new();
         let Some(ac) = &self.ac else { return scan };
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
         let mut key_done = 0usize;
@@ -286,9 +299,13 @@ impl Engine {
                             scan.pem_begin = Some(self.pem_rule.clone());
                         }
                     }
+                    Trigger::Decode(ctx) => decodes.push((ctx, s, e)),
                 }
             }
             pos = s + 1;
+        }
+        if !decodes.is_empty() {
+            self.decode_contexts(line, &decodes, keys, depth, &mut scan.spans);
         }
         if !windows.is_empty() {
             windows.sort_unstable();
@@ -366,6 +383,7 @@ impl Engine {
                         (!closed).then(|| token_start(buf, s))
                     }
                     Trigger::PemBegin => Some(s),
+                    Trigger::Decode(_) => None,
                 };
                 if let Some(h) = hold {
                     safe = safe.min(h);
