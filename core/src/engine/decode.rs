@@ -304,6 +304,22 @@ mod tests {
     }
 
     #[test]
+    fn dsn_password_is_decoded_and_matched_against_known_values() {
+        let r = crate::Redactor::builder().known_value(b"p@ss:w0rd!xyz").build().unwrap();
+        let line = b"postgres://app:p%40ss%3Aw0rd!xyz@db:5432/app";
+        let mut out = Vec::new();
+        r.engine().decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), 0, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].rule.as_str(), &line[out[0].start..out[0].end]), ("known:api:1", &b"p%40ss%3Aw0rd!xyz"[..]));
+        let mut none = Vec::new();
+        r.engine().decode_contexts(b"postgres://app:other%40pass@db/app", &[(Context::Url, 8, 11)], r.keys(), 0, &mut none);
+        assert!(none.is_empty());
+        // At the depth limit nothing is decoded.
+        r.engine().decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), MAX_DEPTH, &mut none);
+        assert!(none.is_empty());
+    }
+
+    #[test]
     fn basic_requires_authorization_context() {
         let l = b"Authorization: Basic dXNlcjpwYXNzd29yZA== x";
         assert!(basic_segment(l, 15, 21).is_some());
