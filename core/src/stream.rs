@@ -192,15 +192,15 @@ impl Processor {
         }
         let region = Region { starts_line: self.line_pos == 0, ends_line };
         let mut scan = self.red.engine().scan_line(piece, region, self.red.keys());
-        if let (Some(indent), 0) = (self.data_block, self.line_pos) {
-            if !self.red.engine().data_entry(piece, indent, self.red.keys(), &mut scan.spans) {
-                self.data_block = None;
-            }
+        if let (Some(indent), 0) = (self.data_block, self.line_pos)
+            && !self.red.engine().data_entry(piece, indent, self.red.keys(), &mut scan.spans)
+        {
+            self.data_block = None;
         }
-        if self.line_pos == 0 {
-            if let Some(indent) = crate::engine::data_block_start(piece) {
-                self.data_block = Some(indent);
-            }
+        if self.line_pos == 0
+            && let Some(indent) = crate::engine::data_block_start(piece)
+        {
+            self.data_block = Some(indent);
         }
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);

@@ -30,14 +30,25 @@ fn secrets_dir_single_value_file_raw_and_trimmed() {
     );
     // `base64 db_password` encodes the trailing newline: the raw value's forms catch it.
     let with_newline = "cGx1bS1PcmJpdC00NDcxCg==";
-    assert_eq!(r.redact_str(&format!("x {with_newline} y")), "x [REDACTED:known:file:db_password] y");
+    assert_eq!(
+        r.redact_str(&format!("x {with_newline} y")),
+        "x [REDACTED:known:file:db_password] y"
+    );
 }
 
 #[test]
 fn secrets_dir_key_value_and_json_files_use_sensitive_keys_only() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("app.env"), "DB_HOST=postgres-primary\nDB_PASSWORD=plum-Orbit-4471\n").unwrap();
-    fs::write(dir.path().join("vault.json"), r#"{"username":"app-service","api_key":"k-77aa88bb99"}"#).unwrap();
+    fs::write(
+        dir.path().join("app.env"),
+        "DB_HOST=postgres-primary\nDB_PASSWORD=plum-Orbit-4471\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("vault.json"),
+        r#"{"username":"app-service","api_key":"k-77aa88bb99"}"#,
+    )
+    .unwrap();
     let r = label().secrets_dir(dir.path()).build().unwrap();
     assert_eq!(
         r.redact_str("host postgres-primary pw plum-Orbit-4471 user app-service key k-77aa88bb99"),
@@ -50,13 +61,22 @@ fn secrets_dir_pem_key_lines_are_values_certificates_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let key_line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
     let cert_line = "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQsw";
-    fs::write(dir.path().join("tls.key"), format!("-----BEGIN PRIVATE KEY-----\n{key_line}\n-----END PRIVATE KEY-----\n"))
-        .unwrap();
-    fs::write(dir.path().join("ca.crt"), format!("-----BEGIN CERTIFICATE-----\n{cert_line}\n-----END CERTIFICATE-----\n"))
-        .unwrap();
+    fs::write(
+        dir.path().join("tls.key"),
+        format!("-----BEGIN PRIVATE KEY-----\n{key_line}\n-----END PRIVATE KEY-----\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("ca.crt"),
+        format!("-----BEGIN CERTIFICATE-----\n{cert_line}\n-----END CERTIFICATE-----\n"),
+    )
+    .unwrap();
     let r = label().secrets_dir(dir.path()).build().unwrap();
     let log = format!("key {key_line} cert {cert_line} -----END PRIVATE KEY-----");
-    assert_eq!(r.redact_str(&log), format!("key [REDACTED:known:file:tls.key] cert {cert_line} -----END PRIVATE KEY-----"));
+    assert_eq!(
+        r.redact_str(&log),
+        format!("key [REDACTED:known:file:tls.key] cert {cert_line} -----END PRIVATE KEY-----")
+    );
 }
 
 #[test]
@@ -74,18 +94,38 @@ fn short_numeric_and_common_values_are_skipped_with_warnings_naming_the_source()
     for value in ["abc12", "1234567", "localhost"] {
         assert!(!w.contains(value), "a warning holds a value");
     }
-    assert_eq!(r.redact_str("abc12 1234567 localhost"), "abc12 1234567 localhost");
-    assert_eq!(r.redact_str("plum-Orbit-4471"), "[REDACTED:known:file:good]");
+    assert_eq!(
+        r.redact_str("abc12 1234567 localhost"),
+        "abc12 1234567 localhost"
+    );
+    assert_eq!(
+        r.redact_str("plum-Orbit-4471"),
+        "[REDACTED:known:file:good]"
+    );
 }
 
 #[test]
 fn min_len_is_configurable() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("tok"), "abcdefgh").unwrap();
-    let r = label().known_min_len(10).secrets_dir(dir.path()).build().unwrap();
+    let r = label()
+        .known_min_len(10)
+        .secrets_dir(dir.path())
+        .build()
+        .unwrap();
     assert_eq!(r.redact_str("abcdefgh"), "abcdefgh");
-    assert!(r.warnings().iter().any(|w| w.contains("known:file:tok") && w.contains("10")));
-    assert!(label().known_min_len(10).known_value(b"abcdefgh").build().is_err());
+    assert!(
+        r.warnings()
+            .iter()
+            .any(|w| w.contains("known:file:tok") && w.contains("10"))
+    );
+    assert!(
+        label()
+            .known_min_len(10)
+            .known_value(b"abcdefgh")
+            .build()
+            .is_err()
+    );
 }
 
 #[test]
@@ -97,14 +137,30 @@ fn oversized_files_and_subdirectories_are_skipped_with_warnings() {
     let r = label().secrets_dir(dir.path()).build().unwrap();
     let w = r.warnings().join("\n");
     assert!(w.contains("huge") && w.contains("too large"), "{w}");
-    assert!(w.contains("nested") && w.contains("not a regular file"), "{w}");
+    assert!(
+        w.contains("nested") && w.contains("not a regular file"),
+        "{w}"
+    );
     assert_eq!(r.redact_str("inner-secret-1"), "inner-secret-1");
 
-    let small = label().known_max_file_size(1024).secrets_dir(dir.path()).build().unwrap();
+    let small = label()
+        .known_max_file_size(1024)
+        .secrets_dir(dir.path())
+        .build()
+        .unwrap();
     assert!(small.warnings().iter().any(|w| w.contains("huge")));
     fs::write(dir.path().join("mid"), vec![b'm'; 2000]).unwrap();
-    let small = label().known_max_file_size(1024).secrets_dir(dir.path()).build().unwrap();
-    assert!(small.warnings().iter().any(|w| w.contains("mid") && w.contains("too large")));
+    let small = label()
+        .known_max_file_size(1024)
+        .secrets_dir(dir.path())
+        .build()
+        .unwrap();
+    assert!(
+        small
+            .warnings()
+            .iter()
+            .any(|w| w.contains("mid") && w.contains("too large"))
+    );
 }
 
 #[cfg(unix)]
@@ -121,9 +177,15 @@ fn symlinks_loops_and_dangling_links_in_a_secrets_dir() {
     // Kubernetes' atomic writer layout: `..data` is a link to a directory, skipped silently.
     symlink(target.path(), dir.path().join("..data")).unwrap();
     let r = label().secrets_dir(dir.path()).build().unwrap();
-    assert_eq!(r.redact_str("linked-secret-42"), "[REDACTED:known:file:via-link]");
+    assert_eq!(
+        r.redact_str("linked-secret-42"),
+        "[REDACTED:known:file:via-link]"
+    );
     let w = r.warnings().join("\n");
-    assert!(w.contains("loop-a") && w.contains("loop-b") && w.contains("dangling"), "{w}");
+    assert!(
+        w.contains("loop-a") && w.contains("loop-b") && w.contains("dangling"),
+        "{w}"
+    );
     assert!(!w.contains("..data"), "{w}");
 }
 
@@ -144,7 +206,10 @@ fn explicit_sources_that_are_missing_are_errors_naming_the_path() {
     // A file where a directory was expected.
     let file = dir.path().join("file");
     fs::write(&file, "x").unwrap();
-    assert_eq!(label().secrets_dir(&file).build().unwrap_err().file(), Some(file.as_path()));
+    assert_eq!(
+        label().secrets_dir(&file).build().unwrap_err().file(),
+        Some(file.as_path())
+    );
 }
 
 #[test]
@@ -183,7 +248,11 @@ fn default_sources_env_file_vars_and_run_secrets() {
     let elsewhere = root.path().join("elsewhere");
     fs::create_dir(&elsewhere).unwrap();
     fs::write(elsewhere.join("redis_pw"), "redis-Secret-881\n").unwrap();
-    fs::write(elsewhere.join("ca-bundle.crt"), "not-a-secret-bundle-line\n").unwrap();
+    fs::write(
+        elsewhere.join("ca-bundle.crt"),
+        "not-a-secret-bundle-line\n",
+    )
+    .unwrap();
     fs::write(elsewhere.join("app.log"), "ordinary-log-line-1\n").unwrap();
     let p = |x: &Path| x.display().to_string();
     let env = [
@@ -216,13 +285,20 @@ fn default_sources_env_file_vars_and_run_secrets() {
         .environment(env.iter().map(|(k, v)| (*k, v.as_str())))
         .build()
         .unwrap();
-    assert_eq!(off.redact_str("plum-Orbit-4471 tok-9f8e7d6c5b"), "plum-Orbit-4471 tok-9f8e7d6c5b");
+    assert_eq!(
+        off.redact_str("plum-Orbit-4471 tok-9f8e7d6c5b"),
+        "plum-Orbit-4471 tok-9f8e7d6c5b"
+    );
 }
 
 #[test]
 fn default_sources_cloud_credential_files_and_service_account_token() {
     let root = tempfile::tempdir().unwrap();
-    fs::write(root.path().join("sa-token"), "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1FIn0.k8s-token-body\n").unwrap();
+    fs::write(
+        root.path().join("sa-token"),
+        "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1FIn0.k8s-token-body\n",
+    )
+    .unwrap();
     let gcp = root.path().join("gcp.json");
     fs::write(
         &gcp,
@@ -253,10 +329,22 @@ fn default_sources_cloud_credential_files_and_service_account_token() {
     ] {
         assert!(!out.contains(secret), "a secret survived: {out}");
     }
-    assert!(out.contains("[REDACTED:known:file:k8s-serviceaccount-token]"), "{out}");
-    assert!(out.contains("[REDACTED:known:env:PGPASSFILE:password]"), "{out}");
-    assert!(out.contains("[REDACTED:known:env:AWS_SHARED_CREDENTIALS_FILE:aws_secret_access_key]"), "{out}");
-    assert!(out.contains("AKIAIOSFODNN7EXAMPLE") && out.contains("proj-visible-1"), "{out}");
+    assert!(
+        out.contains("[REDACTED:known:file:k8s-serviceaccount-token]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[REDACTED:known:env:PGPASSFILE:password]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[REDACTED:known:env:AWS_SHARED_CREDENTIALS_FILE:aws_secret_access_key]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("AKIAIOSFODNN7EXAMPLE") && out.contains("proj-visible-1"),
+        "{out}"
+    );
     // The path in GOOGLE_APPLICATION_CREDENTIALS is not itself a known value.
     assert_eq!(r.redact_str(&p(&gcp)), p(&gcp));
 
@@ -282,7 +370,10 @@ fn debug_output_never_holds_values() {
     for v in ["plum-Orbit-4471", "api-Value-8812", "env-Value-7781"] {
         assert!(!text.contains(v), "Debug output holds a value");
     }
-    assert_eq!(r.redact_str("env-Value-7781"), "[REDACTED:known:env:API_TOKEN]");
+    assert_eq!(
+        r.redact_str("env-Value-7781"),
+        "[REDACTED:known:env:API_TOKEN]"
+    );
 }
 
 #[test]
@@ -293,12 +384,18 @@ fn reload_adds_new_values_and_keeps_old_ones() {
     fs::remove_file(dir.path().join("old")).unwrap();
     fs::write(dir.path().join("new"), "new-Secret-2222\n").unwrap();
     let r2 = r.reload().unwrap();
-    assert_eq!(r2.redact_str("old-Secret-1111 new-Secret-2222"), "[REDACTED:known:file:old] [REDACTED:known:file:new]");
+    assert_eq!(
+        r2.redact_str("old-Secret-1111 new-Secret-2222"),
+        "[REDACTED:known:file:old] [REDACTED:known:file:new]"
+    );
     assert_eq!(r.redact_str("new-Secret-2222"), "new-Secret-2222");
     // A reload that fails (the directory is gone) is an error; the caller keeps `r2`.
     drop(dir);
     assert_eq!(r2.reload().unwrap_err().kind(), ErrorKind::Source);
-    assert_eq!(r2.redact_str("new-Secret-2222"), "[REDACTED:known:file:new]");
+    assert_eq!(
+        r2.redact_str("new-Secret-2222"),
+        "[REDACTED:known:file:new]"
+    );
 }
 
 #[test]
@@ -328,5 +425,8 @@ fn reload_while_a_file_is_replaced_by_rename_never_loses_values() {
     }
     writer.join().unwrap();
     let last = current.reload().unwrap();
-    assert_eq!(last.redact_str("rotation-B-199"), "[REDACTED:known:file:rotating]");
+    assert_eq!(
+        last.redact_str("rotation-B-199"),
+        "[REDACTED:known:file:rotating]"
+    );
 }

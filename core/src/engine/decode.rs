@@ -101,12 +101,13 @@ fn percent_decode(text: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     let mut out = Zeroizing::new(Vec::with_capacity(text.len()));
     let mut i = 0;
     while i < text.len() {
-        if text[i] == b'%' && i + 2 < text.len() {
-            if let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2])) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
+        if text[i] == b'%'
+            && i + 2 < text.len()
+            && let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2]))
+        {
+            out.push(h << 4 | l);
+            i += 3;
+            continue;
         }
         out.push(text[i]);
         i += 1;
@@ -116,7 +117,14 @@ fn percent_decode(text: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
 
 impl Engine {
     /// Runs the decode contexts opened by literal hits (`ctx`, start, end) in `line`.
-    pub(super) fn decode_contexts(&self, line: &[u8], hits: &[(Context, usize, usize)], keys: &KeyRules, depth: u8, out: &mut Vec<Span>) {
+    pub(super) fn decode_contexts(
+        &self,
+        line: &[u8],
+        hits: &[(Context, usize, usize)],
+        keys: &KeyRules,
+        depth: u8,
+        out: &mut Vec<Span>,
+    ) {
         if depth >= MAX_DEPTH {
             return;
         }
@@ -135,7 +143,16 @@ impl Engine {
 
     /// Decodes `line[a..b]` and, when the rules find anything in it, masks all of it.
     #[allow(clippy::too_many_arguments)]
-    fn decode_and_scan(&self, line: &[u8], a: usize, b: usize, enc: Encoding, keys: &KeyRules, depth: u8, out: &mut Vec<Span>) {
+    fn decode_and_scan(
+        &self,
+        line: &[u8],
+        a: usize,
+        b: usize,
+        enc: Encoding,
+        keys: &KeyRules,
+        depth: u8,
+        out: &mut Vec<Span>,
+    ) {
         let decoded = match enc {
             Encoding::Base64 => decode_base64(&line[a..b]),
             Encoding::Percent => percent_decode(&line[a..b]),
@@ -156,8 +173,16 @@ impl Engine {
     }
 
     /// The rule of the first thing the rules find in decoded text, line by line.
-    fn first_finding(&self, decoded: &[u8], keys: &KeyRules, depth: u8) -> Option<(RuleId, RuleKind)> {
-        let region = Region { starts_line: true, ends_line: true };
+    fn first_finding(
+        &self,
+        decoded: &[u8],
+        keys: &KeyRules,
+        depth: u8,
+    ) -> Option<(RuleId, RuleKind)> {
+        let region = Region {
+            starts_line: true,
+            ends_line: true,
+        };
         for line in decoded.split_inclusive(|&b| b == b'\n') {
             let scan = self.scan_line_at(line, region, keys, depth);
             if let Some(sp) = scan.spans.first() {
@@ -173,7 +198,13 @@ impl Engine {
     /// A line inside a Kubernetes Secret's data block opened at indentation `indent`:
     /// masks the value when it decodes to something the rules find. Returns false when the
     /// line closes the block (less or equally indented, or `}`).
-    pub(crate) fn data_entry(&self, line: &[u8], indent: usize, keys: &KeyRules, out: &mut Vec<Span>) -> bool {
+    pub(crate) fn data_entry(
+        &self,
+        line: &[u8],
+        indent: usize,
+        keys: &KeyRules,
+        out: &mut Vec<Span>,
+    ) -> bool {
         let content = line.trim_ascii_end();
         if content.is_empty() {
             return true;
@@ -184,14 +215,20 @@ impl Engine {
             return false;
         }
         // `name: value`, `"name": "value",`.
-        let Some(colon) = memchr::memchr(b':', body) else { return true };
+        let Some(colon) = memchr::memchr(b':', body) else {
+            return true;
+        };
         let mut p = lead + colon + 1;
         while p < content.len() && matches!(content[p], b' ' | b'\t' | b'"' | b'\'') {
             p += 1;
         }
         let end = base64_end(content, p);
         let rest = &content[end..];
-        if end > p && rest.iter().all(|b| matches!(b, b'"' | b'\'' | b',' | b' ' | b'\t')) {
+        if end > p
+            && rest
+                .iter()
+                .all(|b| matches!(b, b'"' | b'\'' | b',' | b' ' | b'\t'))
+        {
             self.decode_and_scan(line, p, end, Encoding::Base64, keys, 0, out);
         }
         true
@@ -252,7 +289,8 @@ fn url_password(line: &[u8], sep: usize) -> Option<(usize, usize)> {
         match line[p] {
             b'@' => at = Some(p),
             b':' if colon.is_none() => colon = Some(p),
-            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => break,
+            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>'
+            | b'`' => break,
             _ => {}
         }
         p += 1;
@@ -271,7 +309,8 @@ pub(crate) fn data_block_start(line: &[u8]) -> Option<usize> {
     let yaml = body_after_dash == b"data:";
     let json = body.starts_with(b"\"data\"") && {
         let rest = body[6..].trim_ascii_start();
-        rest.strip_prefix(b":").is_some_and(|r| r.trim_ascii() == b"{")
+        rest.strip_prefix(b":")
+            .is_some_and(|r| r.trim_ascii() == b"{")
     };
     (yaml || json).then_some(lead)
 }
@@ -300,22 +339,44 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(percent_decode(b"p%40ss%3a%zz%4").unwrap().as_slice(), b"p@ss:%zz%4");
+        assert_eq!(
+            percent_decode(b"p%40ss%3a%zz%4").unwrap().as_slice(),
+            b"p@ss:%zz%4"
+        );
     }
 
     #[test]
     fn dsn_password_is_decoded_and_matched_against_known_values() {
-        let r = crate::Redactor::builder().known_value(b"p@ss:w0rd!xyz").build().unwrap();
+        let r = crate::Redactor::builder()
+            .known_value(b"p@ss:w0rd!xyz")
+            .build()
+            .unwrap();
         let line = b"postgres://app:p%40ss%3Aw0rd!xyz@db:5432/app";
         let mut out = Vec::new();
-        r.engine().decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), 0, &mut out);
+        r.engine()
+            .decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), 0, &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!((out[0].rule.as_str(), &line[out[0].start..out[0].end]), ("known:api:1", &b"p%40ss%3Aw0rd!xyz"[..]));
+        assert_eq!(
+            (out[0].rule.as_str(), &line[out[0].start..out[0].end]),
+            ("known:api:1", &b"p%40ss%3Aw0rd!xyz"[..])
+        );
         let mut none = Vec::new();
-        r.engine().decode_contexts(b"postgres://app:other%40pass@db/app", &[(Context::Url, 8, 11)], r.keys(), 0, &mut none);
+        r.engine().decode_contexts(
+            b"postgres://app:other%40pass@db/app",
+            &[(Context::Url, 8, 11)],
+            r.keys(),
+            0,
+            &mut none,
+        );
         assert!(none.is_empty());
         // At the depth limit nothing is decoded.
-        r.engine().decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), MAX_DEPTH, &mut none);
+        r.engine().decode_contexts(
+            line,
+            &[(Context::Url, 8, 11)],
+            r.keys(),
+            MAX_DEPTH,
+            &mut none,
+        );
         assert!(none.is_empty());
     }
 

@@ -43,10 +43,10 @@ pub(crate) fn parse(content: &[u8], keys: &KeyRules) -> Parsed {
         return Parsed::Values(pem_lines(content));
     }
     let trimmed = content.trim_ascii();
-    if trimmed.starts_with(b"{") {
-        if let Some(pieces) = flat_json(trimmed, keys) {
-            return Parsed::Values(pieces);
-        }
+    if trimmed.starts_with(b"{")
+        && let Some(pieces) = flat_json(trimmed, keys)
+    {
+        return Parsed::Values(pieces);
     }
     if let Some(pieces) = key_values(content, keys) {
         return Parsed::Values(pieces);
