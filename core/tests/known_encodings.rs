@@ -170,3 +170,20 @@ fn streaming_in_small_chunks_matches_one_shot() {
         "a [REDACTED:known:api:1] b [REDACTED:known:api:1]\n"
     );
 }
+
+#[test]
+fn flush_partial_holds_a_base64_token_that_may_go_on() {
+    use std::io::Write;
+    let r = redactor();
+    let enc = STANDARD.encode(format!("user:{SECRET}:and-more-bytes-after"));
+    let (head, tail) = enc.split_at(enc.len() - 6);
+    let mut w = r.stream(Vec::new());
+    w.write_all(format!("blob {head}").as_bytes()).unwrap();
+    w.flush_partial().unwrap();
+    w.write_all(format!("{tail} done\n").as_bytes()).unwrap();
+    let (out, _) = w.finish().unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "blob [REDACTED:known:api:1] done\n"
+    );
+}
