@@ -1,6 +1,8 @@
 //! Known values loaded from secret directories, known files and the default sources.
 //! Every test injects its environment and paths: nothing here reads the host.
 
+#![cfg(all(feature = "fs", feature = "env"))]
+
 use std::fs;
 use std::path::Path;
 

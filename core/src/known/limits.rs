@@ -42,13 +42,13 @@ const COMMON_VALUES: &[&str] = &[
 
 /// The limits a loaded value must pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Shortest value, in bytes (default 6).
-    pub min_len: usize,
+    pub(crate) min_len: usize,
     /// Shortest all-digit value (default 8): shorter numbers occur everywhere.
-    pub min_digits_len: usize,
+    pub(crate) min_digits_len: usize,
     /// Largest file read, in bytes (default 64 KiB).
-    pub max_file_size: u64,
+    pub(crate) max_file_size: u64,
 }
 
 impl Default for Limits {

@@ -1,19 +1,62 @@
 //! Known values: the real secrets, given explicitly or loaded from secret files and the
 //! environment, matched verbatim and in encoded forms.
+//!
+//! ## Sources
+//!
+//! * Explicit values ([`Builder::known_value`](crate::Builder::known_value), rule
+//!   `known:api:<n>`), secrets directories ([`Builder::secrets_dir`](crate::Builder::secrets_dir):
+//!   every regular file, rule `known:file:<file name>`) and known-value files
+//!   ([`Builder::known_file`](crate::Builder::known_file): one value per line). A missing or
+//!   unreadable explicit source is a build error naming the path; an explicit value that
+//!   fails the limits is an error naming its rule or line.
+//! * Default sources ([`Builder::default_sources`](crate::Builder::default_sources), off
+//!   unless asked for): `/run/secrets`, `*_FILE` variables whose stem is a sensitive name
+//!   or whose path lies in a secrets directory (never every `*_FILE`), variables with a
+//!   sensitive name (`known:env:<NAME>`), the Kubernetes service-account token, and the
+//!   secret fields of the files named by `GOOGLE_APPLICATION_CREDENTIALS`,
+//!   `AWS_SHARED_CREDENTIALS_FILE` and `PGPASSFILE`. Failures only warn. Tests and front
+//!   ends inject the environment and paths with
+//!   [`Builder::environment`](crate::Builder::environment),
+//!   [`Builder::default_secrets_dir`](crate::Builder::default_secrets_dir) and
+//!   [`Builder::service_account_token_path`](crate::Builder::service_account_token_path).
+//!
+//! A file holding one value is used raw and without its trailing newline; `KEY=VALUE`
+//! files and flat JSON objects give the values of sensitive keys only
+//! (`known:file:<file>:<KEY>`); multi-line content and PEM private keys give their lines
+//! (the engine matches line by line); certificates and public keys are never values.
+//!
+//! ## Limits
+//!
+//! Files over 64 KiB ([`Builder::known_max_file_size`](crate::Builder::known_max_file_size))
+//! or that are not regular files (directories, FIFOs, dangling links, symlink loops) are
+//! skipped with a warning. Values shorter than 6 bytes
+//! ([`Builder::known_min_len`](crate::Builder::known_min_len)), all-digit values shorter than
+//! 8 and common words (`true`, `localhost` …) are skipped with a warning naming the source.
+//!
+//! ## Memory
+//!
+//! Read buffers, the injected environment and the value list are zeroize-on-drop, and no
+//! `Debug` output shows a value. The compiled automaton holds each value and its encoded
+//! forms for the redactor's lifetime, unzeroized (the `aho-corasick` crate owns that memory);
+//! so do `serde_json`'s internal buffers while a JSON secret file is parsed.
 
 mod encode;
+// Without `fs` (WASM) nothing is read from files: the parsers stay unused.
+#[cfg_attr(not(feature = "fs"), allow(dead_code))]
 mod files;
 mod limits;
 #[cfg(feature = "fs")]
 mod read;
 #[cfg(feature = "fs")]
+#[cfg_attr(not(feature = "env"), allow(dead_code))]
 mod sources;
 
 use std::fmt;
 use std::path::PathBuf;
 
 pub(crate) use encode::{Form, enclosing_run, encoded_forms};
-pub use limits::{DEFAULT_MAX_FILE_SIZE, Limits};
+pub use limits::DEFAULT_MAX_FILE_SIZE;
+pub(crate) use limits::Limits;
 
 use zeroize::Zeroizing;
 
@@ -52,6 +95,7 @@ impl KnownValue {
 
 /// Where known values are loaded from when the redactor is built (and re-read on reload).
 #[derive(Clone, Default)]
+#[cfg_attr(not(all(feature = "fs", feature = "env")), allow(dead_code))]
 pub(crate) struct KnownSources {
     pub(crate) secrets_dirs: Vec<PathBuf>,
     pub(crate) known_files: Vec<PathBuf>,
