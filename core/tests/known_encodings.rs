@@ -187,3 +187,17 @@ fn flush_partial_holds_a_base64_token_that_may_go_on() {
         "blob [REDACTED:known:api:1] done\n"
     );
 }
+
+#[test]
+fn explicit_value_with_newlines_matches_trimmed_and_by_line() {
+    let r = Redactor::builder()
+        .mask(MaskStyle::Label)
+        .known_value(b"plum-Orbit-4471\n")
+        .known_value(b"first-line-secret\nsecond-line-secret\n")
+        .build()
+        .unwrap();
+    assert_eq!(
+        r.redact_str("a plum-Orbit-4471 b second-line-secret c"),
+        "a [REDACTED:known:api:1] b [REDACTED:known:api:2] c"
+    );
+}

@@ -201,7 +201,7 @@ fn key_values(content: &[u8], keys: &KeyRules) -> Option<Vec<Piece>> {
         }
         let (key, value) = assignment(line)?;
         assignments += 1;
-        if keys.classify_bytes(key).is_some() {
+        if !value.is_empty() && keys.classify_bytes(key).is_some() {
             let name = String::from_utf8_lossy(key).into_owned();
             out.extend(value_pieces(value, PieceKind::Keyed(name)));
         }
@@ -210,11 +210,16 @@ fn key_values(content: &[u8], keys: &KeyRules) -> Option<Vec<Piece>> {
 }
 
 /// `[export ]NAME=VALUE` with an identifier name, a non-empty value and matching quotes
-/// stripped.
+/// stripped; or a YAML-style `name: value` (a section header `name:` gives an empty value).
 fn assignment(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let line = line.strip_prefix(b"export ").unwrap_or(line);
-    let eq = memchr::memchr(b'=', line)?;
-    let key = line[..eq].trim_ascii();
+    let sep = line.iter().position(|&b| b == b'=' || b == b':')?;
+    let yaml = line[sep] == b':';
+    if yaml && !line.get(sep + 1).is_none_or(|b| *b == b' ' || *b == b'\t') {
+        return None;
+    }
+    let key = line[..sep].trim_ascii();
+    let key = key.strip_prefix(b"- ").unwrap_or(key);
     let first_ok = key
         .first()
         .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
@@ -225,13 +230,13 @@ fn assignment(line: &[u8]) -> Option<(&[u8], &[u8])> {
     {
         return None;
     }
-    let mut value = line[eq + 1..].trim_ascii();
+    let mut value = line[sep + 1..].trim_ascii();
     for q in [b'"', b'\''] {
         if value.len() >= 2 && value[0] == q && value[value.len() - 1] == q {
             value = &value[1..value.len() - 1];
         }
     }
-    (!value.is_empty()).then_some((key, value))
+    (yaml || !value.is_empty()).then_some((key, value))
 }
 
 #[cfg(test)]
@@ -320,6 +325,18 @@ mod tests {
                 (PieceKind::Line, b"first-line-secret".to_vec()),
                 (PieceKind::Line, b"second-line-secret".to_vec())
             ]
+        );
+    }
+
+    #[test]
+    fn yaml_style_file_keeps_only_sensitive_keys() {
+        let got = values(b"database:\n  host: db.internal\n  password: 'plum-Orbit-4471'\nurl: https://x.example/a\n");
+        assert_eq!(
+            got,
+            vec![(
+                PieceKind::Keyed("password".into()),
+                b"plum-Orbit-4471".to_vec()
+            )]
         );
     }
 

@@ -148,6 +148,17 @@ pub(crate) fn collect(b: &crate::Builder, keys: &crate::KeyRules) -> Result<Load
                 .with_rule(k.rule.clone()));
         }
         values.push(k.clone());
+        // `known_value(b"secret\n")` from a file: also the value without its newline; a
+        // value with lines inside can only match line by line.
+        for piece in files::value_pieces(&k.value, files::PieceKind::Whole) {
+            if *piece.value != *k.value && limits.check(&piece.value).is_ok() {
+                values.push(KnownValue {
+                    rule: k.rule.clone(),
+                    value: piece.value,
+                    explicit: false,
+                });
+            }
+        }
     }
     values.extend(b.retained.iter().cloned());
     let loaded = load(&b.sources, keys)?;
