@@ -229,7 +229,7 @@ impl<'a> Loader<'a> {
             {
                 continue;
             }
-            if self.keys.classify(name).is_some() {
+            if self.keys.classify(name).is_some() && !is_desktop_session_var(name) {
                 let pieces = files::value_pieces(value, PieceKind::Whole);
                 self.add_pieces(&format!("known:env:{name}"), pieces);
             }
@@ -386,6 +386,16 @@ fn pgpass(content: &[u8]) -> Vec<Piece> {
     out
 }
 
+/// Desktop-session variables whose names hold `session` but whose values are not
+/// secrets (`XDG_SESSION_DESKTOP=ubuntu` would mask a common word everywhere).
+fn is_desktop_session_var(name: &str) -> bool {
+    name.starts_with("XDG_")
+        || matches!(
+            name,
+            "DESKTOP_SESSION" | "SESSION_MANAGER" | "DBUS_SESSION_BUS_ADDRESS" | "GDMSESSION"
+        )
+}
+
 /// The last component of `path`, for rule ids.
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
@@ -409,6 +419,35 @@ fn inside_any(path: &Path, dirs: &[PathBuf]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn desktop_session_variables_are_not_secrets() {
+        let keys = KeyRules::default();
+        let env = vec![
+            (
+                "XDG_SESSION_DESKTOP".to_owned(),
+                Zeroizing::new(b"ubuntu-desktop".to_vec()),
+            ),
+            (
+                "DESKTOP_SESSION".to_owned(),
+                Zeroizing::new(b"ubuntu-session".to_vec()),
+            ),
+            (
+                "USER_SESSION_SECRET".to_owned(),
+                Zeroizing::new(b"real-Secret-5511".to_vec()),
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let sources = KnownSources {
+            run_secrets_dir: Some(dir.path().join("none")),
+            k8s_token_path: Some(dir.path().join("none")),
+            ..KnownSources::default()
+        };
+        let mut loader = Loader::new(&keys, Limits::default());
+        loader.defaults(&sources, &env).unwrap();
+        let rules: Vec<&str> = loader.values.iter().map(|v| v.rule.as_str()).collect();
+        assert_eq!(rules, vec!["known:env:USER_SESSION_SECRET"]);
+    }
 
     #[test]
     fn pgpass_takes_the_password_field_unescaped() {
