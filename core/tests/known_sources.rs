@@ -432,3 +432,66 @@ fn reload_while_a_file_is_replaced_by_rename_never_loses_values() {
         "[REDACTED:known:file:rotating]"
     );
 }
+
+/// The end-to-end scenario at the library level: a secrets dir and environment,
+/// values raw and encoded in the log, certificates and decoys untouched.
+#[test]
+fn scenario_values_raw_and_encoded_with_decoys() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let root = tempfile::tempdir().unwrap();
+    let run = root.path().join("run-secrets");
+    fs::create_dir(&run).unwrap();
+    fs::write(run.join("db_password"), "plum-Orbit-4471\n").unwrap();
+    let key_line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+    fs::write(
+        run.join("tls.key"),
+        format!("-----BEGIN PRIVATE KEY-----\n{key_line}\n-----END PRIVATE KEY-----\n"),
+    )
+    .unwrap();
+    let cert_line = "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQsw";
+    let bundle = root.path().join("ca-bundle.crt");
+    fs::write(
+        &bundle,
+        format!("-----BEGIN CERTIFICATE-----\n{cert_line}\n-----END CERTIFICATE-----\n"),
+    )
+    .unwrap();
+    let env = [
+        (
+            "DB_PASSWORD_FILE",
+            run.join("db_password").display().to_string(),
+        ),
+        ("API_TOKEN", "tok-9f8e7d6c5b4a".to_owned()),
+        ("SSL_CERT_FILE", bundle.display().to_string()),
+    ];
+    let r = defaults(root.path(), &env)
+        .mask(MaskStyle::Redacted)
+        .build()
+        .unwrap();
+    let secrets = ["plum-Orbit-4471", "tok-9f8e7d6c5b4a", key_line];
+    let mut log = String::new();
+    for s in secrets {
+        log.push_str(&format!("raw {s}\n"));
+        log.push_str(&format!("b64 {}\n", STANDARD.encode(format!("user:{s}"))));
+        log.push_str(&format!(
+            "hex {}\n",
+            s.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+        ));
+        log.push_str(&format!("json {{\"v\":\"{}\"}}\n", s.replace('/', "\\/")));
+    }
+    let decoys = format!(
+        "cert {cert_line}\nother {}\nwords plum Orbit 4471 tok-9f8e\n",
+        STANDARD.encode("plum-Orbit-4472")
+    );
+    log.push_str(&decoys);
+    let out = r.redact_str(&log);
+    for s in secrets {
+        assert!(!out.contains(s), "a secret survived");
+        assert!(
+            !out.contains(&STANDARD.encode(format!("user:{s}"))),
+            "an encoded secret survived"
+        );
+    }
+    assert!(out.ends_with(&decoys), "decoys changed");
+    assert_eq!(out.matches("[REDACTED]").count(), 12);
+}
