@@ -352,10 +352,73 @@ impl Builder {
     }
 
     /// Turns the default sources on or off: `/run/secrets`, sensitive `*_FILE` variables,
-    /// sensitive environment variables. Off unless asked for.
+    /// sensitive environment variables, the Kubernetes service-account token and the
+    /// credential files named by `GOOGLE_APPLICATION_CREDENTIALS`,
+    /// `AWS_SHARED_CREDENTIALS_FILE` and `PGPASSFILE`. Off unless asked for; the
+    /// environment is read when the redactor is built (see [`environment`](Self::environment)).
     #[cfg(all(feature = "fs", feature = "env"))]
     pub fn default_sources(mut self, on: bool) -> Self {
         self.sources.defaults = on;
+        self
+    }
+
+    /// The environment the default sources read, instead of the process environment:
+    /// for tests and for front ends that run a child with its own environment. Values are
+    /// held in zeroize-on-drop buffers.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join("hush-doc-no-such-dir");
+    /// let r = hush::Redactor::builder()
+    ///     .default_sources(true)
+    ///     .default_secrets_dir(&dir)
+    ///     .service_account_token_path(dir.join("token"))
+    ///     .environment([("API_TOKEN", "tok-9f8e7d6c5b"), ("LOG_LEVEL", "debug-verbose")])
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(r.redact_str("sent tok-9f8e7d6c5b at debug-verbose"), "sent [REDACTED] at debug-verbose");
+    /// ```
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn environment<I, K, V>(mut self, vars: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<std::ffi::OsStr>,
+        V: AsRef<std::ffi::OsStr>,
+    {
+        let vars = vars
+            .into_iter()
+            .map(|(k, v)| (k.as_ref().to_string_lossy().into_owned(), Zeroizing::new(v.as_ref().as_encoded_bytes().to_vec())))
+            .collect();
+        self.sources.env = Some(vars);
+        self
+    }
+
+    /// The directory the default sources read instead of `/run/secrets` (tests, or a
+    /// platform that mounts secrets elsewhere).
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn default_secrets_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.run_secrets_dir = Some(dir.into());
+        self
+    }
+
+    /// The Kubernetes service-account token file the default sources read instead of
+    /// `/var/run/secrets/kubernetes.io/serviceaccount/token`.
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn service_account_token_path(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.k8s_token_path = Some(path.into());
+        self
+    }
+
+    /// Shortest known value, in bytes (default 6). Loaded values below it are skipped with
+    /// a warning; an explicit value below it is a build error.
+    pub fn known_min_len(mut self, bytes: usize) -> Self {
+        self.sources.limits.min_len = bytes.max(1);
+        self
+    }
+
+    /// Largest secret file read, in bytes (default 64 KiB); bigger files are skipped with a
+    /// warning. Known-value files may be 256 times bigger.
+    pub fn known_max_file_size(mut self, bytes: u64) -> Self {
+        self.sources.limits.max_file_size = bytes;
         self
     }
 

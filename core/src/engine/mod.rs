@@ -2,18 +2,20 @@
 //! known values and their encodings), then cheap local confirmation, then a bounded regex
 //! window only for format rules whose keyword occurred.
 
+mod decode;
 mod format;
 mod keyvalue;
 mod url;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
-use crate::known::{KnownValue, MIN_KNOWN_LEN};
+use crate::known::KnownValue;
 use crate::redactor::Builder;
 use crate::rules::format::{FormatRule, RuleSource};
 use crate::rules::keys::KeyRules;
 use crate::{Error, ErrorKind, RuleId, RuleInfo, RuleKind};
 
+pub(crate) use decode::data_block_start;
 pub(crate) use format::CompiledRule;
 pub(crate) use keyvalue::{ValueEnd, is_placeholder};
 
@@ -24,12 +26,14 @@ enum Trigger {
     Key,
     /// A keyword of format rule `n`: run its regex on a window around the hit.
     Format(u32),
-    /// Known value `n` (in some encoding): a finding as it stands.
-    Known(u32),
+    /// Known value `n` in encoding `form`: a finding as it stands (base64 grows to its token).
+    Known(u32, crate::known::Form),
     /// `://`: look for a password in URL userinfo.
     Url,
     /// `-----BEGIN`: maybe the first line of a multi-line PEM private key.
     PemBegin,
+    /// A context whose encoded segment is decoded and scanned (see `decode`).
+    Decode(decode::Context),
 }
 
 /// A span to mask, relative to the line or window it was found in.
@@ -132,28 +136,9 @@ impl Engine {
             }
         }
 
-        let mut known: Vec<KnownValue> = Vec::new();
-        for k in b.known.iter().chain(&b.retained) {
-            if k.value.len() < MIN_KNOWN_LEN {
-                if k.explicit {
-                    return Err(Error::config(format!(
-                        "known value `{}` is shorter than {MIN_KNOWN_LEN} bytes",
-                        k.rule
-                    )));
-                }
-                continue;
-            }
-            if !known.iter().any(|e| e.value == k.value) {
-                known.push(k.clone());
-            }
-        }
-        let loaded = crate::known::load(&b.sources, keys)?;
+        let loaded = crate::known::collect(b, keys)?;
         warnings.extend(loaded.warnings);
-        for k in loaded.values {
-            if !known.iter().any(|e| e.value == k.value) {
-                known.push(k);
-            }
-        }
+        let known: Vec<KnownValue> = loaded.values;
 
         // Literal table.
         let mut patterns: Vec<Vec<u8>> = Vec::new();
@@ -181,12 +166,15 @@ impl Engine {
         let mut known_rules = Vec::new();
         for (i, k) in known.iter().enumerate() {
             known_rules.push(RuleId::new(&k.rule));
-            for form in crate::known::encoded_forms(&k.value) {
-                add(&form, Trigger::Known(i as u32), &mut patterns, &mut pattern_triggers);
+            for (lit, form) in crate::known::encoded_forms(&k.value) {
+                add(&lit, Trigger::Known(i as u32, form), &mut patterns, &mut pattern_triggers);
             }
         }
         add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
         add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
+        for (lit, ctx) in decode::literals() {
+            add(lit.as_bytes(), Trigger::Decode(*ctx), &mut patterns, &mut pattern_triggers);
+        }
 
         let triggers = pattern_triggers;
         let (implied, may_overlap) = overlaps(&patterns);
@@ -282,14 +270,14 @@ impl Engine {
 
     /// Scans one line (or a window of a long line) and returns the spans to mask.
     pub(crate) fn scan_line(&self, line: &[u8], region: Region, keys: &KeyRules) -> LineScan {
-        self.scan_line_from(line, 0, region, keys)
+        self.scan_line_at(line, region, keys, 0)
     }
 
-    /// Like [`scan_line`](Self::scan_line), when no literal starts before `from`.
-    pub(crate) fn scan_line_from(&self, line: &[u8], from: usize, region: Region, keys: &KeyRules) -> LineScan {
+    /// [`scan_line`](Self::scan_line) at decoding depth `depth` (0: the input itself).
+    fn scan_line_at(&self, line: &[u8], region: Region, keys: &KeyRules, depth: u8) -> LineScan {
         let mut hits = Vec::new();
-        self.collect_hits(line, from, line.len(), &mut hits);
-        self.scan_hits(line, &hits, region, keys)
+        self.collect_hits(line, 0, line.len(), &mut hits);
+        self.scan_hits_at(line, &hits, region, keys, depth)
     }
 
     /// Every literal occurrence in `hay[from..to]`, in order of start. Hits are
@@ -334,7 +322,12 @@ impl Engine {
 
     /// Confirms the hits of one line (positions relative to `line`) and returns its spans.
     pub(crate) fn scan_hits(&self, line: &[u8], hits: &[Hit], region: Region, keys: &KeyRules) -> LineScan {
+        self.scan_hits_at(line, hits, region, keys, 0)
+    }
+
+    fn scan_hits_at(&self, line: &[u8], hits: &[Hit], region: Region, keys: &KeyRules, depth: u8) -> LineScan {
         let mut scan = LineScan::default();
+        let mut decodes = Vec::new();
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
         let mut key_done = 0usize;
         for hit in hits {
@@ -346,15 +339,19 @@ impl Engine {
                     }
                     Trigger::Key => {}
                     Trigger::Format(r) => windows.push((r, s, e)),
-                    Trigger::Known(k) => self.known_span(line, s, e, k, &mut scan.spans),
+                    Trigger::Known(k, form) => self.known_span(line, s, e, k, form, &mut scan.spans),
                     Trigger::Url => url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans),
                     Trigger::PemBegin => {
                         if pem_header_ends_line(&line[s..]) {
                             scan.pem_begin = Some(self.pem_rule.clone());
                         }
                     }
+                    Trigger::Decode(ctx) => decodes.push((ctx, s, e)),
                 }
             }
+        }
+        if !decodes.is_empty() {
+            self.decode_contexts(line, &decodes, keys, depth, &mut scan.spans);
         }
         if !windows.is_empty() {
             windows.sort_unstable();
@@ -425,13 +422,14 @@ impl Engine {
                             .then_some(ns)
                     }
                     Trigger::Format(r) => (e + self.rules[r as usize].bound() > len).then(|| token_start(buf, s)),
-                    Trigger::Known(_) => (e == len).then_some(token_start(buf, s)),
+                    Trigger::Known(..) => (e == len).then_some(token_start(buf, s)),
                     Trigger::Url => {
                         let rest = &buf[e..];
                         let closed = rest.iter().any(|b| matches!(b, b'@' | b'/' | b' ' | b'\t' | b'"' | b'\''));
                         (!closed).then(|| token_start(buf, s))
                     }
                     Trigger::PemBegin => Some(s),
+                    Trigger::Decode(_) => None,
                 };
                 if let Some(h) = hold {
                     safe = safe.min(h);
@@ -447,8 +445,8 @@ impl Engine {
             || self.allow_regexes.iter().any(|r| r.is_match(regex_automata::Input::new(secret)))
     }
 
-    fn known_span(&self, line: &[u8], s: usize, e: usize, k: u32, out: &mut Vec<Span>) {
-        let (start, end) = crate::known::enclosing_run(line, s, e);
+    fn known_span(&self, line: &[u8], s: usize, e: usize, k: u32, form: crate::known::Form, out: &mut Vec<Span>) {
+        let (start, end) = crate::known::enclosing_run(line, s, e, form);
         out.push(Span {
             start,
             end,
