@@ -45,6 +45,9 @@ pub(crate) struct CompiledRule {
     id: RuleId,
     regex: Regex,
     group: Option<usize>,
+    /// gitleaks semantics for a rule without `secretGroup`: the secret is the first capture
+    /// group that matched non-empty, else the whole match.
+    first_group: bool,
     entropy: Option<f64>,
     allowlists: Vec<CompiledAllowlist>,
     bound: usize,
@@ -87,6 +90,9 @@ impl CompiledRule {
                 condition: a.condition,
             });
         }
+        let first_group = rule.source == crate::rules::format::RuleSource::Gitleaks
+            && rule.secret_group.is_none()
+            && regex.group_info().group_len(regex_automata::PatternID::ZERO) > 1;
         let validator = match (rule.source, rule.id.as_str()) {
             (crate::rules::format::RuleSource::Builtin, "bearer-token") => Validator::Bearer,
             (crate::rules::format::RuleSource::Builtin, "basic-auth") => Validator::Basic,
@@ -96,6 +102,7 @@ impl CompiledRule {
             id: RuleId::new(&rule.id),
             regex,
             group: rule.secret_group,
+            first_group,
             entropy: rule.entropy,
             allowlists,
             bound,
@@ -140,6 +147,10 @@ impl CompiledRule {
                     Some(s) => s,
                     None => continue,
                 },
+                None if self.first_group => (1..caps.group_len())
+                    .filter_map(|g| caps.get_group(g))
+                    .find(|s| !s.is_empty())
+                    .unwrap_or_else(|| whole.span()),
                 None => whole.span(),
             };
             let (start, mut end) = (secret.start, secret.end);

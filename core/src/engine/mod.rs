@@ -95,9 +95,11 @@ impl Engine {
         if b.builtin_formats.unwrap_or(true) {
             all_rules.extend(crate::rules::catalog::rules());
         }
-        for text in &b.gitleaks {
-            let imported = crate::gitleaks::import(text, b.lenient)?;
+        let mut disabled: Vec<String> = b.disabled.clone();
+        for source in &b.gitleaks {
+            let imported = source.import(b.lenient)?;
             warnings.extend(imported.warnings);
+            disabled.extend(imported.disabled);
             all_rules.extend(imported.rules);
         }
         all_rules.extend(b.format_rules.iter().cloned());
@@ -107,14 +109,15 @@ impl Engine {
 
         let mut rules = Vec::new();
         for rule in &all_rules {
-            let disabled = b.disabled.iter().any(|d| *d == rule.id);
-            if disabled || rule.inactive.is_some() {
+            let is_disabled = disabled.iter().any(|d| *d == rule.id);
+            if is_disabled || rule.inactive.is_some() {
                 infos.push(RuleInfo::from_format(rule, None, false, rule.inactive.clone().or(Some("disabled by config".into()))));
                 continue;
             }
             match CompiledRule::compile(rule) {
                 Ok(c) => {
-                    infos.push(RuleInfo::from_format(rule, Some(c.bound()), true, None));
+                    let note = crate::gitleaks::coverage_note(rule);
+                    infos.push(RuleInfo::from_format(rule, Some(c.bound()), true, note));
                     rules.push(c);
                 }
                 Err(e) if b.lenient && rule.source != RuleSource::Builtin => {
