@@ -239,7 +239,8 @@ fn convert_allowlist(a: &GlAllowlist, what: &str, rule: Option<&str>, line: usiz
         Some("line") => AllowTarget::Line,
         Some(_) => return Err(located("`regexTarget` must be secret, match or line".into())),
     };
-    for r in &a.regexes {
+    let regexes: Vec<String> = a.regexes.iter().map(|r| from_re2(r)).collect();
+    for r in &regexes {
         parse_regex(r).map_err(|m| located(format!("allowlist regex: {m}")))?;
     }
     let has_paths = !a.paths.is_empty() || !a.commits.is_empty();
@@ -249,12 +250,12 @@ fn convert_allowlist(a: &GlAllowlist, what: &str, rule: Option<&str>, line: usiz
             "{owner}{what} (line {line}) needs file paths or commits (condition AND), which logs do not have; it never applies"
         )));
     }
-    if a.regexes.is_empty() && a.stopwords.is_empty() {
+    if regexes.is_empty() && a.stopwords.is_empty() {
         return Ok(Converted::Empty);
     }
     Ok(Converted::Use(Allowlist {
         target,
-        regexes: a.regexes.clone(),
+        regexes,
         stopwords: a.stopwords.clone(),
         condition,
     }))
@@ -281,7 +282,9 @@ fn convert_rule(
         }
         return Err(err("rule has neither `regex` nor `path`".into()));
     };
-    let hir = parse_regex(regex).map_err(err)?;
+    let regex = from_re2(regex);
+    rule.regex.clone_from(&regex);
+    let hir = parse_regex(&regex).map_err(err)?;
     let groups = hir.properties().explicit_captures_len();
     if r.secret_group > groups {
         return Err(err(format!("secretGroup {} but the regex has {groups} capture groups", r.secret_group)));
@@ -324,6 +327,79 @@ fn convert_rule(
         }
     }
     Ok(rule)
+}
+
+/// Rewrites RE2 (Go) syntax that Rust's regex reads differently, keeping RE2's meaning:
+/// a `{` that does not start a repetition (`{n}`, `{n,}`, `{n,m}`) is a literal in RE2
+/// but an error in Rust; inside a class, `[` (other than `[:name:]`), `&&` and `~~` are
+/// literals in RE2 but nested classes and set operators in Rust.
+pub(crate) fn from_re2(pattern: &str) -> String {
+    let b = pattern.as_bytes();
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut i = 0;
+    let mut in_class = false;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' {
+            // An escape: copy it and the escaped character (whole UTF-8 char) verbatim.
+            let next = pattern[i + 1..].chars().next().map_or(0, char::len_utf8);
+            out.push_str(&pattern[i..i + 1 + next]);
+            i += 1 + next;
+            continue;
+        }
+        if in_class {
+            if c == b'[' && b.get(i + 1) == Some(&b':') {
+                // A POSIX class `[:alpha:]`: copy through its closing `:]`.
+                if let Some(end) = pattern[i + 2..].find(":]") {
+                    out.push_str(&pattern[i..i + 2 + end + 2]);
+                    i += 2 + end + 2;
+                    continue;
+                }
+            }
+            match c {
+                b']' => in_class = false,
+                b'[' | b'&' | b'~' => out.push('\\'),
+                _ => {}
+            }
+        } else if c == b'[' {
+            in_class = true;
+            out.push('[');
+            i += 1;
+            // `^` and a leading `]` belong to the class as written.
+            if b.get(i) == Some(&b'^') {
+                out.push('^');
+                i += 1;
+            }
+            if b.get(i) == Some(&b']') {
+                out.push_str("\\]");
+                i += 1;
+            }
+            continue;
+        } else if c == b'{' && !starts_repetition(&b[i..]) {
+            out.push('\\');
+        }
+        let ch = pattern[i..].chars().next().unwrap_or('\0');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+/// Does `s` (starting at `{`) read `{n}`, `{n,}` or `{n,m}`?
+fn starts_repetition(s: &[u8]) -> bool {
+    let digits = |from: usize| s[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let n = digits(1);
+    if n == 0 {
+        return false;
+    }
+    match s.get(1 + n) {
+        Some(b'}') => true,
+        Some(b',') => {
+            let m = digits(2 + n);
+            s.get(2 + n + m) == Some(&b'}')
+        }
+        _ => false,
+    }
 }
 
 /// gitleaks matches keywords case-insensitively; hush searches exact casings, so each

@@ -233,13 +233,33 @@ fn scrubs_values_from_serde_messages() {
     assert_eq!(scrub_serde_message("bad \"hunter2\" here"), "bad \"…\" here");
 }
 
-/// The published gitleaks rule set, beside the project (not copied into it).
+#[test]
+fn re2_syntax_is_translated() {
+    assert_eq!(from_re2(r"^\$(?:\d+|{\d+})$"), r"^\$(?:\d+|\{\d+})$");
+    assert_eq!(from_re2(r"a{2}b{1,}c{1,3}"), r"a{2}b{1,}c{1,3}");
+    assert_eq!(from_re2(r"x{,3}"), r"x\{,3}");
+    assert_eq!(from_re2(r"[[:alnum:]_[]"), r"[[:alnum:]_\[]");
+    assert_eq!(from_re2(r"[]a&&b]"), r"[\]a\&\&b]");
+    assert_eq!(from_re2(r"\{\[x]"), r"\{\[x]");
+    assert!(parse_regex(&from_re2(r"^\{\{[ \t]*[\w ().|]+[ \t]*}}$")).is_ok());
+    // The translation keeps RE2's meaning.
+    let r = Redactor::builder()
+        .builtin_formats(false)
+        .gitleaks_toml("[[rules]]\nid = \"brace\"\nregex = '''tk{x_[a-z]{8}'''\nkeywords = [\"tk{\"]\n")
+        .build()
+        .unwrap();
+    assert_eq!(r.redact_str("a tk{x_abcdefgh b"), "a [REDACTED] b");
+}
+
+/// The published gitleaks rule set, beside the project (`<dir>/shared/data/gitleaks.toml`
+/// for some ancestor `<dir>` of the crate; not copied into the project).
 fn published() -> Option<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/gitleaks.toml");
-    match std::fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(_) => {
-            println!("skipped: {path} is absent");
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = manifest.ancestors().map(|d| d.join("shared/data/gitleaks.toml")).find(|p| p.is_file());
+    match found.and_then(|p| std::fs::read_to_string(p).ok()) {
+        Some(text) => Some(text),
+        None => {
+            println!("skipped: shared/data/gitleaks.toml is absent beside the project");
             None
         }
     }
