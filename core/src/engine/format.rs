@@ -1,12 +1,12 @@
 //! Compiled format rules: a regex run only on windows around its keywords.
 
 use base64::Engine as _;
+use regex_automata::Input;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
-use regex_automata::Input;
 
-use super::{Span, DEFAULT_MAX_LEN};
-use crate::rules::format::{shannon_entropy, AllowCondition, AllowTarget, FormatRule};
+use super::{DEFAULT_MAX_LEN, Span};
+use crate::rules::format::{AllowCondition, AllowTarget, FormatRule, shannon_entropy};
 use crate::{Error, RuleId, RuleKind};
 
 /// Limit on one rule's compiled regex (bytes of NFA); larger rules are rejected.
@@ -15,13 +15,21 @@ const REGEX_SIZE_LIMIT: usize = 10 << 20;
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     meta::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false))
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .utf8_empty(false),
+        )
         .build(pattern)
         .map_err(|e| first_line(&e.to_string()))
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_owned()
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_owned()
 }
 
 /// Extra checks for structural rules whose shape alone is too loose.
@@ -53,8 +61,47 @@ pub(crate) struct CompiledRule {
     bound: usize,
     unbounded: bool,
     keywords: Vec<String>,
+    /// For an imported rule whose every match starts with one of a few literals: those
+    /// literals. They replace the keywords as the rule's trigger, and the regex runs
+    /// anchored at each hit instead of over a window around it.
+    prefixes: Option<Vec<Vec<u8>>>,
     public_prefix: Option<usize>,
     validator: Validator,
+}
+
+/// Most hits of one anchored rule on one line searched one by one; above this the line
+/// is searched once as a window, so work stays linear on hostile input.
+pub(crate) const MAX_ANCHORED_HITS: usize = 64;
+
+/// The literals every match of `hir` starts with, when there are at most 64 and each is
+/// at least 2 bytes long.
+fn match_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(64);
+    let mut seq = extractor.extract(hir);
+    seq.dedup();
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > 64 || lits.iter().any(|l| l.as_bytes().len() < 2) {
+        return None;
+    }
+    if lits.len() <= 8 {
+        return Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect());
+    }
+    // Many literals are the case variants of a `(?i)` prefix: search the lower, UPPER and
+    // Title casings only (as keywords are searched), which keeps the literal automaton small.
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for l in lits {
+        let lower = l.as_bytes().to_ascii_lowercase();
+        let mut title = lower.clone();
+        title[0] = title[0].to_ascii_uppercase();
+        for form in [lower.to_ascii_uppercase(), title, lower] {
+            if !out.contains(&form) {
+                out.push(form);
+            }
+        }
+    }
+    Some(out)
 }
 
 impl CompiledRule {
@@ -66,14 +113,24 @@ impl CompiledRule {
             .build()
             .parse(&rule.regex)
             .map_err(|e| Error::rule(&rule.id, first_line(&e.to_string())))?;
+        let prefixes = match rule.source {
+            crate::rules::format::RuleSource::Gitleaks => match_prefixes(&hir),
+            _ => None,
+        };
         let cap = rule.max_len.unwrap_or(DEFAULT_MAX_LEN);
         let (bound, unbounded) = match hir.properties().maximum_len() {
             Some(n) if n <= 1 << 16 => (n, false),
             _ => (cap, true),
         };
         if let Some(g) = rule.secret_group {
-            if g >= regex.group_info().group_len(regex_automata::PatternID::ZERO) {
-                return Err(Error::rule(&rule.id, format!("secret group {g} does not exist in the regex")));
+            if g >= regex
+                .group_info()
+                .group_len(regex_automata::PatternID::ZERO)
+            {
+                return Err(Error::rule(
+                    &rule.id,
+                    format!("secret group {g} does not exist in the regex"),
+                ));
             }
         }
         let mut allowlists = Vec::new();
@@ -81,18 +138,28 @@ impl CompiledRule {
             let regexes = a
                 .regexes
                 .iter()
-                .map(|r| compile_regex(r).map_err(|m| Error::rule(&rule.id, format!("allowlist regex: {m}"))))
+                .map(|r| {
+                    compile_regex(r)
+                        .map_err(|m| Error::rule(&rule.id, format!("allowlist regex: {m}")))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             allowlists.push(CompiledAllowlist {
                 target: a.target,
                 regexes,
-                stopwords: a.stopwords.iter().map(|s| s.to_ascii_lowercase().into_bytes()).collect(),
+                stopwords: a
+                    .stopwords
+                    .iter()
+                    .map(|s| s.to_ascii_lowercase().into_bytes())
+                    .collect(),
                 condition: a.condition,
             });
         }
         let first_group = rule.source == crate::rules::format::RuleSource::Gitleaks
             && rule.secret_group.is_none()
-            && regex.group_info().group_len(regex_automata::PatternID::ZERO) > 1;
+            && regex
+                .group_info()
+                .group_len(regex_automata::PatternID::ZERO)
+                > 1;
         let validator = match (rule.source, rule.id.as_str()) {
             (crate::rules::format::RuleSource::Builtin, "bearer-token") => Validator::Bearer,
             (crate::rules::format::RuleSource::Builtin, "basic-auth") => Validator::Basic,
@@ -108,6 +175,7 @@ impl CompiledRule {
             bound,
             unbounded,
             keywords: rule.keywords.clone(),
+            prefixes,
             public_prefix: rule.public_prefix,
             validator,
         })
@@ -123,8 +191,17 @@ impl CompiledRule {
         self.bound
     }
 
-    /// The keyword literals in the casings searched for: as given, lower and UPPER.
+    /// Whether the regex runs anchored at each literal hit (see `prefixes`).
+    pub(crate) fn anchored(&self) -> bool {
+        self.prefixes.is_some()
+    }
+
+    /// The literals searched for: the match prefixes of an anchored rule, else the keywords
+    /// as given, lower and UPPER.
     pub(crate) fn keyword_forms(&self) -> Vec<Vec<u8>> {
+        if let Some(p) = &self.prefixes {
+            return p.clone();
+        }
         let mut out: Vec<Vec<u8>> = Vec::new();
         for k in &self.keywords {
             for form in [k.clone(), k.to_ascii_lowercase(), k.to_ascii_uppercase()] {
@@ -141,11 +218,48 @@ impl CompiledRule {
     pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, out: &mut Vec<Span>) {
         let input = Input::new(line).span(lo..hi);
         for caps in self.regex.captures_iter(input) {
-            let Some(whole) = caps.get_match() else { continue };
+            self.record(line, &caps, out);
+        }
+    }
+
+    /// Runs the regex anchored at `at` (a literal hit of an anchored rule) and records the
+    /// match, if any. Returns where the match ends (`at` when there is none).
+    pub(crate) fn find_anchored(&self, line: &[u8], at: usize, out: &mut Vec<Span>) -> usize {
+        // An unbounded match is capped at the bound later; it must be seen whole to end
+        // where the pattern says (`$`, a delimiter), so it may run to the line end.
+        let hi = if self.unbounded {
+            line.len()
+        } else {
+            (at + self.bound).min(line.len())
+        };
+        let input = Input::new(line)
+            .span(at..hi)
+            .anchored(regex_automata::Anchored::Yes);
+        let mut caps = self.regex.create_captures();
+        self.regex.search_captures(&input, &mut caps);
+        match caps.get_match() {
+            Some(m) => {
+                self.record(line, &caps, out);
+                m.end()
+            }
+            None => at,
+        }
+    }
+
+    fn record(
+        &self,
+        line: &[u8],
+        caps: &regex_automata::util::captures::Captures,
+        out: &mut Vec<Span>,
+    ) {
+        {
+            let Some(whole) = caps.get_match() else {
+                return;
+            };
             let secret = match self.group {
                 Some(g) => match caps.get_group(g) {
                     Some(s) => s,
-                    None => continue,
+                    None => return,
                 },
                 None if self.first_group => (1..caps.group_len())
                     .filter_map(|g| caps.get_group(g))
@@ -155,7 +269,7 @@ impl CompiledRule {
             };
             let (start, mut end) = (secret.start, secret.end);
             if start == end {
-                continue;
+                return;
             }
             let mut truncated = false;
             if self.unbounded && end - start > self.bound {
@@ -164,10 +278,10 @@ impl CompiledRule {
             }
             let bytes = &line[start..end];
             if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
-                continue;
+                return;
             }
             if !self.validate(bytes) || self.allowed(line, whole.range(), bytes) {
-                continue;
+                return;
             }
             out.push(Span {
                 start,
@@ -188,7 +302,9 @@ impl CompiledRule {
         }
         self.keywords
             .iter()
-            .filter(|k| secret.len() > k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
+            .filter(|k| {
+                secret.len() > k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+            })
             .map(String::len)
             .max()
             .unwrap_or(0)
@@ -198,7 +314,10 @@ impl CompiledRule {
         match self.validator {
             Validator::None => true,
             Validator::Bearer => {
-                secret.len() >= 20 || secret.iter().any(|b| b.is_ascii_digit() || b"-._~+/=".contains(b))
+                secret.len() >= 20
+                    || secret
+                        .iter()
+                        .any(|b| b.is_ascii_digit() || b"-._~+/=".contains(b))
             }
             Validator::Basic => base64::engine::general_purpose::STANDARD
                 .decode(secret)
@@ -214,10 +333,13 @@ impl CompiledRule {
                 AllowTarget::Match => &line[whole.clone()],
                 AllowTarget::Line => line,
             };
-            let by_regex = (!a.regexes.is_empty()).then(|| a.regexes.iter().any(|r| r.is_match(Input::new(target))));
+            let by_regex = (!a.regexes.is_empty())
+                .then(|| a.regexes.iter().any(|r| r.is_match(Input::new(target))));
             let by_stop = (!a.stopwords.is_empty()).then(|| {
                 let lower = secret.to_ascii_lowercase();
-                a.stopwords.iter().any(|w| memchr::memmem::find(&lower, w).is_some())
+                a.stopwords
+                    .iter()
+                    .any(|w| memchr::memmem::find(&lower, w).is_some())
             });
             match (a.condition, by_regex, by_stop) {
                 (_, None, None) => false,
