@@ -1,12 +1,12 @@
 //! Compiled format rules: a regex run only on windows around its keywords.
 
 use base64::Engine as _;
-use regex_automata::Input;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
+use regex_automata::Input;
 
-use super::{DEFAULT_MAX_LEN, Span};
-use crate::rules::format::{AllowCondition, AllowTarget, FormatRule, shannon_entropy};
+use super::{Span, DEFAULT_MAX_LEN};
+use crate::rules::format::{shannon_entropy, AllowCondition, AllowTarget, FormatRule};
 use crate::{Error, RuleId, RuleKind};
 
 /// Limit on one rule's compiled regex (bytes of NFA); larger rules are rejected.
@@ -15,21 +15,13 @@ const REGEX_SIZE_LIMIT: usize = 10 << 20;
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     meta::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .utf8_empty(false),
-        )
+        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false))
         .build(pattern)
         .map_err(|e| first_line(&e.to_string()))
 }
 
 fn first_line(s: &str) -> String {
-    s.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
-        .to_owned()
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_owned()
 }
 
 /// Extra checks for structural rules whose shape alone is too loose.
@@ -123,14 +115,8 @@ impl CompiledRule {
             _ => (cap, true),
         };
         if let Some(g) = rule.secret_group {
-            if g >= regex
-                .group_info()
-                .group_len(regex_automata::PatternID::ZERO)
-            {
-                return Err(Error::rule(
-                    &rule.id,
-                    format!("secret group {g} does not exist in the regex"),
-                ));
+            if g >= regex.group_info().group_len(regex_automata::PatternID::ZERO) {
+                return Err(Error::rule(&rule.id, format!("secret group {g} does not exist in the regex")));
             }
         }
         let mut allowlists = Vec::new();
@@ -138,28 +124,18 @@ impl CompiledRule {
             let regexes = a
                 .regexes
                 .iter()
-                .map(|r| {
-                    compile_regex(r)
-                        .map_err(|m| Error::rule(&rule.id, format!("allowlist regex: {m}")))
-                })
+                .map(|r| compile_regex(r).map_err(|m| Error::rule(&rule.id, format!("allowlist regex: {m}"))))
                 .collect::<Result<Vec<_>, _>>()?;
             allowlists.push(CompiledAllowlist {
                 target: a.target,
                 regexes,
-                stopwords: a
-                    .stopwords
-                    .iter()
-                    .map(|s| s.to_ascii_lowercase().into_bytes())
-                    .collect(),
+                stopwords: a.stopwords.iter().map(|s| s.to_ascii_lowercase().into_bytes()).collect(),
                 condition: a.condition,
             });
         }
         let first_group = rule.source == crate::rules::format::RuleSource::Gitleaks
             && rule.secret_group.is_none()
-            && regex
-                .group_info()
-                .group_len(regex_automata::PatternID::ZERO)
-                > 1;
+            && regex.group_info().group_len(regex_automata::PatternID::ZERO) > 1;
         let validator = match (rule.source, rule.id.as_str()) {
             (crate::rules::format::RuleSource::Builtin, "bearer-token") => Validator::Bearer,
             (crate::rules::format::RuleSource::Builtin, "basic-auth") => Validator::Basic,
@@ -227,14 +203,8 @@ impl CompiledRule {
     pub(crate) fn find_anchored(&self, line: &[u8], at: usize, out: &mut Vec<Span>) -> usize {
         // An unbounded match is capped at the bound later; it must be seen whole to end
         // where the pattern says (`$`, a delimiter), so it may run to the line end.
-        let hi = if self.unbounded {
-            line.len()
-        } else {
-            (at + self.bound).min(line.len())
-        };
-        let input = Input::new(line)
-            .span(at..hi)
-            .anchored(regex_automata::Anchored::Yes);
+        let hi = if self.unbounded { line.len() } else { (at + self.bound).min(line.len()) };
+        let input = Input::new(line).span(at..hi).anchored(regex_automata::Anchored::Yes);
         let mut caps = self.regex.create_captures();
         self.regex.search_captures(&input, &mut caps);
         match caps.get_match() {
@@ -246,16 +216,9 @@ impl CompiledRule {
         }
     }
 
-    fn record(
-        &self,
-        line: &[u8],
-        caps: &regex_automata::util::captures::Captures,
-        out: &mut Vec<Span>,
-    ) {
+    fn record(&self, line: &[u8], caps: &regex_automata::util::captures::Captures, out: &mut Vec<Span>) {
         {
-            let Some(whole) = caps.get_match() else {
-                return;
-            };
+            let Some(whole) = caps.get_match() else { return };
             let secret = match self.group {
                 Some(g) => match caps.get_group(g) {
                     Some(s) => s,
@@ -302,9 +265,7 @@ impl CompiledRule {
         }
         self.keywords
             .iter()
-            .filter(|k| {
-                secret.len() > k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-            })
+            .filter(|k| secret.len() > k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
             .map(String::len)
             .max()
             .unwrap_or(0)
@@ -314,10 +275,7 @@ impl CompiledRule {
         match self.validator {
             Validator::None => true,
             Validator::Bearer => {
-                secret.len() >= 20
-                    || secret
-                        .iter()
-                        .any(|b| b.is_ascii_digit() || b"-._~+/=".contains(b))
+                secret.len() >= 20 || secret.iter().any(|b| b.is_ascii_digit() || b"-._~+/=".contains(b))
             }
             Validator::Basic => base64::engine::general_purpose::STANDARD
                 .decode(secret)
@@ -333,13 +291,10 @@ impl CompiledRule {
                 AllowTarget::Match => &line[whole.clone()],
                 AllowTarget::Line => line,
             };
-            let by_regex = (!a.regexes.is_empty())
-                .then(|| a.regexes.iter().any(|r| r.is_match(Input::new(target))));
+            let by_regex = (!a.regexes.is_empty()).then(|| a.regexes.iter().any(|r| r.is_match(Input::new(target))));
             let by_stop = (!a.stopwords.is_empty()).then(|| {
                 let lower = secret.to_ascii_lowercase();
-                a.stopwords
-                    .iter()
-                    .any(|w| memchr::memmem::find(&lower, w).is_some())
+                a.stopwords.iter().any(|w| memchr::memmem::find(&lower, w).is_some())
             });
             match (a.condition, by_regex, by_stop) {
                 (_, None, None) => false,

@@ -143,18 +143,13 @@ impl FormatRule {
 /// Parses `pattern` as hush compiles it (Unicode off, bytes): the syntax tree, or a
 /// one-line message without the pattern text.
 pub(crate) fn parse_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .map_err(|e| {
-            let text = e.to_string();
-            // regex-syntax prints the pattern with a caret, then `error: <what>`; keep the what.
-            text.lines()
-                .find_map(|l| l.trim().strip_prefix("error:").map(|m| m.trim().to_owned()))
-                .unwrap_or_else(|| "invalid regex".to_owned())
-        })
+    regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).map_err(|e| {
+        let text = e.to_string();
+        // regex-syntax prints the pattern with a caret, then `error: <what>`; keep the what.
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix("error:").map(|m| m.trim().to_owned()))
+            .unwrap_or_else(|| "invalid regex".to_owned())
+    })
 }
 
 /// Literal keywords for a rule that names none: the regex's literal prefixes, when there
@@ -213,10 +208,7 @@ mod tests {
     #[test]
     fn derived_keywords() {
         let hir = parse_regex(r"(?:ghp|gho)_[0-9a-zA-Z]{36}").unwrap();
-        assert_eq!(
-            derive_keywords(&hir).unwrap(),
-            vec!["ghp_".to_owned(), "gho_".to_owned()]
-        );
+        assert_eq!(derive_keywords(&hir).unwrap(), vec!["ghp_".to_owned(), "gho_".to_owned()]);
         let hir = parse_regex(r"[a-z]+=\d+").unwrap();
         assert!(derive_keywords(&hir).is_none());
     }
