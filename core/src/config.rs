@@ -391,12 +391,10 @@ fn convert_rule(r: &RuleToml, line: usize) -> Result<FormatRule, Error> {
     }
     let hir = parse_regex(&r.regex).map_err(err)?;
     let groups = hir.properties().explicit_captures_len();
-    if let Some(g) = r.secret_group {
-        if g == 0 || g > groups {
-            return Err(err(format!(
-                "secret_group {g} but the regex has {groups} capture groups"
-            )));
-        }
+    if let Some(g) = r.secret_group.filter(|&g| g == 0 || g > groups) {
+        return Err(err(format!(
+            "secret_group {g} but the regex has {groups} capture groups"
+        )));
     }
     let mut rule = FormatRule::new(&r.id, &r.regex, &[]).description(&r.description);
     rule.source = RuleSource::Config;

@@ -113,7 +113,7 @@ impl Engine {
 
         let mut rules = Vec::new();
         for rule in &all_rules {
-            let is_disabled = disabled.iter().any(|d| *d == rule.id);
+            let is_disabled = disabled.contains(&rule.id);
             if is_disabled || rule.inactive.is_some() {
                 infos.push(RuleInfo::from_format(rule, None, false, rule.inactive.clone().or(Some("disabled by config".into()))));
                 continue;
