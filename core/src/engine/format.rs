@@ -57,8 +57,71 @@ pub(crate) struct CompiledRule {
     /// literals. They replace the keywords as the rule's trigger, and the regex runs
     /// anchored at each hit instead of over a window around it.
     prefixes: Option<Vec<Vec<u8>>>,
+    /// For an imported rule whose matches are a bounded lead (`[\w.-]{0,50}?`) and then
+    /// one of a few literals: see [`LeadCheck`].
+    lead: Option<LeadCheck>,
     public_prefix: Option<usize>,
     validator: Validator,
+}
+
+/// A rule shaped `lead literal rest` (gitleaks' generic `…{0,50}?(?:api|key|…)…=value`):
+/// its trigger is the literal, a match starts at most `lead` bytes before a hit, and the
+/// bounded part of the regex from the literal on (`check`) must match anchored at the hit
+/// before the whole regex runs. Most hits of common words (`api` in `/api/`) fail the
+/// check within a few bytes, so the regex runs on few lines.
+struct LeadCheck {
+    lead: usize,
+    check: Regex,
+    literals: Vec<Vec<u8>>,
+}
+
+/// Splits `hir` into a bounded lead and a part that starts with a few literals (matched
+/// case-insensitively when the regex is): the lead's length, the check regex and the
+/// literals in lower, UPPER and Title case.
+fn lead_check(hir: &regex_syntax::hir::Hir) -> Option<LeadCheck> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Hir, HirKind};
+    let HirKind::Concat(parts) = hir.kind() else { return None };
+    let mut lead = 0usize;
+    for i in 0..parts.len() {
+        if i > 0 {
+            let mut extractor = Extractor::new();
+            extractor.kind(ExtractKind::Prefix).limit_total(5000).limit_literal_len(64);
+            let seq = extractor.extract(&Hir::concat(parts[i..].to_vec()));
+            if let Some(lits) = seq.literals().filter(|l| !l.is_empty() && l.iter().all(|l| l.as_bytes().len() >= 3)) {
+                let mut lower: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
+                lower.sort_unstable();
+                lower.dedup();
+                if lower.len() > 32 {
+                    return None;
+                }
+                let mut end = i + 1;
+                while end < parts.len() && parts[end].properties().maximum_len().is_some() {
+                    end += 1;
+                }
+                let check = meta::Builder::new()
+                    .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false))
+                    .build_from_hir(&Hir::concat(parts[i..end].to_vec()))
+                    .ok()?;
+                let mut literals = Vec::new();
+                for l in lower {
+                    let mut title = l.clone();
+                    title[0] = title[0].to_ascii_uppercase();
+                    for form in [l.to_ascii_uppercase(), title, l] {
+                        if !literals.contains(&form) {
+                            literals.push(form);
+                        }
+                    }
+                }
+                return Some(LeadCheck { lead, check, literals });
+            }
+        }
+        lead += parts[i].properties().maximum_len()?;
+        if lead > 256 {
+            return None;
+        }
+    }
+    None
 }
 
 /// Most hits of one anchored rule on one line searched one by one; above this the line
@@ -109,6 +172,10 @@ impl CompiledRule {
             crate::rules::format::RuleSource::Gitleaks => match_prefixes(&hir),
             _ => None,
         };
+        let lead = match (&prefixes, rule.source) {
+            (None, crate::rules::format::RuleSource::Gitleaks) => lead_check(&hir),
+            _ => None,
+        };
         let cap = rule.max_len.unwrap_or(DEFAULT_MAX_LEN);
         let (bound, unbounded) = match hir.properties().maximum_len() {
             Some(n) if n <= 1 << 16 => (n, false),
@@ -152,6 +219,7 @@ impl CompiledRule {
             unbounded,
             keywords: rule.keywords.clone(),
             prefixes,
+            lead,
             public_prefix: rule.public_prefix,
             validator,
         })
@@ -178,6 +246,9 @@ impl CompiledRule {
         if let Some(p) = &self.prefixes {
             return p.clone();
         }
+        if let Some(l) = &self.lead {
+            return l.literals.clone();
+        }
         let mut out: Vec<Vec<u8>> = Vec::new();
         for k in &self.keywords {
             for form in [k.clone(), k.to_ascii_lowercase(), k.to_ascii_uppercase()] {
@@ -188,6 +259,18 @@ impl CompiledRule {
             }
         }
         out
+    }
+
+    /// Where to start searching for a match around a literal hit at `at`, or `None` when a
+    /// lead check shows no match can use this hit.
+    pub(crate) fn window_start(&self, line: &[u8], at: usize) -> Option<usize> {
+        match &self.lead {
+            Some(l) => {
+                let input = Input::new(line).span(at..line.len()).anchored(regex_automata::Anchored::Yes);
+                l.check.is_match(input).then(|| at.saturating_sub(l.lead))
+            }
+            None => Some(at.saturating_sub(self.bound)),
+        }
     }
 
     /// Runs the regex on `line[lo..hi]` (look-around sees the whole line) and records matches.

@@ -336,21 +336,24 @@ impl Engine {
                     continue;
                 }
                 let bound = rule.bound();
-                let mut lo = windows[i].1.saturating_sub(bound);
-                let mut hi = (windows[i].2 + bound).min(line.len());
-                i += 1;
-                while i < windows.len() && windows[i].0 == r {
-                    let (nlo, nhi) = (windows[i].1.saturating_sub(bound), (windows[i].2 + bound).min(line.len()));
-                    if nlo <= hi {
-                        hi = hi.max(nhi);
-                    } else {
-                        rule.find(line, lo, hi, &mut scan.spans);
-                        lo = nlo;
-                        hi = nhi;
-                    }
-                    i += 1;
+                // Hits whose window overlaps are searched as one window.
+                let mut current: Option<(usize, usize)> = None;
+                for &(_, s, e) in &windows[i..i + hits] {
+                    let Some(lo) = rule.window_start(line, s) else { continue };
+                    let hi = (e + bound).min(line.len());
+                    current = match current {
+                        Some((clo, chi)) if lo <= chi => Some((clo, chi.max(hi))),
+                        Some((clo, chi)) => {
+                            rule.find(line, clo, chi, &mut scan.spans);
+                            Some((lo, hi))
+                        }
+                        None => Some((lo, hi)),
+                    };
                 }
-                rule.find(line, lo, hi, &mut scan.spans);
+                if let Some((lo, hi)) = current {
+                    rule.find(line, lo, hi, &mut scan.spans);
+                }
+                i += hits;
             }
         }
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
