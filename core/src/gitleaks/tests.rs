@@ -413,3 +413,46 @@ fn published_config_masks_tokens() {
             .any(|f| f.rule.as_str() == "aws-access-token")
     );
 }
+
+#[test]
+fn anchored_rules_fall_back_to_a_window_on_many_hits() {
+    let text =
+        "[[rules]]\nid = \"tk\"\nregex = '''\\btk_[a-z0-9]{10}\\b'''\nkeywords = [\"tk_\"]\n";
+    let r = Redactor::builder()
+        .builtin_formats(false)
+        .gitleaks_toml(text)
+        .build()
+        .unwrap();
+    for decoys in [1, 70] {
+        let line = format!("{}tk_abcdefghij end", "xtk_ ".repeat(decoys));
+        let expected = format!("{}[REDACTED] end", "xtk_ ".repeat(decoys));
+        assert_eq!(r.redact_str(&line), expected, "{decoys} decoy hits");
+    }
+}
+
+#[test]
+fn lead_rules_skip_hits_that_cannot_match() {
+    let text = r#"
+[[rules]]
+id = "generic-ish"
+regex = '''(?i)[\w.-]{0,20}?(?:api|key)[ \t\w.-]{0,10}[=:][ \t"']{0,3}([a-z0-9]{12,})'''
+keywords = ["api", "key"]
+"#;
+    let r = Redactor::builder()
+        .builtin_formats(false)
+        .gitleaks_toml(text)
+        .build()
+        .unwrap();
+    assert_eq!(
+        r.redact_str("GET /api/v1/users 200"),
+        "GET /api/v1/users 200"
+    );
+    assert_eq!(
+        r.redact_str("cfg MY_API_VALUE=q8vw2lpx7rtz4nk9 x"),
+        "cfg MY_API_VALUE=[REDACTED] x"
+    );
+    assert_eq!(
+        r.redact_str("/api/x then Key: \"abcdef0123456789\""),
+        "/api/x then Key: \"[REDACTED]\""
+    );
+}
