@@ -288,6 +288,10 @@ impl CompiledRule {
         // where the pattern says (`$`, a delimiter), so it may run to the line end.
         let hi = if self.unbounded { line.len() } else { (at + self.bound).min(line.len()) };
         let input = Input::new(line).span(at..hi).anchored(regex_automata::Anchored::Yes);
+        // Most hits do not match: find that out without allocating capture slots.
+        if !self.regex.is_match(input.clone()) {
+            return at;
+        }
         let mut caps = self.regex.create_captures();
         self.regex.search_captures(&input, &mut caps);
         match caps.get_match() {
