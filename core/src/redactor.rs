@@ -207,6 +207,31 @@ impl Redactor {
     }
 }
 
+/// Where a gitleaks rule file comes from.
+#[derive(Clone, Debug)]
+pub(crate) enum GitleaksSource {
+    Text(String),
+    #[cfg(feature = "fs")]
+    File(std::path::PathBuf),
+}
+
+impl GitleaksSource {
+    /// Reads (for a file) and imports the rules; errors name the file.
+    pub(crate) fn import(&self, lenient: bool) -> Result<crate::gitleaks::Imported, Error> {
+        match self {
+            GitleaksSource::Text(text) => crate::gitleaks::import(text, lenient),
+            #[cfg(feature = "fs")]
+            GitleaksSource::File(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    Error::new(crate::ErrorKind::Source, format!("cannot read gitleaks file: {}", e.kind()))
+                        .with_file(path)
+                })?;
+                crate::gitleaks::import(&text, lenient).map_err(|e| e.with_file(path))
+            }
+        }
+    }
+}
+
 /// Configures and compiles a [`Redactor`].
 ///
 /// ```
@@ -227,7 +252,7 @@ pub struct Builder {
     pub(crate) allow_keys: Vec<String>,
     pub(crate) extra_metadata: Vec<String>,
     pub(crate) format_rules: Vec<FormatRule>,
-    pub(crate) gitleaks: Vec<String>,
+    pub(crate) gitleaks: Vec<GitleaksSource>,
     pub(crate) lenient: bool,
     pub(crate) disabled: Vec<String>,
     pub(crate) allow_values: Vec<Zeroizing<Vec<u8>>>,
@@ -292,9 +317,29 @@ impl Builder {
         self
     }
 
-    /// Imports rules from gitleaks TOML text.
+    /// Imports rules from gitleaks TOML text: keywords, allowlists, `secretGroup` and
+    /// `entropy` are honoured; path-only rules are listed as inactive.
+    ///
+    /// ```
+    /// let rules = r#"
+    /// [[rules]]
+    /// id = "acme-token"
+    /// regex = '''acme_[a-z0-9]{24}'''
+    /// keywords = ["acme_"]
+    /// "#;
+    /// let r = hush::Redactor::builder().gitleaks_toml(rules).build().unwrap();
+    /// assert_eq!(r.redact_str("key acme_0123456789abcdefghijklmn"), "key [REDACTED]");
+    /// ```
     pub fn gitleaks_toml(mut self, text: &str) -> Self {
-        self.gitleaks.push(text.to_owned());
+        self.gitleaks.push(GitleaksSource::Text(text.to_owned()));
+        self
+    }
+
+    /// Imports rules from a gitleaks TOML file, read when the redactor is built (and again
+    /// on [`Redactor::reload`]). Errors name the file and line.
+    #[cfg(feature = "fs")]
+    pub fn gitleaks_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.gitleaks.push(GitleaksSource::File(path.into()));
         self
     }
 

@@ -95,6 +95,10 @@ pub(crate) struct Engine {
 
 /// Longest match any rule may produce before it is capped.
 pub(crate) const DEFAULT_MAX_LEN: usize = 4096;
+/// Up to this many literals the prefilter is a full DFA: the automaton's default picks the
+/// slower contiguous NFA above about 100 patterns, which an imported gitleaks set (over 700
+/// keyword casings) exceeds; a DFA of a few thousand short literals stays within a few MiB.
+const DFA_MAX_PATTERNS: usize = 5000;
 /// Most format rules a redactor accepts.
 pub(crate) const MAX_RULES: usize = 20_000;
 
@@ -106,9 +110,11 @@ impl Engine {
         if b.builtin_formats.unwrap_or(true) {
             all_rules.extend(crate::rules::catalog::rules());
         }
-        for text in &b.gitleaks {
-            let imported = crate::gitleaks::import(text, b.lenient)?;
+        let mut disabled: Vec<String> = b.disabled.clone();
+        for source in &b.gitleaks {
+            let imported = source.import(b.lenient)?;
             warnings.extend(imported.warnings);
+            disabled.extend(imported.disabled);
             all_rules.extend(imported.rules);
         }
         all_rules.extend(b.format_rules.iter().cloned());
@@ -118,14 +124,15 @@ impl Engine {
 
         let mut rules = Vec::new();
         for rule in &all_rules {
-            let disabled = b.disabled.iter().any(|d| *d == rule.id);
-            if disabled || rule.inactive.is_some() {
+            let is_disabled = disabled.contains(&rule.id);
+            if is_disabled || rule.inactive.is_some() {
                 infos.push(RuleInfo::from_format(rule, None, false, rule.inactive.clone().or(Some("disabled by config".into()))));
                 continue;
             }
             match CompiledRule::compile(rule) {
                 Ok(c) => {
-                    infos.push(RuleInfo::from_format(rule, Some(c.bound()), true, None));
+                    let note = crate::gitleaks::coverage_note(rule);
+                    infos.push(RuleInfo::from_format(rule, Some(c.bound()), true, note));
                     rules.push(c);
                 }
                 Err(e) if b.lenient && rule.source != RuleSource::Builtin => {
@@ -180,7 +187,7 @@ impl Engine {
         let (implied, may_overlap) = overlaps(&patterns);
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(if patterns.len() > 2000 { AhoCorasickKind::ContiguousNFA } else { AhoCorasickKind::DFA }))
+            .kind(Some(if patterns.len() > DFA_MAX_PATTERNS { AhoCorasickKind::ContiguousNFA } else { AhoCorasickKind::DFA }))
             .build(&patterns)
             .map_err(|e| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}")))?;
 
@@ -359,22 +366,38 @@ impl Engine {
             while i < windows.len() {
                 let r = windows[i].0;
                 let rule = &self.rules[r as usize];
-                let bound = rule.bound();
-                let mut lo = windows[i].1.saturating_sub(bound);
-                let mut hi = (windows[i].2 + bound).min(line.len());
-                i += 1;
-                while i < windows.len() && windows[i].0 == r {
-                    let (nlo, nhi) = (windows[i].1.saturating_sub(bound), (windows[i].2 + bound).min(line.len()));
-                    if nlo <= hi {
-                        hi = hi.max(nhi);
-                    } else {
-                        rule.find(line, lo, hi, &mut scan.spans);
-                        lo = nlo;
-                        hi = nhi;
+                let hits = windows[i..].iter().take_while(|w| w.0 == r).count();
+                if rule.anchored() && hits <= format::MAX_ANCHORED_HITS {
+                    // The match starts at a hit: try each hit not inside the last match.
+                    let (mut done, mut prev) = (0, usize::MAX);
+                    for &(_, s, _) in &windows[i..i + hits] {
+                        if s >= done && s != prev {
+                            prev = s;
+                            done = rule.find_anchored(line, s, &mut scan.spans).max(s);
+                        }
                     }
-                    i += 1;
+                    i += hits;
+                    continue;
                 }
-                rule.find(line, lo, hi, &mut scan.spans);
+                let bound = rule.bound();
+                // Hits whose window overlaps are searched as one window.
+                let mut current: Option<(usize, usize)> = None;
+                for &(_, s, e) in &windows[i..i + hits] {
+                    let Some(lo) = rule.window_start(line, s) else { continue };
+                    let hi = (e + bound).min(line.len());
+                    current = match current {
+                        Some((clo, chi)) if lo <= chi => Some((clo, chi.max(hi))),
+                        Some((clo, chi)) => {
+                            rule.find(line, clo, chi, &mut scan.spans);
+                            Some((lo, hi))
+                        }
+                        None => Some((lo, hi)),
+                    };
+                }
+                if let Some((lo, hi)) = current {
+                    rule.find(line, lo, hi, &mut scan.spans);
+                }
+                i += hits;
             }
         }
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
