@@ -7,7 +7,12 @@ use super::{EnvError, EnvErrorReason, ValueMasker};
 const MAX_DEPTH: usize = 256;
 
 pub(super) fn sanitize(input: &[u8], masker: &mut ValueMasker<'_>) -> Result<Vec<u8>, EnvError> {
-    let mut walker = Walker { input, pos: 0, out: Vec::with_capacity(input.len()), masker };
+    let mut walker = Walker {
+        input,
+        pos: 0,
+        out: Vec::with_capacity(input.len()),
+        masker,
+    };
     walker.blank();
     walker.value(0, false)?;
     walker.blank();
@@ -131,7 +136,11 @@ impl Walker<'_, '_, '_> {
         let (start, end) = self.string()?;
         let raw = &self.input[start..end];
         let decoded = decode_string(&raw[1..raw.len() - 1]).ok_or_else(|| {
-            EnvError::at(self.input, start, EnvErrorReason::InvalidJson("invalid escape in string"))
+            EnvError::at(
+                self.input,
+                start,
+                EnvErrorReason::InvalidJson("invalid escape in string"),
+            )
         })?;
         let Some(eq) = decoded.find('=').filter(|&eq| eq > 0) else {
             self.out.extend_from_slice(raw);
@@ -162,7 +171,11 @@ impl Walker<'_, '_, '_> {
                     self.pos += 1;
                     let span = (start, self.pos);
                     if std::str::from_utf8(&self.input[start..self.pos]).is_err() {
-                        return Err(EnvError::at(self.input, start, EnvErrorReason::InvalidJson("string is not UTF-8")));
+                        return Err(EnvError::at(
+                            self.input,
+                            start,
+                            EnvErrorReason::InvalidJson("string is not UTF-8"),
+                        ));
                     }
                     return Ok(span);
                 }
