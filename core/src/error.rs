@@ -35,13 +35,7 @@ pub struct Error {
 impl Error {
     /// Creates an error of `kind` with a message (which must not contain secret bytes).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
-            kind,
-            file: None,
-            line: None,
-            rule: None,
-            message: message.into(),
-        }
+        Error { kind, file: None, line: None, rule: None, message: message.into() }
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {

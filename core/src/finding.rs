@@ -81,11 +81,7 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} ({}) at {}..{}",
-            self.rule, self.kind, self.start, self.end
-        )
+        write!(f, "{} ({}) at {}..{}", self.rule, self.kind, self.start, self.end)
     }
 }
 
@@ -127,10 +123,7 @@ pub struct Report {
 impl Report {
     /// Counts one finding.
     pub fn record(&mut self, finding: &Finding) {
-        let entry = self
-            .rules
-            .entry(finding.rule.as_str().to_owned())
-            .or_default();
+        let entry = self.rules.entry(finding.rule.as_str().to_owned()).or_default();
         entry.kind = Some(finding.kind);
         entry.count += 1;
         entry.truncated += u64::from(finding.truncated);

@@ -92,12 +92,7 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
-    pub(crate) fn from_format(
-        rule: &FormatRule,
-        bound: Option<usize>,
-        active: bool,
-        reason: Option<String>,
-    ) -> Self {
+    pub(crate) fn from_format(rule: &FormatRule, bound: Option<usize>, active: bool, reason: Option<String>) -> Self {
         RuleInfo {
             id: rule.id.clone(),
             kind: RuleKind::Format,

@@ -33,13 +33,8 @@ pub enum MaskStyle {
 
 impl MaskStyle {
     /// All styles, in documentation order.
-    pub const ALL: [MaskStyle; 5] = [
-        MaskStyle::Redacted,
-        MaskStyle::Label,
-        MaskStyle::Hash,
-        MaskStyle::Partial,
-        MaskStyle::Fill,
-    ];
+    pub const ALL: [MaskStyle; 5] =
+        [MaskStyle::Redacted, MaskStyle::Label, MaskStyle::Hash, MaskStyle::Partial, MaskStyle::Fill];
 
     /// The style's name: `redacted`, `label`, `hash`, `partial` or `fill`.
     pub fn as_str(self) -> &'static str {
@@ -89,17 +84,12 @@ pub(crate) struct Masker {
 
 impl fmt::Debug for Masker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Masker")
-            .field("style", &self.style)
-            .finish_non_exhaustive()
+        f.debug_struct("Masker").field("style", &self.style).finish_non_exhaustive()
     }
 }
 
 impl Masker {
-    pub(crate) fn new(
-        style: MaskStyle,
-        hash_key: Option<Zeroizing<Vec<u8>>>,
-    ) -> Result<Self, Error> {
+    pub(crate) fn new(style: MaskStyle, hash_key: Option<Zeroizing<Vec<u8>>>) -> Result<Self, Error> {
         if style == MaskStyle::Hash {
             match &hash_key {
                 None => {
@@ -161,15 +151,9 @@ fn write_partial(out: &mut Vec<u8>, secret: &[u8], prefix_len: usize) {
         out.extend_from_slice(PLAIN);
         return;
     }
-    let tail_start = char_starts(secret)
-        .nth(chars - PARTIAL_TAIL_CHARS)
-        .unwrap_or(secret.len());
+    let tail_start = char_starts(secret).nth(chars - PARTIAL_TAIL_CHARS).unwrap_or(secret.len());
     // Keep the prefix only when it leaves a real secret between prefix and tail.
-    let prefix_len = if prefix_len + 8 <= tail_start {
-        prefix_len
-    } else {
-        0
-    };
+    let prefix_len = if prefix_len + 8 <= tail_start { prefix_len } else { 0 };
     out.extend_from_slice(&secret[..prefix_len]);
     out.extend_from_slice(ELLIPSIS.as_bytes());
     out.extend_from_slice(&secret[tail_start..]);
@@ -177,11 +161,7 @@ fn write_partial(out: &mut Vec<u8>, secret: &[u8], prefix_len: usize) {
 
 /// Byte offsets where characters start: UTF-8 lead bytes, and every byte of invalid sequences.
 fn char_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| (**b & 0xC0) != 0x80)
-        .map(|(i, _)| i)
+    bytes.iter().enumerate().filter(|(_, b)| (**b & 0xC0) != 0x80).map(|(i, _)| i)
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -210,12 +190,7 @@ mod tests {
         let key = Some(Zeroizing::new(b"0123456789abcdef".to_vec()));
         let m = Masker::new(style, key).unwrap();
         let mut out = Vec::new();
-        m.write(
-            &mut out,
-            &RuleId::new("github-pat"),
-            secret.as_bytes(),
-            prefix,
-        );
+        m.write(&mut out, &RuleId::new("github-pat"), secret.as_bytes(), prefix);
         String::from_utf8(out).unwrap()
     }
 
@@ -228,10 +203,7 @@ mod tests {
         assert_eq!(mask(MaskStyle::Partial, "short-secret", 0), "[REDACTED]");
         assert_eq!(mask(MaskStyle::Fill, "abcé", 0), "*****");
         let h = mask(MaskStyle::Hash, tok, 0);
-        assert!(
-            h.starts_with("[REDACTED:h:") && h.len() == "[REDACTED:h:]".len() + 8,
-            "{h}"
-        );
+        assert!(h.starts_with("[REDACTED:h:") && h.len() == "[REDACTED:h:]".len() + 8, "{h}");
         assert_eq!(h, mask(MaskStyle::Hash, tok, 0), "hash is deterministic");
         assert_ne!(h, mask(MaskStyle::Hash, "another-secret-value", 0));
     }

@@ -82,8 +82,7 @@ impl Redactor {
         match self.redact(input.as_bytes()) {
             Cow::Borrowed(_) => Cow::Borrowed(input),
             Cow::Owned(bytes) => Cow::Owned(
-                String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             ),
         }
     }
@@ -121,22 +120,12 @@ impl Redactor {
     }
 
     /// Like [`redact_value`](Self::redact_value), also returning the rule that fired.
-    pub fn redact_value_with_rule<'a>(
-        &self,
-        key: &str,
-        value: &'a [u8],
-    ) -> (Cow<'a, [u8]>, Option<Finding>) {
+    pub fn redact_value_with_rule<'a>(&self, key: &str, value: &'a [u8]) -> (Cow<'a, [u8]>, Option<Finding>) {
         if let Some(rule) = self.key_rule(key) {
             if !crate::engine::is_placeholder(value) {
                 let mut out = Vec::new();
                 self.inner.masker.write(&mut out, &rule, value, 0);
-                let f = Finding {
-                    rule,
-                    kind: RuleKind::Key,
-                    start: 0,
-                    end: value.len(),
-                    truncated: false,
-                };
+                let f = Finding { rule, kind: RuleKind::Key, start: 0, end: value.len(), truncated: false };
                 return (Cow::Owned(out), Some(f));
             }
             return (Cow::Borrowed(value), None);
@@ -160,10 +149,7 @@ impl Redactor {
     }
 
     /// Like [`redact_json`](Self::redact_json), also reporting what was masked.
-    pub fn redact_json_with_report<'a>(
-        &self,
-        input: &'a [u8],
-    ) -> Result<(Cow<'a, [u8]>, Report), JsonError> {
+    pub fn redact_json_with_report<'a>(&self, input: &'a [u8]) -> Result<(Cow<'a, [u8]>, Report), JsonError> {
         let mut report = Report::default();
         let out = crate::json::redact_json(self, input, &mut report)?;
         Ok((out, report))
@@ -200,9 +186,7 @@ impl Redactor {
     /// flight. On error the caller keeps using `self`.
     pub fn reload(&self) -> Result<Redactor, Error> {
         let mut builder = self.inner.builder.clone();
-        builder
-            .retained
-            .extend(self.inner.engine.loaded_known().iter().cloned());
+        builder.retained.extend(self.inner.engine.loaded_known().iter().cloned());
         builder.build()
     }
 
@@ -287,15 +271,13 @@ impl Builder {
 
     /// Names that are always sensitive.
     pub fn deny_keys<S: AsRef<str>>(mut self, names: &[S]) -> Self {
-        self.deny_keys
-            .extend(names.iter().map(|s| s.as_ref().to_owned()));
+        self.deny_keys.extend(names.iter().map(|s| s.as_ref().to_owned()));
         self
     }
 
     /// Names that are never sensitive.
     pub fn allow_keys<S: AsRef<str>>(mut self, names: &[S]) -> Self {
-        self.allow_keys
-            .extend(names.iter().map(|s| s.as_ref().to_owned()));
+        self.allow_keys.extend(names.iter().map(|s| s.as_ref().to_owned()));
         self
     }
 
@@ -346,15 +328,13 @@ impl Builder {
     /// `known:api:<n>`, counting from 1.
     pub fn known_value(mut self, value: &[u8]) -> Self {
         let n = self.known.iter().filter(|k| k.is_api()).count() + 1;
-        self.known
-            .push(KnownValue::new(format!("known:api:{n}"), value, true));
+        self.known.push(KnownValue::new(format!("known:api:{n}"), value, true));
         self
     }
 
     /// A known secret value with a rule id of your choosing (`known:<name>`).
     pub fn known_value_named(mut self, name: &str, value: &[u8]) -> Self {
-        self.known
-            .push(KnownValue::new(format!("known:{name}"), value, true));
+        self.known.push(KnownValue::new(format!("known:{name}"), value, true));
         self
     }
 
@@ -406,14 +386,6 @@ impl Builder {
         keys.add_metadata(&self.extra_metadata);
         let line_cap = self.line_cap.unwrap_or(DEFAULT_LINE_CAP).max(4096);
         let engine = Engine::build(self, &keys, line_cap)?;
-        Ok(Redactor {
-            inner: Arc::new(Inner {
-                keys,
-                masker,
-                engine,
-                line_cap,
-                builder: self.clone(),
-            }),
-        })
+        Ok(Redactor { inner: Arc::new(Inner { keys, masker, engine, line_cap, builder: self.clone() }) })
     }
 }

@@ -13,13 +13,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::engine::{LineScan, Region, Span, ValueEnd, merge_spans};
+use crate::engine::{merge_spans, LineScan, Region, Span, ValueEnd};
 use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
 pub(crate) const PEM_MAX_LINES: usize = 256;
 /// Bytes a PEM private-key block may span before the block state resets.
 pub(crate) const PEM_MAX_BYTES: usize = 16 * 1024;
+
 
 /// An open multi-line PEM private-key block.
 #[derive(Clone, Debug)]
@@ -174,10 +175,7 @@ impl Processor {
 
     /// A non-final window of a long line: emit what it owns.
     fn window_at(&mut self, win: &[u8], out: &mut Vec<u8>) {
-        let region = Region {
-            starts_line: self.line_pos == 0,
-            ends_line: false,
-        };
+        let region = Region { starts_line: self.line_pos == 0, ends_line: false };
         let scan = self.red.engine().scan_line(win, region, self.red.keys());
         self.emit(win, scan, Some(self.step), out);
     }
@@ -189,21 +187,13 @@ impl Processor {
             self.next_line(piece.len());
             return;
         }
-        let region = Region {
-            starts_line: self.line_pos == 0,
-            ends_line,
-        };
+        let region = Region { starts_line: self.line_pos == 0, ends_line };
         let scan = self.red.engine().scan_line(piece, region, self.red.keys());
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);
         self.cont = None;
         if let Some(rule) = pem_begin {
-            self.pem = Some(Pem {
-                rule,
-                lines: 0,
-                bytes: 0,
-                counted: false,
-            });
+            self.pem = Some(Pem { rule, lines: 0, bytes: 0, counted: false });
         }
         let total = self.line_pos + piece.len();
         self.next_line(total);
@@ -257,19 +247,12 @@ impl Processor {
                 self.report.record(&finding);
                 if self.collect {
                     let column = (finding.start as u64).saturating_sub(self.line_abs) + 1;
-                    self.events.push(StreamFinding {
-                        finding,
-                        line: self.line_no,
-                        column,
-                    });
+                    self.events.push(StreamFinding { finding, line: self.line_no, column });
                 }
             }
             if let Some(end) = sp.continues {
                 if sp.end == win.len() {
-                    self.cont = Some(Continuation {
-                        end,
-                        rule: sp.rule.clone(),
-                    });
+                    self.cont = Some(Continuation { end, rule: sp.rule.clone() });
                 }
             }
         }
@@ -291,9 +274,7 @@ impl Processor {
         if sp.quote {
             out.push(b'"');
         }
-        self.red
-            .masker()
-            .write(out, &sp.rule, secret, sp.prefix_len);
+        self.red.masker().write(out, &sp.rule, secret, sp.prefix_len);
         if sp.quote {
             out.push(b'"');
         }
@@ -302,28 +283,15 @@ impl Processor {
     /// A line inside an open PEM block: mask it when it is base64 or a PEM header and
     /// return true; otherwise close the block and return false (the line is scanned).
     fn pem_line(&mut self, line: &[u8], out: &mut Vec<u8>) -> bool {
-        let Some(pem) = self.pem.as_mut() else {
-            return false;
-        };
-        let content_end = line.len()
-            - line
-                .iter()
-                .rev()
-                .take_while(|b| matches!(b, b'\n' | b'\r'))
-                .count();
+        let Some(pem) = self.pem.as_mut() else { return false };
+        let content_end = line.len() - line.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
         let content = &line[..content_end];
-        let body = content
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t'))
+        let body = content.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t'))
             || content.starts_with(b"Proc-Type:")
             || content.starts_with(b"DEK-Info:");
         pem.lines += 1;
         pem.bytes += line.len();
-        if !body
-            || pem.lines > PEM_MAX_LINES
-            || pem.bytes > PEM_MAX_BYTES
-            || content.trim_ascii_start().starts_with(b"-----END")
-        {
+        if !body || pem.lines > PEM_MAX_LINES || pem.bytes > PEM_MAX_BYTES || content.trim_ascii_start().starts_with(b"-----END") {
             self.pem = None;
             return false;
         }
@@ -335,13 +303,7 @@ impl Processor {
         let first = !pem.counted;
         pem.counted = true;
         if first {
-            let finding = Finding {
-                rule: rule.clone(),
-                kind: RuleKind::Format,
-                start: 0,
-                end: 0,
-                truncated: false,
-            };
+            let finding = Finding { rule: rule.clone(), kind: RuleKind::Format, start: 0, end: 0, truncated: false };
             self.report.record(&finding);
         }
         self.red.masker().write(out, &rule, content, 0);
@@ -352,12 +314,7 @@ impl Processor {
     fn report_pem(&mut self, line: &[u8]) {
         if let Some(pem) = &self.pem {
             if pem.lines == 1 && self.collect {
-                let content_end = line.len()
-                    - line
-                        .iter()
-                        .rev()
-                        .take_while(|b| matches!(b, b'\n' | b'\r'))
-                        .count();
+                let content_end = line.len() - line.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
                 let finding = Finding {
                     rule: pem.rule.clone(),
                     kind: RuleKind::Format,
@@ -365,11 +322,7 @@ impl Processor {
                     end: self.line_abs as usize + content_end,
                     truncated: false,
                 };
-                self.events.push(StreamFinding {
-                    finding,
-                    line: self.line_no,
-                    column: 1,
-                });
+                self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
             }
         }
     }
@@ -391,15 +344,10 @@ impl Processor {
             return;
         }
         let buf = std::mem::take(&mut self.pending);
-        let region = Region {
-            starts_line: self.line_pos == 0,
-            ends_line: false,
-        };
+        let region = Region { starts_line: self.line_pos == 0, ends_line: false };
         let engine = self.red.engine();
         let scan = engine.scan_line(&buf, region, self.red.keys());
-        let mut safe = engine
-            .open_construct_start(&buf, self.red.keys())
-            .unwrap_or(buf.len());
+        let mut safe = engine.open_construct_start(&buf, self.red.keys()).unwrap_or(buf.len());
         for sp in &scan.spans {
             if sp.continues.is_some() && sp.start <= safe {
                 safe = buf.len();
@@ -412,23 +360,14 @@ impl Processor {
             }
         }
         let cont_before = self.cont.is_some();
-        let mut kept = LineScan {
-            spans: Vec::new(),
-            pem_begin: None,
-        };
-        kept.spans = scan
-            .spans
-            .into_iter()
-            .filter(|s| s.end <= safe || s.continues.is_some())
-            .collect();
+        let mut kept = LineScan { spans: Vec::new(), pem_begin: None };
+        kept.spans = scan.spans.into_iter().filter(|s| s.end <= safe || s.continues.is_some()).collect();
         let head = &buf[..safe];
         let mut spans = kept;
         for s in &mut spans.spans {
             s.end = s.end.min(safe);
         }
-        spans
-            .spans
-            .retain(|s| s.start < s.end || s.continues.is_some());
+        spans.spans.retain(|s| s.start < s.end || s.continues.is_some());
         self.emit(head, spans, None, out);
         if self.cont.is_none() && cont_before && safe == buf.len() {
             // The continued value ended inside this piece.
@@ -442,18 +381,12 @@ impl Processor {
 
 /// Where a continued value ends in `win`, and whether it may go on past it.
 fn continuation_end(win: &[u8], end: ValueEnd) -> (usize, bool) {
-    let eol = win.len()
-        - win
-            .iter()
-            .rev()
-            .take_while(|b| matches!(b, b'\n' | b'\r'))
-            .count();
+    let eol = win.len() - win.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
     let found = match end {
         ValueEnd::EndOfLine => None,
-        ValueEnd::Terminator => win[..eol].iter().position(|&b| {
-            b.is_ascii_whitespace()
-                || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
-        }),
+        ValueEnd::Terminator => win[..eol]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')),
         ValueEnd::Xml => memchr::memchr(b'<', &win[..eol]),
         ValueEnd::Quote(q) => {
             let mut i = 0;
@@ -490,8 +423,7 @@ pub(crate) fn redact_all<'a>(
     if engine.next_candidate(input, 0).is_none() && input.len() <= red.line_cap() {
         report.bytes_in += input.len() as u64;
         report.bytes_out += input.len() as u64;
-        report.lines += memchr::memchr_iter(b'\n', input).count() as u64
-            + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+        report.lines += memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
         return Cow::Borrowed(input);
     }
     let mut p = Processor::new(red.clone());
@@ -540,20 +472,13 @@ pub struct RedactWriter<W: Write> {
 
 impl<W: Write> fmt::Debug for RedactWriter<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedactWriter")
-            .field("pending", &self.proc.pending.len())
-            .finish_non_exhaustive()
+        f.debug_struct("RedactWriter").field("pending", &self.proc.pending.len()).finish_non_exhaustive()
     }
 }
 
 impl<W: Write> RedactWriter<W> {
     pub(crate) fn new(red: Redactor, sink: W) -> Self {
-        RedactWriter {
-            proc: Processor::new(red),
-            sink: Some(sink),
-            out: Vec::new(),
-            on_finding: None,
-        }
+        RedactWriter { proc: Processor::new(red), sink: Some(sink), out: Vec::new(), on_finding: None }
     }
 
     /// Calls `f` for each finding, with its absolute byte offset and 1-based line and column.
@@ -582,10 +507,7 @@ impl<W: Write> RedactWriter<W> {
         }
         self.proc.report.bytes_out += self.out.len() as u64;
         if !self.out.is_empty() {
-            let sink = self
-                .sink
-                .as_mut()
-                .ok_or_else(|| io::Error::other("writer already finished"))?;
+            let sink = self.sink.as_mut().ok_or_else(|| io::Error::other("writer already finished"))?;
             sink.write_all(&self.out)?;
             self.out.clear();
         }
@@ -603,10 +525,7 @@ impl<W: Write> RedactWriter<W> {
     /// Processes the final partial line and returns the sink and the report.
     pub fn finish(mut self) -> io::Result<(W, Report)> {
         self.run(|p, out| p.finish(out))?;
-        let mut sink = self
-            .sink
-            .take()
-            .ok_or_else(|| io::Error::other("writer already finished"))?;
+        let mut sink = self.sink.take().ok_or_else(|| io::Error::other("writer already finished"))?;
         sink.flush()?;
         Ok((sink, self.proc.report.clone()))
     }

@@ -1,12 +1,12 @@
 //! Compiled format rules: a regex run only on windows around its keywords.
 
 use base64::Engine as _;
-use regex_automata::Input;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
+use regex_automata::Input;
 
-use super::{DEFAULT_MAX_LEN, Span};
-use crate::rules::format::{AllowCondition, AllowTarget, FormatRule, shannon_entropy};
+use super::{Span, DEFAULT_MAX_LEN};
+use crate::rules::format::{shannon_entropy, AllowCondition, AllowTarget, FormatRule};
 use crate::{Error, RuleId, RuleKind};
 
 /// Limit on one rule's compiled regex (bytes of NFA); larger rules are rejected.
@@ -15,21 +15,13 @@ const REGEX_SIZE_LIMIT: usize = 10 << 20;
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     meta::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .utf8_empty(false),
-        )
+        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false))
         .build(pattern)
         .map_err(|e| first_line(&e.to_string()))
 }
 
 fn first_line(s: &str) -> String {
-    s.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
-        .to_owned()
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_owned()
 }
 
 /// Extra checks for structural rules whose shape alone is too loose.
@@ -77,14 +69,8 @@ impl CompiledRule {
             _ => (cap, true),
         };
         if let Some(g) = rule.secret_group {
-            if g >= regex
-                .group_info()
-                .group_len(regex_automata::PatternID::ZERO)
-            {
-                return Err(Error::rule(
-                    &rule.id,
-                    format!("secret group {g} does not exist in the regex"),
-                ));
+            if g >= regex.group_info().group_len(regex_automata::PatternID::ZERO) {
+                return Err(Error::rule(&rule.id, format!("secret group {g} does not exist in the regex")));
             }
         }
         let mut allowlists = Vec::new();
@@ -92,19 +78,12 @@ impl CompiledRule {
             let regexes = a
                 .regexes
                 .iter()
-                .map(|r| {
-                    compile_regex(r)
-                        .map_err(|m| Error::rule(&rule.id, format!("allowlist regex: {m}")))
-                })
+                .map(|r| compile_regex(r).map_err(|m| Error::rule(&rule.id, format!("allowlist regex: {m}"))))
                 .collect::<Result<Vec<_>, _>>()?;
             allowlists.push(CompiledAllowlist {
                 target: a.target,
                 regexes,
-                stopwords: a
-                    .stopwords
-                    .iter()
-                    .map(|s| s.to_ascii_lowercase().into_bytes())
-                    .collect(),
+                stopwords: a.stopwords.iter().map(|s| s.to_ascii_lowercase().into_bytes()).collect(),
                 condition: a.condition,
             });
         }
@@ -155,9 +134,7 @@ impl CompiledRule {
     pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, out: &mut Vec<Span>) {
         let input = Input::new(line).span(lo..hi);
         for caps in self.regex.captures_iter(input) {
-            let Some(whole) = caps.get_match() else {
-                continue;
-            };
+            let Some(whole) = caps.get_match() else { continue };
             let secret = match self.group {
                 Some(g) => match caps.get_group(g) {
                     Some(s) => s,
@@ -200,9 +177,7 @@ impl CompiledRule {
         }
         self.keywords
             .iter()
-            .filter(|k| {
-                secret.len() > k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-            })
+            .filter(|k| secret.len() > k.len() && secret[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
             .map(String::len)
             .max()
             .unwrap_or(0)
@@ -212,10 +187,7 @@ impl CompiledRule {
         match self.validator {
             Validator::None => true,
             Validator::Bearer => {
-                secret.len() >= 20
-                    || secret
-                        .iter()
-                        .any(|b| b.is_ascii_digit() || b"-._~+/=".contains(b))
+                secret.len() >= 20 || secret.iter().any(|b| b.is_ascii_digit() || b"-._~+/=".contains(b))
             }
             Validator::Basic => base64::engine::general_purpose::STANDARD
                 .decode(secret)
@@ -231,13 +203,10 @@ impl CompiledRule {
                 AllowTarget::Match => &line[whole.clone()],
                 AllowTarget::Line => line,
             };
-            let by_regex = (!a.regexes.is_empty())
-                .then(|| a.regexes.iter().any(|r| r.is_match(Input::new(target))));
+            let by_regex = (!a.regexes.is_empty()).then(|| a.regexes.iter().any(|r| r.is_match(Input::new(target))));
             let by_stop = (!a.stopwords.is_empty()).then(|| {
                 let lower = secret.to_ascii_lowercase();
-                a.stopwords
-                    .iter()
-                    .any(|w| memchr::memmem::find(&lower, w).is_some())
+                a.stopwords.iter().any(|w| memchr::memmem::find(&lower, w).is_some())
             });
             match (a.condition, by_regex, by_stop) {
                 (_, None, None) => false,

@@ -76,10 +76,7 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if matches!(
-        lower.as_slice(),
-        b"null" | b"none" | b"nil" | b"true" | b"false" | b"undefined" | b"\"\"" | b"''"
-    ) {
+    if matches!(lower.as_slice(), b"null" | b"none" | b"nil" | b"true" | b"false" | b"undefined" | b"\"\"" | b"''") {
         return true;
     }
     (v.starts_with(b"<") && v.ends_with(b">"))
@@ -90,20 +87,8 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
 
 /// HTTP authentication schemes kept in front of the credential.
 const AUTH_SCHEMES: &[&[u8]] = &[
-    b"bearer",
-    b"basic",
-    b"digest",
-    b"negotiate",
-    b"ntlm",
-    b"token",
-    b"bot",
-    b"apikey",
-    b"hawk",
-    b"oauth",
-    b"ssws",
-    b"aws4-hmac-sha256",
-    b"dpop",
-    b"mac",
+    b"bearer", b"basic", b"digest", b"negotiate", b"ntlm", b"token", b"bot", b"apikey", b"hawk", b"oauth",
+    b"ssws", b"aws4-hmac-sha256", b"dpop", b"mac",
 ];
 
 /// Confirms a key construct around the literal at `hit_start..hit_end`. Pushes the value
@@ -131,14 +116,11 @@ pub(crate) fn confirm(
         return ne;
     }
     let before = if ns > 0 { line[ns - 1] } else { b'\n' };
-    let is_flag = dashes > 0
-        && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
+    let is_flag = dashes > 0 && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
     if dashes > 0 && !is_flag {
         return ne;
     }
-    let Some(rule) = keys.classify_bytes(name) else {
-        return ne;
-    };
+    let Some(rule) = keys.classify_bytes(name) else { return ne };
 
     let quoted_name = matches!(before, b'"' | b'\'' | b'`') && line.get(ne) == Some(&before);
     let mut p = if quoted_name { ne + 1 } else { ne };
@@ -163,8 +145,7 @@ pub(crate) fn confirm(
         cookie_values(line, p, lower_name == b"set-cookie", keys, out);
         return ne;
     }
-    let line_start =
-        !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
+    let line_start = !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
     let mut v = Value::read(line, p, xml, line_start, quoted_name);
     if rule.as_str() == "key:authorization" || lower_name.ends_with(b"authorization") {
         skip_scheme(line, &mut v, line_start);
@@ -222,12 +203,7 @@ impl Value {
         if xml {
             let end = memchr::memchr(b'<', &line[p..eol]).map_or(eol, |i| p + i);
             let continues = (end == eol).then_some(ValueEnd::Xml);
-            return Value {
-                start: p,
-                end,
-                quote: None,
-                continues,
-            };
+            return Value { start: p, end, quote: None, continues };
         }
         let first = line[p];
         if matches!(first, b'"' | b'\'' | b'`') {
@@ -236,35 +212,18 @@ impl Value {
             while q < eol {
                 match line[q] {
                     b'\\' => q += 2,
-                    b if b == first => {
-                        return Value {
-                            start,
-                            end: q,
-                            quote: Some(first),
-                            continues: None,
-                        };
-                    }
+                    b if b == first => return Value { start, end: q, quote: Some(first), continues: None },
                     _ => q += 1,
                 }
             }
-            return Value {
-                start,
-                end: eol,
-                quote: Some(first),
-                continues: Some(ValueEnd::Quote(first)),
-            };
+            return Value { start, end: eol, quote: Some(first), continues: Some(ValueEnd::Quote(first)) };
         }
         if line_start && !quoted_name {
             let mut end = eol;
             while end > p && line[end - 1].is_ascii_whitespace() {
                 end -= 1;
             }
-            return Value {
-                start: p,
-                end,
-                quote: None,
-                continues: Some(ValueEnd::EndOfLine),
-            };
+            return Value { start: p, end, quote: None, continues: Some(ValueEnd::EndOfLine) };
         }
         let mut q = p;
         while q < eol && !is_terminator(line[q]) {
@@ -274,12 +233,7 @@ impl Value {
             q += 1;
         }
         let continues = (q == eol).then_some(ValueEnd::Terminator);
-        Value {
-            start: p,
-            end: q,
-            quote: None,
-            continues,
-        }
+        Value { start: p, end: q, quote: None, continues }
     }
 }
 
@@ -297,10 +251,7 @@ fn line_end(line: &[u8]) -> usize {
 /// `Authorization: Bearer V`: keep the scheme word, mask the credential.
 fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
     let value = &line[v.start..v.end];
-    let word_len = value
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
-        .count();
+    let word_len = value.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
     let word = value[..word_len].to_ascii_lowercase();
     if word_len == 0 || !AUTH_SCHEMES.contains(&word.as_slice()) {
         return;
@@ -325,29 +276,14 @@ fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
 /// Session-cookie names that carry secrets even though no key word matches.
 fn is_session_cookie(name: &[u8]) -> bool {
     let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_slice(),
-        b"sid"
-            | b"sessionid"
-            | b"session_id"
-            | b"connect.sid"
-            | b"csrftoken"
-            | b"remember_token"
-            | b"jsessionid"
-            | b"phpsessid"
-    ) || n.ends_with(b"sessid")
+    matches!(n.as_slice(), b"sid" | b"sessionid" | b"session_id" | b"connect.sid" | b"csrftoken" | b"remember_token" | b"jsessionid" | b"phpsessid")
+        || n.ends_with(b"sessid")
         || (n.starts_with(b"_") && n.ends_with(b"_session"))
 }
 
 /// `Cookie: a=1; sid=V` and `Set-Cookie: sid=V; Path=/`: names and attributes are kept,
 /// values of sensitive or session cookies are masked.
-fn cookie_values(
-    line: &[u8],
-    mut p: usize,
-    set_cookie: bool,
-    keys: &KeyRules,
-    out: &mut Vec<Span>,
-) {
+fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, out: &mut Vec<Span>) {
     let eol = line_end(line);
     let mut first = true;
     while p < eol {
@@ -401,23 +337,11 @@ mod tests {
         for i in 0..b.len() {
             for l in &lits {
                 if i >= done && b[i..].starts_with(l.as_bytes()) {
-                    done = confirm(
-                        b,
-                        i,
-                        i + l.len(),
-                        Region {
-                            starts_line: true,
-                            ends_line: true,
-                        },
-                        &keys,
-                        &mut out,
-                    );
+                    done = confirm(b, i, i + l.len(), Region { starts_line: true, ends_line: true }, &keys, &mut out);
                 }
             }
         }
-        out.iter()
-            .map(|s| line[s.start..s.end].to_owned())
-            .collect()
+        out.iter().map(|s| line[s.start..s.end].to_owned()).collect()
     }
 
     #[test]
@@ -427,25 +351,16 @@ mod tests {
         assert_eq!(spans("level=info password=hunter2 user=bob"), ["hunter2"]);
         assert_eq!(spans(r#"{"password": "a\"b", "user": "x"}"#), [r#"a\"b"#]);
         assert_eq!(spans("{'secret': 'xyz'}"), ["xyz"]);
-        assert_eq!(
-            spans("Config{user=bob, password=pw123, host=db}"),
-            ["pw123"]
-        );
+        assert_eq!(spans("Config{user=bob, password=pw123, host=db}"), ["pw123"]);
         assert_eq!(spans("{User:admin Password:V3ry Host:db}"), ["V3ry"]);
-        assert_eq!(
-            spans("GET /cb?code=1&token=abc123&x=1 HTTP/1.1"),
-            ["abc123"]
-        );
+        assert_eq!(spans("GET /cb?code=1&token=abc123&x=1 HTTP/1.1"), ["abc123"]);
         assert_eq!(spans("run --password s3cret --user bob"), ["s3cret"]);
         assert_eq!(spans("run --password=s3cret"), ["s3cret"]);
         assert_eq!(spans("<password>s3cret</password>"), ["s3cret"]);
         assert_eq!(spans("Authorization: Bearer abc.def"), ["abc.def"]);
         assert_eq!(spans("> Authorization: Bearer abc.def more"), ["abc.def"]);
         assert_eq!(spans(":password => \"pw\""), ["pw"]);
-        assert_eq!(
-            spans("Cookie: theme=dark; sessionid=abc; PHPSESSID=xyz"),
-            ["abc", "xyz"]
-        );
+        assert_eq!(spans("Cookie: theme=dark; sessionid=abc; PHPSESSID=xyz"), ["abc", "xyz"]);
         assert_eq!(spans("Set-Cookie: sid=abc; Path=/; HttpOnly"), ["abc"]);
         assert_eq!(spans("password \x1b[0m=\x1b[1m s3cret"), ["s3cret"]);
     }

@@ -102,22 +102,14 @@ impl Engine {
         }
         all_rules.extend(b.format_rules.iter().cloned());
         if all_rules.len() > MAX_RULES {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!("too many rules (limit {MAX_RULES})"),
-            ));
+            return Err(Error::new(ErrorKind::Limit, format!("too many rules (limit {MAX_RULES})")));
         }
 
         let mut rules = Vec::new();
         for rule in &all_rules {
             let disabled = b.disabled.iter().any(|d| *d == rule.id);
             if disabled || rule.inactive.is_some() {
-                infos.push(RuleInfo::from_format(
-                    rule,
-                    None,
-                    false,
-                    rule.inactive.clone().or(Some("disabled by config".into())),
-                ));
+                infos.push(RuleInfo::from_format(rule, None, false, rule.inactive.clone().or(Some("disabled by config".into()))));
                 continue;
             }
             match CompiledRule::compile(rule) {
@@ -127,12 +119,7 @@ impl Engine {
                 }
                 Err(e) if b.lenient && rule.source != RuleSource::Builtin => {
                     warnings.push(format!("skipped rule `{}`: {}", rule.id, e.message()));
-                    infos.push(RuleInfo::from_format(
-                        rule,
-                        None,
-                        false,
-                        Some(format!("skipped: {}", e.message())),
-                    ));
+                    infos.push(RuleInfo::from_format(rule, None, false, Some(format!("skipped: {}", e.message()))));
                 }
                 Err(e) => return Err(e),
             }
@@ -165,55 +152,34 @@ impl Engine {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_triggers: Vec<Vec<Trigger>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
-        let mut add =
-            |lit: &[u8], t: Trigger, patterns: &mut Vec<Vec<u8>>, pt: &mut Vec<Vec<Trigger>>| {
-                if lit.is_empty() {
-                    return;
-                }
-                let i = *index.entry(lit.to_vec()).or_insert_with(|| {
-                    patterns.push(lit.to_vec());
-                    pt.push(Vec::new());
-                    patterns.len() - 1
-                });
-                pt[i].push(t);
-            };
+        let mut add = |lit: &[u8], t: Trigger, patterns: &mut Vec<Vec<u8>>, pt: &mut Vec<Vec<Trigger>>| {
+            if lit.is_empty() {
+                return;
+            }
+            let i = *index.entry(lit.to_vec()).or_insert_with(|| {
+                patterns.push(lit.to_vec());
+                pt.push(Vec::new());
+                patterns.len() - 1
+            });
+            pt[i].push(t);
+        };
         for lit in keys.literals() {
-            add(
-                lit.as_bytes(),
-                Trigger::Key,
-                &mut patterns,
-                &mut pattern_triggers,
-            );
+            add(lit.as_bytes(), Trigger::Key, &mut patterns, &mut pattern_triggers);
         }
         for (i, rule) in rules.iter().enumerate() {
             for kw in rule.keyword_forms() {
-                add(
-                    &kw,
-                    Trigger::Format(i as u32),
-                    &mut patterns,
-                    &mut pattern_triggers,
-                );
+                add(&kw, Trigger::Format(i as u32), &mut patterns, &mut pattern_triggers);
             }
         }
         let mut known_rules = Vec::new();
         for (i, k) in known.iter().enumerate() {
             known_rules.push(RuleId::new(&k.rule));
             for form in crate::known::encoded_forms(&k.value) {
-                add(
-                    &form,
-                    Trigger::Known(i as u32),
-                    &mut patterns,
-                    &mut pattern_triggers,
-                );
+                add(&form, Trigger::Known(i as u32), &mut patterns, &mut pattern_triggers);
             }
         }
         add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
-        add(
-            b"-----BEGIN",
-            Trigger::PemBegin,
-            &mut patterns,
-            &mut pattern_triggers,
-        );
+        add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
 
         // A leftmost-longest match also stands for every pattern that is a prefix of it.
         let mut triggers = pattern_triggers.clone();
@@ -228,18 +194,9 @@ impl Engine {
 
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(if patterns.len() > 2000 {
-                Some(AhoCorasickKind::ContiguousNFA)
-            } else {
-                None
-            })
+            .kind(if patterns.len() > 2000 { Some(AhoCorasickKind::ContiguousNFA) } else { None })
             .build(&patterns)
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Limit,
-                    format!("cannot build literal matcher: {e}"),
-                )
-            })?;
+            .map_err(|e| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}")))?;
 
         let max_match = rules
             .iter()
@@ -265,9 +222,7 @@ impl Engine {
         let allow_regexes = b
             .allow_regexes
             .iter()
-            .map(|r| {
-                format::compile_regex(r).map_err(|m| Error::config(format!("allow_regexes: {m}")))
-            })
+            .map(|r| format::compile_regex(r).map_err(|m| Error::config(format!("allow_regexes: {m}"))))
             .collect::<Result<Vec<_>, _>>()?;
 
         let mut sorted_patterns = patterns.clone();
@@ -334,9 +289,7 @@ impl Engine {
         let mut key_done = 0usize;
         let mut pos = 0;
         while pos < line.len() {
-            let Some(m) = ac.find(Input::new(line).span(pos..line.len())) else {
-                break;
-            };
+            let Some(m) = ac.find(Input::new(line).span(pos..line.len())) else { break };
             let (s, e) = (m.start(), m.end());
             for t in &self.triggers[m.pattern().as_usize()] {
                 match *t {
@@ -346,9 +299,7 @@ impl Engine {
                     Trigger::Key => {}
                     Trigger::Format(r) => windows.push((r, s, e)),
                     Trigger::Known(k) => self.known_span(line, s, e, k, &mut scan.spans),
-                    Trigger::Url => {
-                        url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans)
-                    }
+                    Trigger::Url => url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans),
                     Trigger::PemBegin => {
                         if pem_header_ends_line(&line[s..]) {
                             scan.pem_begin = Some(self.pem_rule.clone());
@@ -369,10 +320,7 @@ impl Engine {
                 let mut hi = (windows[i].2 + bound).min(line.len());
                 i += 1;
                 while i < windows.len() && windows[i].0 == r {
-                    let (nlo, nhi) = (
-                        windows[i].1.saturating_sub(bound),
-                        (windows[i].2 + bound).min(line.len()),
-                    );
+                    let (nlo, nhi) = (windows[i].1.saturating_sub(bound), (windows[i].2 + bound).min(line.len()));
                     if nlo <= hi {
                         hi = hi.max(nhi);
                     } else {
@@ -386,8 +334,7 @@ impl Engine {
             }
         }
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
-            scan.spans
-                .retain(|sp| !self.allowed(&line[sp.start..sp.end]));
+            scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
         }
         scan
     }
@@ -401,26 +348,16 @@ impl Engine {
         let longest = self.sorted_patterns.iter().map(Vec::len).max().unwrap_or(0);
         for k in (1..longest.min(len + 1)).rev() {
             let suffix = &buf[len - k..];
-            let i = self
-                .sorted_patterns
-                .partition_point(|p| p.as_slice() < suffix);
-            if self
-                .sorted_patterns
-                .get(i)
-                .is_some_and(|p| p.len() > k && p.starts_with(suffix))
-            {
+            let i = self.sorted_patterns.partition_point(|p| p.as_slice() < suffix);
+            if self.sorted_patterns.get(i).is_some_and(|p| p.len() > k && p.starts_with(suffix)) {
                 safe = len - k;
                 break;
             }
         }
-        let Some(ac) = &self.ac else {
-            return (safe < len).then_some(safe);
-        };
+        let Some(ac) = &self.ac else { return (safe < len).then_some(safe) };
         let mut pos = 0;
         while pos < len {
-            let Some(m) = ac.find(Input::new(buf).span(pos..len)) else {
-                break;
-            };
+            let Some(m) = ac.find(Input::new(buf).span(pos..len)) else { break };
             let (s, e) = (m.start(), m.end());
             for t in &self.triggers[m.pattern().as_usize()] {
                 let hold = match *t {
@@ -433,38 +370,18 @@ impl Engine {
                         while ne < len && keyvalue::is_name_byte(buf[ne]) {
                             ne += 1;
                         }
-                        let waiting = buf[ne..].iter().all(|b| {
-                            matches!(
-                                b,
-                                b' ' | b'\t'
-                                    | b'"'
-                                    | b'\''
-                                    | b'`'
-                                    | b':'
-                                    | b'='
-                                    | b'>'
-                                    | 0x1b
-                                    | b'['
-                                    | b';'
-                                    | b'0'..=b'9' | b'm'
-                            )
-                        });
-                        (waiting
-                            && keys
-                                .classify_bytes(buf[ns..ne].trim_ascii_start())
-                                .is_some()
+                        let waiting = buf[ne..]
+                            .iter()
+                            .all(|b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'`' | b':' | b'=' | b'>' | 0x1b | b'[' | b';' | b'0'..=b'9' | b'm'));
+                        (waiting && keys.classify_bytes(buf[ns..ne].trim_ascii_start()).is_some()
                             || ne == len)
                             .then_some(ns)
                     }
-                    Trigger::Format(r) => {
-                        (e + self.rules[r as usize].bound() > len).then(|| token_start(buf, s))
-                    }
+                    Trigger::Format(r) => (e + self.rules[r as usize].bound() > len).then(|| token_start(buf, s)),
                     Trigger::Known(_) => (e == len).then_some(token_start(buf, s)),
                     Trigger::Url => {
                         let rest = &buf[e..];
-                        let closed = rest
-                            .iter()
-                            .any(|b| matches!(b, b'@' | b'/' | b' ' | b'\t' | b'"' | b'\''));
+                        let closed = rest.iter().any(|b| matches!(b, b'@' | b'/' | b' ' | b'\t' | b'"' | b'\''));
                         (!closed).then(|| token_start(buf, s))
                     }
                     Trigger::PemBegin => Some(s),
@@ -480,10 +397,7 @@ impl Engine {
 
     fn allowed(&self, secret: &[u8]) -> bool {
         self.allow_values.iter().any(|v| v == secret)
-            || self
-                .allow_regexes
-                .iter()
-                .any(|r| r.is_match(regex_automata::Input::new(secret)))
+            || self.allow_regexes.iter().any(|r| r.is_match(regex_automata::Input::new(secret)))
     }
 
     fn known_span(&self, line: &[u8], s: usize, e: usize, k: u32, out: &mut Vec<Span>) {
@@ -512,13 +426,9 @@ fn token_start(buf: &[u8], at: usize) -> usize {
 
 /// `-----BEGIN … PRIVATE KEY-----` with nothing but whitespace after it: a multi-line block opens.
 fn pem_header_ends_line(rest: &[u8]) -> bool {
-    let Some(close) = memchr::memmem::find(&rest[10..], b"-----").map(|i| i + 10) else {
-        return false;
-    };
+    let Some(close) = memchr::memmem::find(&rest[10..], b"-----").map(|i| i + 10) else { return false };
     let label = &rest[10..close];
-    label.ends_with(b"PRIVATE KEY")
-        && label.len() <= 48
-        && rest[close + 5..].iter().all(u8::is_ascii_whitespace)
+    label.ends_with(b"PRIVATE KEY") && label.len() <= 48 && rest[close + 5..].iter().all(u8::is_ascii_whitespace)
 }
 
 /// Sorts spans and merges overlapping ones into the widest span (each byte masked once).

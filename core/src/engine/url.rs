@@ -5,30 +5,9 @@ use crate::{RuleId, RuleKind};
 
 /// Schemes of databases and brokers, reported as `db-url-password`.
 const DB_SCHEMES: &[&[u8]] = &[
-    b"postgres",
-    b"postgresql",
-    b"mysql",
-    b"mariadb",
-    b"mongodb",
-    b"mongodb+srv",
-    b"redis",
-    b"rediss",
-    b"amqp",
-    b"amqps",
-    b"mssql",
-    b"sqlserver",
-    b"oracle",
-    b"jdbc:postgresql",
-    b"jdbc:mysql",
-    b"kafka",
-    b"nats",
-    b"memcached",
-    b"clickhouse",
-    b"cockroachdb",
-    b"couchdb",
-    b"neo4j",
-    b"ldap",
-    b"ldaps",
+    b"postgres", b"postgresql", b"mysql", b"mariadb", b"mongodb", b"mongodb+srv", b"redis", b"rediss",
+    b"amqp", b"amqps", b"mssql", b"sqlserver", b"oracle", b"jdbc:postgresql", b"jdbc:mysql", b"kafka",
+    b"nats", b"memcached", b"clickhouse", b"cockroachdb", b"couchdb", b"neo4j", b"ldap", b"ldaps",
 ];
 
 /// Checks the authority after `://` at `sep` and records the password, if any.
@@ -40,24 +19,16 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
         match line[p] {
             b'@' => break,
             b':' if colon.is_none() => colon = Some(p),
-            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>'
-            | b'`' => return,
+            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => return,
             _ => {}
         }
         p += 1;
     }
-    let (Some(c), true) = (colon, p < line.len()) else {
-        return;
-    };
+    let (Some(c), true) = (colon, p < line.len()) else { return };
     // The password is between the first ':' and the last '@' of the authority.
     let mut at = p;
     let mut q = p + 1;
-    while q < line.len()
-        && !matches!(
-            line[q],
-            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\''
-        )
-    {
+    while q < line.len() && !matches!(line[q], b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'') {
         if line[q] == b'@' {
             at = q;
         }
@@ -68,17 +39,11 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
         return;
     }
     let mut s = sep;
-    while s > 0
-        && (line[s - 1].is_ascii_alphanumeric() || matches!(line[s - 1], b'+' | b'.' | b'-' | b':'))
-    {
+    while s > 0 && (line[s - 1].is_ascii_alphanumeric() || matches!(line[s - 1], b'+' | b'.' | b'-' | b':')) {
         s -= 1;
     }
     let scheme = line[s..sep].to_ascii_lowercase();
-    let rule = if DB_SCHEMES.contains(&scheme.as_slice()) {
-        db.clone()
-    } else {
-        url.clone()
-    };
+    let rule = if DB_SCHEMES.contains(&scheme.as_slice()) { db.clone() } else { url.clone() };
     out.push(Span {
         start: c + 1,
         end: at,

@@ -35,11 +35,8 @@ pub fn detect(input: &[u8]) -> Result<Format, EnvError> {
     if yaml::has_block(input, b"env") && input.split(|&b| b == b'\n').any(is_name_item) {
         return Ok(Format::K8s);
     }
-    let lines: Vec<&[u8]> = input
-        .split(|&b| b == b'\n')
-        .map(<[u8]>::trim_ascii_end)
-        .filter(|l| !l.trim_ascii().is_empty())
-        .collect();
+    let lines: Vec<&[u8]> =
+        input.split(|&b| b == b'\n').map(<[u8]>::trim_ascii_end).filter(|l| !l.trim_ascii().is_empty()).collect();
     if lines.is_empty() {
         return Ok(Format::Env);
     }
@@ -48,36 +45,20 @@ pub fn detect(input: &[u8]) -> Result<Format, EnvError> {
         let l = l.trim_ascii_start();
         l.starts_with(b"export ") || l.starts_with(b"declare -")
     };
-    let first = lines
-        .iter()
-        .find(|l| !is_comment(l))
-        .copied()
-        .unwrap_or_default();
+    let first = lines.iter().find(|l| !is_comment(l)).copied().unwrap_or_default();
     if is_export(&first) {
         let exports = lines.iter().filter(|l| is_export(l)).count();
-        let others = lines
-            .iter()
-            .filter(|l| !is_export(l) && !is_comment(l))
-            .count();
+        let others = lines.iter().filter(|l| !is_export(l) && !is_comment(l)).count();
         // Every variable line exported: shell output. Mixed: a .env with some `export`.
-        return Ok(if others == 0 || exports > others {
-            Format::Export
-        } else {
-            Format::Dotenv
-        });
+        return Ok(if others == 0 || exports > others { Format::Export } else { Format::Dotenv });
     }
     if lines.iter().any(is_comment) && split_assignment(first).is_some() || first.is_empty() {
         return Ok(Format::Dotenv);
     }
     if split_assignment(first).is_some() {
-        let dotenv_like = lines.iter().any(|l| {
-            split_assignment(l).is_some_and(|(_, v)| v.starts_with(b"\"") || v.starts_with(b"'"))
-        });
-        return Ok(if dotenv_like {
-            Format::Dotenv
-        } else {
-            Format::Env
-        });
+        let dotenv_like =
+            lines.iter().any(|l| split_assignment(l).is_some_and(|(_, v)| v.starts_with(b"\"") || v.starts_with(b"'")));
+        return Ok(if dotenv_like { Format::Dotenv } else { Format::Env });
     }
     if dotenv_assignment(first) {
         return Ok(Format::Dotenv);
@@ -88,9 +69,7 @@ pub fn detect(input: &[u8]) -> Result<Format, EnvError> {
 
 /// `- name: X`, the start of a Kubernetes env item.
 fn is_name_item(line: &[u8]) -> bool {
-    line.trim_ascii_start()
-        .strip_prefix(b"- ")
-        .is_some_and(|rest| rest.trim_ascii_start().starts_with(b"name:"))
+    line.trim_ascii_start().strip_prefix(b"- ").is_some_and(|rest| rest.trim_ascii_start().starts_with(b"name:"))
 }
 
 /// `NAME = value` with blanks around `=`, which only `.env` files have.

@@ -7,12 +7,7 @@ use super::{EnvError, EnvErrorReason, ValueMasker};
 const MAX_DEPTH: usize = 256;
 
 pub(super) fn sanitize(input: &[u8], masker: &mut ValueMasker<'_>) -> Result<Vec<u8>, EnvError> {
-    let mut walker = Walker {
-        input,
-        pos: 0,
-        out: Vec::with_capacity(input.len()),
-        masker,
-    };
+    let mut walker = Walker { input, pos: 0, out: Vec::with_capacity(input.len()), masker };
     walker.blank();
     walker.value(0, false)?;
     walker.blank();
@@ -135,13 +130,8 @@ impl Walker<'_, '_, '_> {
     fn env_entry(&mut self) -> Result<(), EnvError> {
         let (start, end) = self.string()?;
         let raw = &self.input[start..end];
-        let decoded = decode_string(&raw[1..raw.len() - 1]).ok_or_else(|| {
-            EnvError::at(
-                self.input,
-                start,
-                EnvErrorReason::InvalidJson("invalid escape in string"),
-            )
-        })?;
+        let decoded = decode_string(&raw[1..raw.len() - 1])
+            .ok_or_else(|| EnvError::at(self.input, start, EnvErrorReason::InvalidJson("invalid escape in string")))?;
         let Some(eq) = decoded.find('=').filter(|&eq| eq > 0) else {
             self.out.extend_from_slice(raw);
             return Ok(());

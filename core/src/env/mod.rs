@@ -98,12 +98,7 @@ pub struct UnknownFormat(pub String);
 impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-        write!(
-            f,
-            "unknown env format `{}` (expected one of: {})",
-            self.0,
-            names.join(", ")
-        )
+        write!(f, "unknown env format `{}` (expected one of: {})", self.0, names.join(", "))
     }
 }
 
@@ -113,11 +108,7 @@ impl FromStr for Format {
     type Err = UnknownFormat;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
-            .iter()
-            .copied()
-            .find(|f| f.as_str() == s)
-            .ok_or_else(|| UnknownFormat(s.to_owned()))
+        Format::ALL.iter().copied().find(|f| f.as_str() == s).ok_or_else(|| UnknownFormat(s.to_owned()))
     }
 }
 
@@ -150,20 +141,14 @@ impl EnvError {
     pub(crate) fn at(input: &[u8], offset: usize, reason: EnvErrorReason) -> Self {
         let offset = offset.min(input.len());
         let line = 1 + memchr::memchr_iter(b'\n', &input[..offset]).count();
-        EnvError {
-            offset,
-            line,
-            reason,
-        }
+        EnvError { offset, line, reason }
     }
 }
 
 impl fmt::Display for EnvErrorReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EnvErrorReason::Undetectable => {
-                f.write_str("cannot detect the env format (use --format)")
-            }
+            EnvErrorReason::Undetectable => f.write_str("cannot detect the env format (use --format)"),
             EnvErrorReason::ExpectedAssignment => f.write_str("expected NAME=VALUE"),
             EnvErrorReason::UnterminatedQuote => f.write_str("unterminated quoted value"),
             EnvErrorReason::InvalidJson(what) => write!(f, "invalid JSON: {what}"),
@@ -173,11 +158,7 @@ impl fmt::Display for EnvErrorReason {
 
 impl fmt::Display for EnvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {} (byte {}): {}",
-            self.line, self.offset, self.reason
-        )
+        write!(f, "line {} (byte {}): {}", self.line, self.offset, self.reason)
     }
 }
 
@@ -221,10 +202,7 @@ pub fn sanitize(input: &[u8], format: Format, redactor: &Redactor) -> Result<San
         Format::Auto => detect(input)?,
         f => f,
     };
-    let mut masker = ValueMasker {
-        redactor,
-        flagged: Vec::new(),
-    };
+    let mut masker = ValueMasker { redactor, flagged: Vec::new() };
     let output = match format {
         Format::Auto => unreachable!("detect never returns Auto"),
         Format::Env => shell::sanitize_env(input, &mut masker)?,
@@ -234,11 +212,7 @@ pub fn sanitize(input: &[u8], format: Format, redactor: &Redactor) -> Result<San
         Format::Compose => yaml::sanitize(input, yaml::Kind::Compose, &mut masker)?,
         Format::K8s => yaml::sanitize(input, yaml::Kind::K8s, &mut masker)?,
     };
-    Ok(Sanitized {
-        output,
-        format,
-        flagged: masker.flagged,
-    })
+    Ok(Sanitized { output, format, flagged: masker.flagged })
 }
 
 /// Masks the values of `(name, value)` pairs (such as `std::env::vars()`), keeping order.
@@ -249,10 +223,7 @@ pub fn sanitize(input: &[u8], format: Format, redactor: &Redactor) -> Result<San
 /// let out = hush::env::sanitize_vars(vars, &r);
 /// assert_eq!(out[1], ("API_TOKEN".to_owned(), "[REDACTED]".to_owned()));
 /// ```
-pub fn sanitize_vars(
-    vars: impl IntoIterator<Item = (String, String)>,
-    redactor: &Redactor,
-) -> Vec<(String, String)> {
+pub fn sanitize_vars(vars: impl IntoIterator<Item = (String, String)>, redactor: &Redactor) -> Vec<(String, String)> {
     vars.into_iter()
         .map(|(name, value)| {
             let masked = match redactor.redact_value(&name, value.as_bytes()) {
@@ -272,24 +243,14 @@ pub fn sanitize_vars(
 /// let vars = vec![("HOME".to_owned(), "/root".to_owned()), ("DB_PASSWORD".to_owned(), "x1y2z3w4".to_owned())];
 /// assert_eq!(hush::env::sensitive_names(vars, &r), vec![("DB_PASSWORD".to_owned(), "key:password".to_owned())]);
 /// ```
-pub fn sensitive_names(
-    vars: impl IntoIterator<Item = (String, String)>,
-    redactor: &Redactor,
-) -> Vec<(String, String)> {
-    let mut masker = ValueMasker {
-        redactor,
-        flagged: Vec::new(),
-    };
+pub fn sensitive_names(vars: impl IntoIterator<Item = (String, String)>, redactor: &Redactor) -> Vec<(String, String)> {
+    let mut masker = ValueMasker { redactor, flagged: Vec::new() };
     let mut sink = Vec::new();
     for (name, value) in vars {
         masker.mask(name.as_bytes(), value.as_bytes(), &mut sink);
         sink.clear();
     }
-    masker
-        .flagged
-        .into_iter()
-        .map(|f| (f.name, f.rule))
-        .collect()
+    masker.flagged.into_iter().map(|f| (f.name, f.rule)).collect()
 }
 
 /// Masks one value at a time and remembers which variables were flagged.
@@ -304,11 +265,7 @@ impl ValueMasker<'_> {
         let name = String::from_utf8_lossy(name);
         let (masked, finding) = self.redactor.redact_value_with_rule(&name, value);
         if let Some(f) = finding {
-            self.flagged.push(Flagged {
-                name: name.into_owned(),
-                rule: f.rule.as_str().to_owned(),
-                kind: f.kind,
-            });
+            self.flagged.push(Flagged { name: name.into_owned(), rule: f.rule.as_str().to_owned(), kind: f.kind });
         }
         out.extend_from_slice(&masked);
     }

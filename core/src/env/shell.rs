@@ -4,10 +4,7 @@ use super::{EnvError, EnvErrorReason, ValueMasker, is_name_byte, split_assignmen
 
 /// `K=V` lines; a line that does not start a new variable continues the previous value
 /// (multi-line values such as PEM keys are printed raw by `env`).
-pub(super) fn sanitize_env(
-    input: &[u8],
-    masker: &mut ValueMasker<'_>,
-) -> Result<Vec<u8>, EnvError> {
+pub(super) fn sanitize_env(input: &[u8], masker: &mut ValueMasker<'_>) -> Result<Vec<u8>, EnvError> {
     let mut out = Vec::with_capacity(input.len());
     // Start offsets of the lines that begin a variable.
     let mut starts = Vec::new();
@@ -59,10 +56,7 @@ pub(super) fn sanitize_environ(input: &[u8], masker: &mut ValueMasker<'_>) -> Ve
 /// `declare -x` prefixes are optional, values may be quoted (`"…"` and `$'…'` with
 /// backslash escapes, `'…'` without) and span lines. Lines that are not assignments are
 /// redacted as text.
-pub(super) fn sanitize_dotenv(
-    input: &[u8],
-    masker: &mut ValueMasker<'_>,
-) -> Result<Vec<u8>, EnvError> {
+pub(super) fn sanitize_dotenv(input: &[u8], masker: &mut ValueMasker<'_>) -> Result<Vec<u8>, EnvError> {
     let mut out = Vec::with_capacity(input.len());
     let mut pos = 0;
     while pos < input.len() {
@@ -75,10 +69,7 @@ pub(super) fn sanitize_dotenv(
             None => {
                 let line = &input[pos..eol];
                 let trimmed = line.trim_ascii_start();
-                if trimmed.is_empty()
-                    || trimmed.starts_with(b"#")
-                    || is_declaration_without_value(trimmed)
-                {
+                if trimmed.is_empty() || trimmed.starts_with(b"#") || is_declaration_without_value(trimmed) {
                     out.extend_from_slice(line);
                 } else {
                     masker.redact_text(line, &mut out);
@@ -129,11 +120,7 @@ fn parse_assignment(input: &[u8], start: usize, eol: usize) -> Option<Assignment
         return None;
     }
     i = skip_blanks(line, i + 1);
-    Some(Assignment {
-        name: (start + name_start, start + name_end),
-        value_start: start + i,
-        eol,
-    })
+    Some(Assignment { name: (start + name_start, start + name_end), value_start: start + i, eol })
 }
 
 fn skip_blanks(line: &[u8], mut i: usize) -> usize {
@@ -164,10 +151,7 @@ fn skip_prefix(line: &[u8], i: usize) -> usize {
 /// `declare -x NAME` / `export NAME`: a variable without a value.
 fn is_declaration_without_value(trimmed: &[u8]) -> bool {
     let after = skip_prefix(trimmed, 0);
-    after > 0
-        && trimmed[after..]
-            .iter()
-            .all(|&b| is_name_byte(b) || b == b' ' || b == b'\t')
+    after > 0 && trimmed[after..].iter().all(|&b| is_name_byte(b) || b == b' ' || b == b'\t')
 }
 
 /// Writes the masked value of `a` and returns the offset just after it.

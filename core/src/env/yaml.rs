@@ -39,12 +39,7 @@ impl Line {
         let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
         let next = if end < input.len() { end + 1 } else { end };
         let indent = input[start..end].iter().take_while(|&&b| b == b' ').count();
-        Line {
-            start,
-            end,
-            next,
-            indent,
-        }
+        Line { start, end, next, indent }
     }
 
     fn text<'i>(&self, input: &'i [u8]) -> &'i [u8] {
@@ -79,16 +74,10 @@ pub(super) fn block_header(line: &[u8], key: &[u8]) -> Option<usize> {
 
 /// Does any line of `input` open a `key:` block?
 pub(super) fn has_block(input: &[u8], key: &[u8]) -> bool {
-    input
-        .split(|&b| b == b'\n')
-        .any(|l| block_header(l, key).is_some())
+    input.split(|&b| b == b'\n').any(|l| block_header(l, key).is_some())
 }
 
-pub(super) fn sanitize(
-    input: &[u8],
-    kind: Kind,
-    masker: &mut ValueMasker<'_>,
-) -> Result<Vec<u8>, EnvError> {
+pub(super) fn sanitize(input: &[u8], kind: Kind, masker: &mut ValueMasker<'_>) -> Result<Vec<u8>, EnvError> {
     let mut out = Vec::with_capacity(input.len());
     let mut pos = 0;
     while pos < input.len() {
@@ -104,9 +93,7 @@ pub(super) fn sanitize(
 
 /// Is `line` inside the block whose key is at `key_col`?
 fn in_block(input: &[u8], line: &Line, key_col: usize) -> bool {
-    line.is_blank(input)
-        || line.indent > key_col
-        || (line.indent == key_col && line.content(input).starts_with(b"- "))
+    line.is_blank(input) || line.indent > key_col || (line.indent == key_col && line.content(input).starts_with(b"- "))
 }
 
 /// Processes the lines of one block from `pos`; returns where the block ends.
@@ -141,14 +128,7 @@ fn block(
             let name = &content[..colon];
             let value_start = line.start + line.indent + colon + 1;
             out.extend_from_slice(&input[line.start..value_start]);
-            map_value(
-                input,
-                line.indent,
-                value_start,
-                strip_quotes(name.trim_ascii()),
-                masker,
-                out,
-            )?
+            map_value(input, line.indent, value_start, strip_quotes(name.trim_ascii()), masker, out)?
         } else {
             masker.redact_text(&input[line.start..line.end], out);
             out.extend_from_slice(&input[line.end..line.next]);
@@ -196,8 +176,7 @@ fn list_entry(
         Some(&q @ (b'"' | b'\'')) => (Some(q), item_start + 1),
         _ => (None, item_start),
     };
-    let Some(eq) = memchr::memchr(b'=', &input[body_start..line.end]).map(|i| body_start + i)
-    else {
+    let Some(eq) = memchr::memchr(b'=', &input[body_start..line.end]).map(|i| body_start + i) else {
         out.extend_from_slice(&input[line.start..line.next]);
         return Ok(line.next);
     };
@@ -209,9 +188,8 @@ fn list_entry(
     out.extend_from_slice(&input[line.start..=eq]);
     match quote {
         Some(q) => {
-            let close = find_close(input, eq + 1, q).ok_or_else(|| {
-                EnvError::at(input, item_start, EnvErrorReason::UnterminatedQuote)
-            })?;
+            let close = find_close(input, eq + 1, q)
+                .ok_or_else(|| EnvError::at(input, item_start, EnvErrorReason::UnterminatedQuote))?;
             masker.mask(name, &input[eq + 1..close], out);
             Ok(copy_rest_of_line(input, close, out))
         }
@@ -248,21 +226,14 @@ fn k8s_item(
         lines.pop();
     }
     let field = |l: &Line, key: &[u8]| -> Option<usize> {
-        let col = if l.start == first.start {
-            item_col
-        } else {
-            l.indent
-        };
+        let col = if l.start == first.start { item_col } else { l.indent };
         if col != item_col {
             return None;
         }
         let rest = input[l.start + col..l.end].strip_prefix(key)?;
         matches!(rest.first(), Some(b':')).then_some(l.start + col + key.len() + 1)
     };
-    let name = lines
-        .iter()
-        .find_map(|l| field(l, b"name").map(|v| scalar(&input[v..l.end])))
-        .unwrap_or_default();
+    let name = lines.iter().find_map(|l| field(l, b"name").map(|v| scalar(&input[v..l.end]))).unwrap_or_default();
     let end = lines.last().map_or(first.next, |l| l.next);
     let mut pos = first.start;
     while pos < end {
@@ -304,22 +275,15 @@ fn map_value(
     out: &mut Vec<u8>,
 ) -> Result<usize, EnvError> {
     let line = Line::at(input, value_start);
-    let line = Line {
-        start: value_start,
-        indent: key_col,
-        ..line
-    };
-    let lead = input[value_start..line.end]
-        .iter()
-        .take_while(|&&b| b == b' ' || b == b'\t')
-        .count();
+    let line = Line { start: value_start, indent: key_col, ..line };
+    let lead = input[value_start..line.end].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
     let v = value_start + lead;
     out.extend_from_slice(&input[value_start..v]);
     match input[v..line.end].first() {
         None | Some(b'#') => Ok(copy_rest_of_line(input, v, out)),
         Some(&q @ (b'"' | b'\'')) => {
-            let close = find_close(input, v + 1, q)
-                .ok_or_else(|| EnvError::at(input, v, EnvErrorReason::UnterminatedQuote))?;
+            let close =
+                find_close(input, v + 1, q).ok_or_else(|| EnvError::at(input, v, EnvErrorReason::UnterminatedQuote))?;
             out.push(q);
             masker.mask(name, &input[v + 1..close], out);
             Ok(copy_rest_of_line(input, close, out))

@@ -22,11 +22,7 @@ impl fmt::Debug for KnownValue {
 
 impl KnownValue {
     pub(crate) fn new(rule: String, value: &[u8], explicit: bool) -> Self {
-        KnownValue {
-            rule,
-            value: Zeroizing::new(value.to_vec()),
-            explicit,
-        }
+        KnownValue { rule, value: Zeroizing::new(value.to_vec()), explicit }
     }
 
     pub(crate) fn is_api(&self) -> bool {
@@ -63,10 +59,7 @@ pub(crate) struct Loaded {
 }
 
 /// Loads known values from the configured sources.
-pub(crate) fn load(
-    sources: &KnownSources,
-    _keys: &crate::KeyRules,
-) -> Result<Loaded, crate::Error> {
+pub(crate) fn load(sources: &KnownSources, _keys: &crate::KeyRules) -> Result<Loaded, crate::Error> {
     let _ = sources;
     Ok(Loaded::default())
 }

@@ -39,49 +39,11 @@ pub const WEAK_WORDS: &[&str] = &["key", "pass", "pin", "auth"];
 
 /// Metadata words: a name ending in one of these describes a secret, it is not one.
 pub const METADATA_WORDS: &[&str] = &[
-    "id",
-    "ids",
-    "name",
-    "names",
-    "type",
-    "count",
-    "length",
-    "len",
-    "size",
-    "min",
-    "max",
-    "ttl",
-    "timeout",
-    "expiry",
-    "expires",
-    "expiration",
-    "age",
-    "days",
-    "seconds",
-    "url",
-    "uri",
-    "endpoint",
-    "host",
-    "path",
-    "dir",
-    "file",
-    "header",
-    "param",
-    "field",
-    "enabled",
-    "secure",
-    "domain",
-    "algorithm",
-    "policy",
-    "format",
-    "version",
-    "issuer",
-    "provider",
-    "mode",
-    "prefix",
-    "samesite",
-    "httponly",
-    "required",
+    "id", "ids", "name", "names", "type", "count", "length", "len", "size", "min", "max", "ttl",
+    "timeout", "expiry", "expires", "expiration", "age", "days", "seconds", "url", "uri", "endpoint",
+    "host", "path", "dir", "file", "header", "param", "field", "enabled", "secure", "domain",
+    "algorithm", "policy", "format", "version", "issuer", "provider", "mode", "prefix", "samesite",
+    "httponly", "required",
 ];
 
 /// Names that look sensitive but are not (normalised to snake case). A name equal to one
@@ -128,10 +90,7 @@ struct Word {
 impl Word {
     fn new(entry: &str) -> Self {
         let words = split_words(entry.as_bytes());
-        Word {
-            rule: RuleId::new(&format!("key:{}", words.join("_"))),
-            words,
-        }
+        Word { rule: RuleId::new(&format!("key:{}", words.join("_"))), words }
     }
 }
 
@@ -147,14 +106,8 @@ impl KeyRules {
         KeyRules {
             strong: strong.iter().map(|s| Word::new(s.as_ref())).collect(),
             weak: weak.iter().map(|s| Word::new(s.as_ref())).collect(),
-            metadata: metadata
-                .iter()
-                .map(|s| s.as_ref().to_ascii_lowercase())
-                .collect(),
-            excluded: excluded
-                .iter()
-                .map(|s| split_words(s.as_ref().as_bytes()))
-                .collect(),
+            metadata: metadata.iter().map(|s| s.as_ref().to_ascii_lowercase()).collect(),
+            excluded: excluded.iter().map(|s| split_words(s.as_ref().as_bytes())).collect(),
             deny: Vec::new(),
             allow: Vec::new(),
         }
@@ -162,38 +115,32 @@ impl KeyRules {
 
     /// Adds names that are always sensitive (matched as whole names, any casing).
     pub fn deny<S: AsRef<str>>(&mut self, names: &[S]) {
-        self.deny
-            .extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+        self.deny.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
     }
 
     /// Adds names that are never sensitive (matched as whole names, any casing).
     pub fn allow<S: AsRef<str>>(&mut self, names: &[S]) {
-        self.allow
-            .extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+        self.allow.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
     }
 
     /// Adds strong words.
     pub fn add_strong<S: AsRef<str>>(&mut self, words: &[S]) {
-        self.strong
-            .extend(words.iter().map(|s| Word::new(s.as_ref())));
+        self.strong.extend(words.iter().map(|s| Word::new(s.as_ref())));
     }
 
     /// Adds weak words.
     pub fn add_weak<S: AsRef<str>>(&mut self, words: &[S]) {
-        self.weak
-            .extend(words.iter().map(|s| Word::new(s.as_ref())));
+        self.weak.extend(words.iter().map(|s| Word::new(s.as_ref())));
     }
 
     /// Adds metadata words.
     pub fn add_metadata<S: AsRef<str>>(&mut self, words: &[S]) {
-        self.metadata
-            .extend(words.iter().map(|s| s.as_ref().to_ascii_lowercase()));
+        self.metadata.extend(words.iter().map(|s| s.as_ref().to_ascii_lowercase()));
     }
 
     /// Adds excluded names.
     pub fn add_excluded<S: AsRef<str>>(&mut self, names: &[S]) {
-        self.excluded
-            .extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+        self.excluded.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
     }
 
     /// The literals the prefilter must find so that every sensitive name is seen, already in
@@ -292,8 +239,7 @@ impl KeyRules {
 }
 
 fn eq_word(word: &str, entry: &str) -> bool {
-    word == entry
-        || (word.len() == entry.len() + 1 && word.ends_with('s') && word.starts_with(entry))
+    word == entry || (word.len() == entry.len() + 1 && word.ends_with('s') && word.starts_with(entry))
 }
 
 fn contains_words(words: &[String], entry: &[String]) -> bool {
@@ -301,13 +247,7 @@ fn contains_words(words: &[String], entry: &[String]) -> bool {
         return false;
     }
     words.windows(entry.len()).any(|w| {
-        w.iter().zip(entry).enumerate().all(|(i, (a, b))| {
-            if i + 1 == entry.len() {
-                eq_word(a, b)
-            } else {
-                a == b
-            }
-        })
+        w.iter().zip(entry).enumerate().all(|(i, (a, b))| if i + 1 == entry.len() { eq_word(a, b) } else { a == b })
     })
 }
 
@@ -316,10 +256,7 @@ fn ends_with_words(words: &[String], entry: &[String]) -> bool {
 }
 
 fn plural_last(words: &[String], entry: &[String]) -> bool {
-    entry.len() == 1
-        && words
-            .last()
-            .is_some_and(|w| w.len() == entry[0].len() + 1 && eq_word(w, &entry[0]))
+    entry.len() == 1 && words.last().is_some_and(|w| w.len() == entry[0].len() + 1 && eq_word(w, &entry[0]))
 }
 
 /// A strong word glued to a preceding word in one token: `dbpassword`, `ACCESSTOKEN`.
@@ -328,9 +265,7 @@ fn glued_tail(words: &[String], entry: &[String]) -> bool {
     glued.len() >= 5
         && words.iter().any(|w| {
             (w.len() > glued.len() && w.ends_with(glued.as_str()))
-                || (w.len() > glued.len() + 1
-                    && w.ends_with('s')
-                    && w[..w.len() - 1].ends_with(glued.as_str()))
+                || (w.len() > glued.len() + 1 && w.ends_with('s') && w[..w.len() - 1].ends_with(glued.as_str()))
         })
 }
 
@@ -359,10 +294,7 @@ pub fn split_words(name: &[u8]) -> Vec<String> {
         if c.is_ascii_uppercase() && !cur.is_empty() {
             let prev = name[i - 1];
             let next_lower = i + 1 < n && name[i + 1].is_ascii_lowercase();
-            if prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_lower)
-            {
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
                 words.push(std::mem::take(&mut cur));
             }
         }
@@ -379,9 +311,7 @@ mod tests {
     use super::*;
 
     fn rule(name: &str) -> Option<String> {
-        KeyRules::default()
-            .classify(name)
-            .map(|r| r.as_str().to_owned())
+        KeyRules::default().classify(name).map(|r| r.as_str().to_owned())
     }
 
     #[test]
@@ -390,45 +320,18 @@ mod tests {
         assert_eq!(split_words(b"apiKey"), ["api", "key"]);
         assert_eq!(split_words(b"HTTPHeaderName"), ["http", "header", "name"]);
         assert_eq!(split_words(b"x-auth-token"), ["x", "auth", "token"]);
-        assert_eq!(
-            split_words(b"spring.datasource.password"),
-            ["spring", "datasource", "password"]
-        );
+        assert_eq!(split_words(b"spring.datasource.password"), ["spring", "datasource", "password"]);
         assert_eq!(split_words(b"--db-pass"), ["db", "pass"]);
     }
 
     #[test]
     fn strong_words_match_anywhere() {
         for name in [
-            "password",
-            "DB_PASSWORD",
-            "dbPassword",
-            "passwd",
-            "passphrase",
-            "client_secret",
-            "SECRET_KEY_BASE",
-            "access_token",
-            "X-Auth-Token",
-            "credentials",
-            "private_key",
-            "apiKey",
-            "api_key",
-            "APIKEY",
-            "Authorization",
-            "cookie",
-            "Set-Cookie",
-            "session",
-            "csrf_token",
-            "xsrf",
-            "signature",
-            "SENTRY_DSN",
-            "connection_string",
-            "ConnectionString",
-            "dbpassword",
-            "PGPASSWORD",
-            "githubtoken",
-            "tokens",
-            "secrets",
+            "password", "DB_PASSWORD", "dbPassword", "passwd", "passphrase", "client_secret",
+            "SECRET_KEY_BASE", "access_token", "X-Auth-Token", "credentials", "private_key",
+            "apiKey", "api_key", "APIKEY", "Authorization", "cookie", "Set-Cookie", "session",
+            "csrf_token", "xsrf", "signature", "SENTRY_DSN", "connection_string", "ConnectionString",
+            "dbpassword", "PGPASSWORD", "githubtoken", "tokens", "secrets",
         ] {
             assert!(rule(name).is_some(), "{name} should be sensitive");
         }
@@ -438,29 +341,10 @@ mod tests {
 
     #[test]
     fn weak_words_match_last_only() {
-        for name in [
-            "key",
-            "signing_key",
-            "SIGNING_KEY",
-            "pass",
-            "db_pass",
-            "pin",
-            "auth",
-            "basic_auth",
-            "ssh_keys",
-        ] {
+        for name in ["key", "signing_key", "SIGNING_KEY", "pass", "db_pass", "pin", "auth", "basic_auth", "ssh_keys"] {
             assert!(rule(name).is_some(), "{name} should be sensitive");
         }
-        for name in [
-            "key_vault_url",
-            "author",
-            "authority",
-            "oauth_provider",
-            "pinned",
-            "passenger",
-            "keyspace",
-            "auth_mode",
-        ] {
+        for name in ["key_vault_url", "author", "authority", "oauth_provider", "pinned", "passenger", "keyspace", "auth_mode"] {
             assert!(rule(name).is_none(), "{name} should not be sensitive");
         }
     }
@@ -471,13 +355,7 @@ mod tests {
             let name = format!("token_{word}");
             assert!(rule(&name).is_none(), "{name} ends in metadata word {word}");
         }
-        for name in [
-            "SESSION_TIMEOUT",
-            "TOKEN_URL",
-            "COOKIE_DOMAIN",
-            "SIGNATURE_ALGORITHM",
-            "PASSWORD_MIN_LENGTH",
-        ] {
+        for name in ["SESSION_TIMEOUT", "TOKEN_URL", "COOKIE_DOMAIN", "SIGNATURE_ALGORITHM", "PASSWORD_MIN_LENGTH"] {
             assert!(rule(name).is_none(), "{name}");
         }
     }
@@ -516,10 +394,7 @@ mod tests {
         let lits = rules.literals();
         for w in STRONG_WORDS.iter().chain(WEAK_WORDS) {
             for form in [w.to_string(), w.to_ascii_uppercase()] {
-                assert!(
-                    lits.iter().any(|l| form.contains(l.as_str())),
-                    "{form} has no literal"
-                );
+                assert!(lits.iter().any(|l| form.contains(l.as_str())), "{form} has no literal");
             }
         }
         assert!(lits.contains(&"pass".to_owned()) && !lits.contains(&"password".to_owned()));
