@@ -16,7 +16,7 @@ use common::{CommonArgs, build_redactor};
 
 /// Redact secrets from files or stdin.
 #[derive(Parser, Debug)]
-#[command(name = "hush", version, about, args_conflicts_with_subcommands = true)]
+#[command(name = "hush", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
