@@ -18,7 +18,11 @@ fn sanitize(input: &[u8], extra: &[&str]) -> Vec<u8> {
 const CASES: &[(&str, &str, &str)] = &[
     ("env", "HOME=/root\nDB_PASSWORD=hunter22x\n", "HOME=/root\nDB_PASSWORD=[REDACTED]\n"),
     ("dotenv", "# db\nDB_PASSWORD='hunter 22'\nUSER=app # me\n", "# db\nDB_PASSWORD='[REDACTED]'\nUSER=app # me\n"),
-    ("export", "declare -x API_TOKEN=\"abc123\"\ndeclare -x TERM=\"xterm\"\n", "declare -x API_TOKEN=\"[REDACTED]\"\ndeclare -x TERM=\"xterm\"\n"),
+    (
+        "export",
+        "declare -x API_TOKEN=\"abc123\"\ndeclare -x TERM=\"xterm\"\n",
+        "declare -x API_TOKEN=\"[REDACTED]\"\ndeclare -x TERM=\"xterm\"\n",
+    ),
     (
         "docker-inspect",
         "[{\"Config\": {\"Env\": [\"PATH=/bin\", \"SECRET_KEY=abc\\\"d\"]}}]\n",
@@ -39,7 +43,11 @@ const CASES: &[(&str, &str, &str)] = &[
 #[test]
 fn every_format_explicit_and_auto() {
     for (format, input, expected) in CASES {
-        assert_eq!(String::from_utf8(sanitize(input.as_bytes(), &["--format", format])).unwrap(), *expected, "{format}");
+        assert_eq!(
+            String::from_utf8(sanitize(input.as_bytes(), &["--format", format])).unwrap(),
+            *expected,
+            "{format}"
+        );
         assert_eq!(String::from_utf8(sanitize(input.as_bytes(), &[])).unwrap(), *expected, "auto: {format}");
     }
 }

@@ -63,7 +63,8 @@ fn expect_line(rx: &mpsc::Receiver<String>, want: &str) {
 
 #[test]
 fn stdout_and_stderr_are_redacted_on_their_own_streams() {
-    let out = hush_sh("echo 'out password=hunter22x'; echo 'err api_key=abc123' >&2; echo 'plain'", &[]).output().unwrap();
+    let out =
+        hush_sh("echo 'out password=hunter22x'; echo 'err api_key=abc123' >&2; echo 'plain'", &[]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "out password=[REDACTED]\nplain\n");
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "err api_key=[REDACTED]\n");
@@ -93,7 +94,8 @@ fn exec_failures_are_127_and_126() {
     let script = dir.path().join("not-executable.sh");
     std::fs::write(&script, "#!/bin/sh\necho hi\n").unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = Command::new(cargo_bin("hush")).args(["--no-default-sources", "run", "--"]).arg(&script).output().unwrap();
+    let out =
+        Command::new(cargo_bin("hush")).args(["--no-default-sources", "run", "--"]).arg(&script).output().unwrap();
     assert_eq!(out.status.code(), Some(126));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("hush: cannot run ") && err.ends_with(": Permission denied\n"), "{err}");
@@ -130,9 +132,8 @@ fn sigint_and_usr1_are_forwarded() {
 fn sighup_reloads_a_new_secret_file_then_is_forwarded() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = dir.path().to_str().unwrap();
-    let script = format!(
-        "trap 'echo got-hup; cat {secrets}/api; echo; exit 0' HUP; echo ready; while :; do sleep 0.05; done"
-    );
+    let script =
+        format!("trap 'echo got-hup; cat {secrets}/api; echo; exit 0' HUP; echo ready; while :; do sleep 0.05; done");
     let mut child = hush_sh(&script, &["--secrets-dir", secrets]).stdout(Stdio::piped()).spawn().unwrap();
     let lines = line_reader(&mut child);
     expect_line(&lines, "ready");
@@ -236,7 +237,8 @@ fn partial_line_prompt_is_released_and_secret_never_appears() {
 #[test]
 fn closed_stdout_keeps_draining_so_the_child_finishes() {
     // 4 MB is far more than a pipe holds: without draining the child would block forever.
-    let script = "i=0; while [ $i -lt 40 ]; do head -c 100000 /dev/zero | tr '\\0' 'x'; echo; i=$((i+1)); done; echo done >&2";
+    let script =
+        "i=0; while [ $i -lt 40 ]; do head -c 100000 /dev/zero | tr '\\0' 'x'; echo; i=$((i+1)); done; echo done >&2";
     let mut child = hush_sh(script, &[]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stdout = child.stdout.take().unwrap();
     let mut some = [0u8; 16];

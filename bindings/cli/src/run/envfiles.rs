@@ -82,11 +82,11 @@ pub(super) fn prepare(args: &RunArgs, redactor: &hush::Redactor) -> Result<EnvPl
         return Ok(plan);
     }
     let vars = sensitive_vars(redactor);
-    if let Some(dir) = &args.env_to_files {
-        if let Err(e) = write_files(dir, args.files_owner, &vars, &mut plan) {
-            plan.cleanup();
-            return Err(e);
-        }
+    if let Some(dir) = &args.env_to_files
+        && let Err(e) = write_files(dir, args.files_owner, &vars, &mut plan)
+    {
+        plan.cleanup();
+        return Err(e);
     }
     plan.remove.extend(vars.into_iter().map(|(name, _)| name));
     Ok(plan)
