@@ -177,3 +177,26 @@ fn supervise(args: &RunArgs, plan: &envfiles::EnvPlan, shared: &Arc<Shared>) -> 
     signal_state.reap_now();
     status.map_or(2, child::exit_code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn owners() {
+        assert_eq!(envfiles::parse_owner("1000").unwrap(), envfiles::parse_owner("1000").unwrap());
+        assert_ne!(envfiles::parse_owner("1000:1000").unwrap(), envfiles::parse_owner("1000").unwrap());
+        assert!(envfiles::parse_owner("app").is_err());
+        assert!(envfiles::parse_owner("1000:").is_err());
+    }
+}
