@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use hush::env::{Flagged, Format};
 
-use crate::common::{CommonArgs, build_redactor};
+use crate::common::{CliError, CommonArgs, EXIT_FINDINGS, EXIT_OK, build_redactor};
 
 /// Arguments of `hush env`.
 #[derive(clap::Args, Debug, Clone)]
@@ -42,15 +42,15 @@ fn parse_format(s: &str) -> Result<Format, String> {
 pub fn main(args: EnvArgs, common: &CommonArgs) -> i32 {
     match run(&args, common) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("hush: {message}");
-            2
+        Err(e) => {
+            e.report();
+            e.code
         }
     }
 }
 
-fn run(args: &EnvArgs, common: &CommonArgs) -> Result<i32, String> {
-    let redactor = build_redactor(common).map_err(|e| e.to_string())?;
+fn run(args: &EnvArgs, common: &CommonArgs) -> Result<i32, CliError> {
+    let redactor = build_redactor(common)?;
     let from_stdin = matches!(args.file.as_deref(), Some(p) if p.as_os_str() == "-");
     let current = args.current || (args.file.is_none() && io::stdin().is_terminal());
     let (output, flagged) = if current {
@@ -58,14 +58,15 @@ fn run(args: &EnvArgs, common: &CommonArgs) -> Result<i32, String> {
     } else {
         let (label, input) = if from_stdin || args.file.is_none() {
             let mut buf = Vec::new();
-            io::stdin().lock().read_to_end(&mut buf).map_err(|e| format!("reading stdin: {e}"))?;
+            io::stdin().lock().read_to_end(&mut buf).map_err(|e| CliError::io("stdin", &e))?;
             ("<stdin>".to_owned(), buf)
         } else {
             let path = args.file.as_deref().expect("checked above");
-            let input = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let input = std::fs::read(path).map_err(|e| CliError::io(path.display(), &e))?;
             (path.display().to_string(), input)
         };
-        let done = hush::env::sanitize(&input, args.format, &redactor).map_err(|e| format!("{label}: {e}"))?;
+        let done = hush::env::sanitize(&input, args.format, &redactor)
+            .map_err(|e| CliError::usage(format!("{label}: {e}")))?;
         (done.output, done.flagged)
     };
     let mut stdout = io::stdout().lock();
@@ -74,22 +75,16 @@ fn run(args: &EnvArgs, common: &CommonArgs) -> Result<i32, String> {
     } else {
         stdout.write_all(&output)
     };
-    match written.and_then(|()| stdout.flush()) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-            return Ok(if args.check && !flagged.is_empty() { 1 } else { 0 });
-        }
-        Err(e) => return Err(format!("writing output: {e}")),
-    }
-    Ok(if args.check && !flagged.is_empty() { 1 } else { 0 })
+    written.and_then(|()| stdout.flush()).map_err(|e| CliError::write_failed("stdout", &e))?;
+    Ok(if args.check && !flagged.is_empty() { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 /// Masks the process environment, printed as `K=V` lines (`env`) or NUL-separated (`environ`).
-fn current_env(format: Format, redactor: &hush::Redactor) -> Result<(Vec<u8>, Vec<Flagged>), String> {
+fn current_env(format: Format, redactor: &hush::Redactor) -> Result<(Vec<u8>, Vec<Flagged>), CliError> {
     let format = match format {
         Format::Auto | Format::Env => Format::Env,
         Format::Environ => Format::Environ,
-        other => return Err(format!("--current prints `env` or `environ`, not `{other}`")),
+        other => return Err(CliError::usage(format!("--current prints `env` or `environ`, not `{other}`"))),
     };
     let mut input = Vec::new();
     for (name, value) in std::env::vars_os() {
@@ -99,7 +94,7 @@ fn current_env(format: Format, redactor: &hush::Redactor) -> Result<(Vec<u8>, Ve
         input.push(0);
     }
     // Parse as `environ` (values may hold newlines), then print in the requested format.
-    let done = hush::env::sanitize(&input, Format::Environ, redactor).map_err(|e| e.to_string())?;
+    let done = hush::env::sanitize(&input, Format::Environ, redactor).map_err(|e| CliError::usage(e.to_string()))?;
     let mut output = done.output;
     if format == Format::Env {
         for b in &mut output {

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use hush::Redactor;
 
-use crate::common::{CommonArgs, build_redactor};
+use crate::common::{CommonArgs, EXIT_ERROR, build_redactor};
 
 /// Arguments of `hush run`.
 #[derive(clap::Args, Debug, Clone)]
@@ -121,15 +121,15 @@ pub fn main(args: RunArgs, common: &CommonArgs) -> i32 {
     let redactor = match build_redactor(common) {
         Ok(r) => r,
         Err(e) => {
-            warn(format_args!("{e}"));
-            return 2;
+            e.report();
+            return e.code;
         }
     };
     let plan = match envfiles::prepare(&args, &redactor) {
         Ok(plan) => plan,
         Err(e) => {
             warn(format_args!("{e}"));
-            return 2;
+            return EXIT_ERROR;
         }
     };
     let shared = Arc::new(Shared::new(redactor));
@@ -147,7 +147,7 @@ fn supervise(args: &RunArgs, plan: &envfiles::EnvPlan, shared: &Arc<Shared>) -> 
     let mask = signals::handled();
     if let Err(e) = mask.thread_block() {
         warn(format_args!("cannot block signals: {e}"));
-        return 2;
+        return EXIT_ERROR;
     }
     if let Err(e) = nix::sys::prctl::set_child_subreaper(true) {
         warn(format_args!("cannot become a child subreaper: {e}"));
@@ -175,7 +175,7 @@ fn supervise(args: &RunArgs, plan: &envfiles::EnvPlan, shared: &Arc<Shared>) -> 
         let _ = pump.join();
     }
     signal_state.reap_now();
-    status.map_or(2, child::exit_code)
+    status.map_or(EXIT_ERROR, child::exit_code)
 }
 
 #[cfg(test)]

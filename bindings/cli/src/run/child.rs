@@ -10,6 +10,7 @@ use nix::sys::wait::WaitStatus;
 use nix::unistd::Pid;
 
 use super::envfiles::EnvPlan;
+use crate::common::{EXIT_CANNOT_EXECUTE, EXIT_ERROR, EXIT_NOT_FOUND};
 
 /// A running child: its pid and the read ends of its output pipes.
 pub(super) struct Spawned {
@@ -56,17 +57,14 @@ pub(super) fn spawn(command: &[OsString], plan: &EnvPlan) -> Result<Spawned, Fai
 /// 127 when the program does not exist, 126 when it exists but cannot be executed.
 fn exec_failure_code(e: &io::Error) -> i32 {
     match e.kind() {
-        io::ErrorKind::NotFound => 127,
-        _ => 126,
+        io::ErrorKind::NotFound => EXIT_NOT_FOUND,
+        _ => EXIT_CANNOT_EXECUTE,
     }
 }
 
 /// The OS reason without Rust's `(os error N)` suffix.
 fn describe(e: &io::Error) -> String {
-    match e.raw_os_error() {
-        Some(errno) => nix::errno::Errno::from_raw(errno).desc().to_owned(),
-        None => e.to_string(),
-    }
+    crate::common::io_reason(e)
 }
 
 /// The exit status of hush for the child's wait status: its code, or 128+N for signal N.
@@ -74,6 +72,6 @@ pub(super) fn exit_code(status: WaitStatus) -> i32 {
     match status {
         WaitStatus::Exited(_, code) => code,
         WaitStatus::Signaled(_, signal, _) => 128 + signal as i32,
-        _ => 2,
+        _ => EXIT_ERROR,
     }
 }
