@@ -133,18 +133,19 @@ fn pump(mut pipe: File, output: Output, shared: &Shared, drain: &Drain) {
         match pipe.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
+                // Switch to a reloaded redactor before this input, at a line boundary so
+                // that no line is split between two redactors.
+                if writer.pending_len() == 0 && shared.changed_since(generation) {
+                    let _ = writer.finish();
+                    let (redactor, g) = shared.current();
+                    generation = g;
+                    writer = redactor.stream(sink());
+                }
                 let _ = writer.write_all(&buf[..n]);
                 partial_waiting = writer.pending_len() > 0;
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(_) => break,
-        }
-        // Switch to a reloaded redactor at a line boundary, so no line is split between two.
-        if !partial_waiting && writer.pending_len() == 0 && shared.changed_since(generation) {
-            let _ = writer.finish();
-            let (redactor, g) = shared.current();
-            generation = g;
-            writer = redactor.stream(sink());
         }
     }
     let _ = writer.finish();
