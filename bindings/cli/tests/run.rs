@@ -201,16 +201,16 @@ fn processes() -> Vec<(u32, u32, char)> {
 
 #[test]
 fn orphaned_grandchild_is_reparented_and_reaped() {
-    // The subshell forks `sleep 0.3` and exits: the grandchild is re-parented to hush (the
+    // The subshell forks `sleep 1` and exits: the grandchild is re-parented to hush (the
     // subreaper) and must be reaped when it exits, while the main child keeps running.
-    let script = "(sleep 0.3 >/dev/null 2>&1 &); echo started; sleep 1.5";
+    let script = "(sleep 1 >/dev/null 2>&1 &); echo started; sleep 3";
     let mut child = hush_sh(script, &[]).stdout(Stdio::piped()).spawn().unwrap();
     let hush = child.id();
     let lines = line_reader(&mut child);
     expect_line(&lines, "started");
     let children = |p: &[(u32, u32, char)]| p.iter().filter(|(_, ppid, _)| *ppid == hush).count();
     assert_eq!(children(&processes()), 2, "main child and the re-parented grandchild");
-    std::thread::sleep(Duration::from_millis(800));
+    std::thread::sleep(Duration::from_millis(1600));
     let now = processes();
     let zombies: Vec<_> = now.iter().filter(|(_, ppid, state)| *ppid == hush && *state == 'Z').collect();
     assert!(zombies.is_empty(), "zombies under hush: {zombies:?}");
@@ -336,4 +336,22 @@ fn env_to_files_keep_files() {
     let file = dir.join("API_TOKEN");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "t0k3n-value");
     assert_eq!((mode(&file), mode(&dir)), (0o400, 0o700));
+}
+
+#[test]
+fn child_dies_with_hush_killed_by_sigkill() {
+    let mut child = hush_sh("echo $$; exec sleep 100", &[]).stdout(Stdio::piped()).spawn().unwrap();
+    let lines = line_reader(&mut child);
+    let pid: u32 = lines.recv_timeout(Duration::from_secs(10)).unwrap().parse().unwrap();
+    assert!(Path::new(&format!("/proc/{pid}")).exists());
+    signal(child.id(), nix::sys::signal::Signal::SIGKILL);
+    assert_eq!(wait_at_most(&mut child, Duration::from_secs(5)).code(), None);
+    let start = Instant::now();
+    // PR_SET_PDEATHSIG kills the child; it is then reaped by whoever adopts it.
+    while Path::new(&format!("/proc/{pid}/stat")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+    {
+        assert!(start.elapsed() < Duration::from_secs(5), "the child outlived hush");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
