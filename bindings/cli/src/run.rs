@@ -24,7 +24,7 @@ use crate::common::{CommonArgs, EXIT_ERROR, build_redactor};
 
 /// Arguments of `hush run`.
 #[derive(clap::Args, Debug, Clone)]
-#[command(after_help = "\
+#[command(override_usage = "hush run [OPTIONS] -- CMD [ARGS...]", after_help = "\
 Examples:
   hush run -- ./server --port 8080
   hush run --secrets-dir /run/secrets --scrub-env -- python app.py
