@@ -24,7 +24,9 @@ use crate::common::{CommonArgs, EXIT_ERROR, build_redactor};
 
 /// Arguments of `hush run`.
 #[derive(clap::Args, Debug, Clone)]
-#[command(override_usage = "hush run [OPTIONS] -- CMD [ARGS...]", after_help = "\
+#[command(
+    override_usage = "hush run [OPTIONS] -- CMD [ARGS...]",
+    after_help = "\
 Examples:
   hush run -- ./server --port 8080
   hush run --secrets-dir /run/secrets --scrub-env -- python app.py
@@ -35,7 +37,8 @@ The child's stdout and stderr are pipes: set PYTHONUNBUFFERED=1 or use `stdbuf -
 is not held in the child's buffers.
 
 Exit status: the child's; 128+N when it was killed by signal N; 126 when CMD cannot be
-executed; 127 when it is not found; 2 for hush's own usage or config errors.")]
+executed; 127 when it is not found; 2 for hush's own usage or config errors."
+)]
 pub struct RunArgs {
     /// Remove sensitive variables from the child's environment (their values still redact output).
     #[arg(long)]
