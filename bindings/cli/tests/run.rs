@@ -128,7 +128,6 @@ fn sigint_and_usr1_are_forwarded() {
 
 /// Needs known values loaded from `--secrets-dir` (the known-values work in the core).
 #[test]
-#[ignore = "needs secrets-dir loading in the core (known-values branch); remove at merge"]
 fn sighup_reloads_a_new_secret_file_then_is_forwarded() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = dir.path().to_str().unwrap();
@@ -146,7 +145,6 @@ fn sighup_reloads_a_new_secret_file_then_is_forwarded() {
 
 /// Needs known values loaded from `--secrets-dir` (the known-values work in the core).
 #[test]
-#[ignore = "needs secrets-dir loading in the core (known-values branch); remove at merge"]
 fn watch_reloads_when_a_secret_file_changes() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = dir.path().to_str().unwrap();
