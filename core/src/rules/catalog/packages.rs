@@ -81,7 +81,6 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\b(eyJhdXRocyI6[A-Za-z0-9+/]{16,16384}={0,2})",
         keywords: &["eyJhdXRocyI6"],
         secret_group: Some(1),
-        public_prefix: Some(0),
         examples: &[
             "  .dockerconfigjson: eyJhdXRocyI6eyJyZWdpc3RyeS5leGFtcGxlLmNvbSI6eyJhdXRoIjoiWkdWd2JHOTVPbk16WTNKbGRDMVFZWE56In19fQ==",
         ],
