@@ -33,7 +33,6 @@ pub(super) const RULES: &[Spec] = &[
             "anthropic: using ANTHROPIC key sk-ant-api03-LBcWyJUJtbYM3mKmPVYo00ygVBC-fqlXMfySZ0KI1j5r7sV82u89EopC1f_8wGbB6jS3-sPC1g2c3LWetoT9Al0mK6ocvAA",
         ],
         counter_examples: &["sk-ant-api03-LBcWyJUJtbYM3mKmPVYo00 is short"],
-        ..Spec::DEFAULT
     },
     Spec {
         id: "anthropic-admin-api-key",
@@ -47,7 +46,6 @@ pub(super) const RULES: &[Spec] = &[
             "admin key sk-ant-admin01-j3IwhWf2DYLXg5c1yldA2IQn1zV7ssCn1tEQlCc5fjP5JJemxIe09jqKK6AmNaLO9YyO6mjwJixoJZNmJVmVkmXVcN1ZHAA",
         ],
         counter_examples: &["sk-ant-admin01-j3IwhWf2DYLXg5c1 is short"],
-        ..Spec::DEFAULT
     },
     Spec {
         id: "huggingface-access-token",

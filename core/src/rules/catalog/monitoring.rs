@@ -23,14 +23,17 @@ pub(super) const RULES: &[Spec] = &[
     Spec {
         id: "twilio-api-key",
         description: "Twilio API key SID (SK + 32 hex); its secret is a key-context value",
-        regex: r"\bSK[0-9a-f]{32}\b",
+        // Not after `/`: a SID in a URL path (`/Keys/SK…`, `/skus/SK…`) is an identifier.
+        regex: r"(?:^|[^/\w])(SK[0-9a-f]{32})\b",
         keywords: &["SK"],
+        secret_group: Some(1),
         entropy: Some(3.0),
         examples: &["twilio: authenticating with API key SK826bd0e9cb4f87577733902b425f0066"],
         counter_examples: &[
             "account AC49f878ee98b09a76883da178a2e15f67 is a public account SID",
             "SK826bd0e9cb4f87577733902b425f006 is short",
             "TASK826bd0e9cb4f87577733902b425f0066 is inside a word",
+            "GET /api/skus/SK826bd0e9cb4f87577733902b425f0066 200",
         ],
         ..Spec::DEFAULT
     },
@@ -176,7 +179,6 @@ pub(super) const RULES: &[Spec] = &[
             "sentry-cli releases new 1.2.3 --auth-token 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",
         ],
         counter_examples: &["sntrys_eyJpYXQiO9GYStkdXe4kRRpYS6 is short"],
-        ..Spec::DEFAULT
     },
     Spec {
         id: "sentry-dsn",

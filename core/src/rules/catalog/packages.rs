@@ -31,7 +31,6 @@ pub(super) const RULES: &[Spec] = &[
             "twine upload -u __token__ -p pypi-AgEIcHlwaS5vcmcL4x40eP32ofCwYNEhbQUwP3qhm0yUmZy3O2XPLkrUClvx2cXFieywGpovdtKxYBL2uWIByJHK1JLAqOe1txECURJ1vMiAC4CjRmrvIjofmPbD8G_DeLyOgCnt4BEsZeMmoSx04IZ2VNSJ3wp9J-6_HQcUjw5A20o dist/*",
         ],
         counter_examples: &["pypi-AgEIcHlwaS5vcmcL4x40eP32ofCw is short"],
-        ..Spec::DEFAULT
     },
     Spec {
         id: "rubygems-api-token",
