@@ -9,7 +9,7 @@ use format::FormatRule;
 
 /// Every built-in format rule: the structural rules (PEM private keys, JWTs, HTTP
 /// credentials) followed by the vendor token catalogue (AWS, GitHub, Stripe, Slack and
-/// 60-odd more).
+/// 70-odd more).
 ///
 /// These are the rules a default [`Redactor`](crate::Redactor) runs. Each carries
 /// `examples` it must mask and `counter_examples` (near misses) it must leave alone,

@@ -60,7 +60,7 @@ pub(super) const RULES: &[Spec] = &[
     },
     Spec {
         id: "docker-config-auth",
-        description: "auth field of a Docker config.json / .dockerconfigjson (base64 of user:password)",
+        description: "auth field of a Docker config.json / .dockerconfigjson (base64 of user:password, checked by decoding)",
         regex: r#"\\?"auth\\?"[ \t]{0,3}:[ \t]{0,3}\\?"([A-Za-z0-9+/]{4,4096}={0,2})\\?""#,
         keywords: &[r#""auth""#, r#"auth\""#],
         secret_group: Some(1),
