@@ -30,7 +30,7 @@ enum Validator {
     None,
     /// A bearer token has a digit or a symbol, or is long: not an English word.
     Bearer,
-    /// A Basic credential decodes to `user:password`.
+    /// A Basic credential (or a Docker config `auth`) decodes to `user:password`.
     Basic,
 }
 
@@ -205,7 +205,7 @@ impl CompiledRule {
             && regex.group_info().group_len(regex_automata::PatternID::ZERO) > 1;
         let validator = match (rule.source, rule.id.as_str()) {
             (crate::rules::format::RuleSource::Builtin, "bearer-token") => Validator::Bearer,
-            (crate::rules::format::RuleSource::Builtin, "basic-auth") => Validator::Basic,
+            (crate::rules::format::RuleSource::Builtin, "basic-auth" | "docker-config-auth") => Validator::Basic,
             _ => Validator::None,
         };
         Ok(CompiledRule {

@@ -41,7 +41,7 @@ pub(crate) fn structural_rules() -> Vec<FormatRule> {
             "bearer-token",
             "HTTP Bearer credential",
             r"(?i:\bbearer)\s+([A-Za-z0-9\-._~+/]{8,}=*)",
-            &["bearer"],
+            &["bearer", "Bearer"],
         )
         .secret_group(1)
         .examples(&["Authorization: Bearer 9f8e7d6c5b4a39281706f5e4"], &["bearer authentication failed"]),
@@ -49,7 +49,7 @@ pub(crate) fn structural_rules() -> Vec<FormatRule> {
             "basic-auth",
             "HTTP Basic credential (base64 of user:password)",
             r"(?i:\bbasic)\s+([A-Za-z0-9+/]{6,}={0,2})",
-            &["basic"],
+            &["basic", "Basic"],
         )
         .secret_group(1)
         .examples(&["Authorization: Basic YWRtaW46aHVudGVyMg=="], &["Basic authentication is enabled"]),

@@ -1,0 +1,92 @@
+//! Infrastructure secrets: HashiCorp Vault and Terraform, age keys, database
+//! connection strings.
+
+use super::Spec;
+
+pub(super) const RULES: &[Spec] = &[
+    Spec {
+        id: "vault-service-token",
+        description: "HashiCorp Vault service token (hvs.…)",
+        regex: r"\b(hvs\.[\w-]{24,300})(?:[^\w-]|$)",
+        keywords: &["hvs."],
+        secret_group: Some(1),
+        entropy: Some(3.5),
+        examples: &[
+            "vault: Root Token: hvs.68tmiCm4VzkypI3XXJUp0vFb",
+            "lease renewed for hvs.CAESI0WIpLae9S2GvNk_uDWvIese_vhqzibfTGlIaB-FfGpW5XVZBtYDuPBXWEtbO8gfIXuReuHVJ4wI2DTcsLsK1O3-uvz",
+        ],
+        counter_examples: &[
+            "hvs.68tmiCm4Vzkyp is short",
+            "file ahvs.68tmiCm4VzkypI3XXJUp0vFb",
+        ],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "vault-batch-token",
+        description: "HashiCorp Vault batch token (hvb.…)",
+        regex: r"\b(hvb\.[\w-]{24,300})(?:[^\w-]|$)",
+        keywords: &["hvb."],
+        secret_group: Some(1),
+        entropy: Some(3.5),
+        examples: &[
+            "batch token hvb.AAAAAQXXFeoTnNFuGEuFTRlZRMJEcehMJ0gUN107uex7c7JUH8VgCxuUecHEHjbZOZzrdRNJQX8coPUJFFAdeGPkBiaGqp7khoGtDcHaTc-DPWZFMDWO1_diVCaWBenYvyoExfvYgwvZz_QzfY issued",
+        ],
+        counter_examples: &["hvb.AAAAAQXXFeoTnN is short"],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "vault-recovery-token",
+        description: "HashiCorp Vault recovery token (hvr.…)",
+        regex: r"\b(hvr\.[\w-]{24,300})(?:[^\w-]|$)",
+        keywords: &["hvr."],
+        secret_group: Some(1),
+        entropy: Some(3.5),
+        examples: &["recovery token hvr.ASCDjve74TLGsnXzfAJKWcvC generated"],
+        counter_examples: &["hvr.ASCDjve74TLG is short"],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "hashicorp-tf-api-token",
+        description: "Terraform Cloud / Enterprise API token (<14>.atlasv1.<60-70>)",
+        regex: r"\b((?i:[a-z0-9]{14})\.atlasv1\.(?i:[a-z0-9_=-]{60,70}))(?:[^\w=-]|$)",
+        keywords: &["atlasv1"],
+        secret_group: Some(1),
+        entropy: Some(3.5),
+        examples: &[
+            "terraform login: token 8px54ptehk3bhp.atlasv1.ldwtzvdv3xpl41w1j907o1cmpssk1qjap03p5v5dkb4d45hsmoc6ftcomuvxvd9rxy8 saved",
+        ],
+        counter_examples: &[
+            "8px54ptehk3bhp.atlasv1.ldwtzvdv3xpl is short",
+            "host app.terraform.io/atlasv1/api",
+        ],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "age-secret-key",
+        description: "age encryption secret key (AGE-SECRET-KEY-1…)",
+        regex: r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b",
+        keywords: &["AGE-SECRET-KEY-1"],
+        examples: &[
+            "# created: 2024-05-01\nAGE-SECRET-KEY-1NRXVLGXL2HSEPYTPCN93VH04X4SCQDDJZ2ZRQ0V5XGY8VKQUPEDYM4XLJ7",
+        ],
+        counter_examples: &[
+            "age public key age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "AGE-SECRET-KEY-1NRXVLGXL2HSEPYTPCN93VH04X4SCQDD is short",
+        ],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "connection-string-password",
+        description: "Password=/Pwd= in an ODBC, JDBC or ADO.NET connection string",
+        regex: r#"(?i:;[ \t]{0,2}(?:password|pwd)[ \t]{0,2}=[ \t]{0,2})(\{[^}\r\n]{1,256}\}|"[^"\r\n]{1,256}"|'[^'\r\n]{1,256}'|[^;"'\s]{1,256})"#,
+        keywords: &["Password", "Pwd"],
+        secret_group: Some(1),
+        examples: &[
+            "Server=tcp:sql01.database.windows.net,1433;Initial Catalog=orders;User ID=app;Password=Plum-Orbit-4471;Encrypt=True",
+            "Driver={ODBC Driver 18 for SQL Server};Server=db01;Uid=sa;Pwd={s3cr;et};",
+            "jdbc:sqlserver://db01:1433;databaseName=orders;user=app;password=Plum-Orbit-4471;encrypt=true",
+        ],
+        counter_examples: &["PWD=/home/app", "cd /srv && pwd=$(pwd)"],
+        ..Spec::DEFAULT
+    },
+];

@@ -1,0 +1,166 @@
+//! Generated positives: for every built-in rule with a bounded regex, strings generated
+//! from the regex itself (`proptest::string::string_regex_parsed`) are masked when they
+//! appear inside a log line.
+//!
+//! The generator sees the rule's regex with two adjustments, both of which keep the
+//! strings inside what the engine is specified to find:
+//! * look-around assertions (`\b`, `^`, `$`) are dropped (proptest cannot generate
+//!   them); the token is placed between quotes, where the assertions hold for the
+//!   word-character edges the catalogue uses them on;
+//! * classes are limited to printable ASCII (a log line does not break inside a token),
+//!   and a case-insensitive letter (`[hH]` from `(?i:heroku)`) is generated lower-case,
+//!   since keywords are searched as given, lower and UPPER case only;
+//! * repetitions are capped at 200 past their minimum, to keep the test fast.
+//!
+//! `docker-config-auth` values are also decoded by the engine (base64 of `user:password`),
+//! so that rule gets a generator of valid values instead.
+
+use base64::Engine as _;
+use hush::rules::builtin_format_rules;
+use hush::rules::format::shannon_entropy;
+use hush::{FormatRule, Redactor};
+use proptest::strategy::{BoxedStrategy, Strategy};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use regex::bytes::{Regex, RegexBuilder};
+use regex_syntax::hir::{Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
+
+/// Repetitions are generated at most this many times past their minimum: the longest
+/// tokens (4 KiB session tokens, 16 KiB key bodies) would make the test slow, and the
+/// examples already cover them.
+const MAX_EXTRA_REPEATS: u32 = 200;
+
+/// The rule's regex as a generator (see the module docs).
+fn generator_hir(regex: &str) -> Hir {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(regex)
+        .unwrap();
+    adjust(&hir)
+}
+
+fn adjust(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Hir::empty(),
+        HirKind::Literal(_) => hir.clone(),
+        HirKind::Class(Class::Bytes(class)) => Hir::class(Class::Bytes(printable(class))),
+        HirKind::Class(Class::Unicode(_)) => unreachable!("parsed with Unicode off"),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(adjust(&rep.sub)),
+            max: rep.max.map(|max| max.min(rep.min + MAX_EXTRA_REPEATS)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            sub: Box::new(adjust(&cap.sub)),
+            ..cap.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(adjust).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(adjust).collect()),
+    }
+}
+
+fn printable(class: &ClassBytes) -> ClassBytes {
+    let mut out = class.clone();
+    out.intersect(&ClassBytes::new([ClassBytesRange::new(b' ', b'~')]));
+    let bytes: Vec<u8> = out.iter().flat_map(|r| r.start()..=r.end()).collect();
+    if let [a, b] = bytes[..] {
+        if a.is_ascii_uppercase() && b == a.to_ascii_lowercase() {
+            return ClassBytes::new([ClassBytesRange::new(b, b)]);
+        }
+    }
+    out
+}
+
+/// Rules the engine also validates beyond their regex, with a generator of valid values.
+fn generator(rule: &FormatRule, hir: &Hir) -> BoxedStrategy<String> {
+    match rule.id.as_str() {
+        // The engine keeps only `auth` values that decode to `user:password`.
+        "docker-config-auth" => ("[a-z][a-z0-9._-]{0,15}", "[!-~]{1,24}", "[ \t]{0,3}")
+            .prop_map(|(user, password, space)| {
+                let auth =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                format!("\"auth\":{space}\"{auth}\"")
+            })
+            .boxed(),
+        _ => proptest::string::string_regex_parsed(hir)
+            .unwrap_or_else(|e| panic!("rule {}: no generator: {e}", rule.id))
+            .boxed(),
+    }
+}
+
+/// Checks one generated token of `rule`, embedded in a log line.
+fn check_token(
+    redactor: &Redactor,
+    rule: &FormatRule,
+    re: &Regex,
+    token: &str,
+) -> Result<(), TestCaseError> {
+    let line = format!("msg=\"{token}\" at 12:00\n");
+    let spans: Vec<(usize, usize)> = re
+        .captures_iter(line.as_bytes())
+        .filter_map(|c| c.get(rule.secret_group.unwrap_or(0)))
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    if spans.is_empty() {
+        return Err(TestCaseError::fail(format!(
+            "rule {}: generated token does not match in context",
+            rule.id
+        )));
+    }
+    let findings = redactor.scan(line.as_bytes());
+    for (start, end) in spans {
+        let secret = &line.as_bytes()[start..end];
+        if rule
+            .entropy
+            .is_some_and(|min| shannon_entropy(secret) < min)
+        {
+            // Below the rule's entropy floor: left alone by design.
+            continue;
+        }
+        let masked = (start..end).all(|i| findings.iter().any(|f| f.start <= i && i < f.end));
+        if !masked {
+            return Err(TestCaseError::fail(format!(
+                "rule {}: secret at {start}..{end} not masked",
+                rule.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn generated_positives_are_masked() {
+    let redactor = Redactor::default();
+    let mut failures = Vec::new();
+    let mut tested = 0;
+    for rule in builtin_format_rules() {
+        let hir = generator_hir(&rule.regex);
+        if hir.properties().maximum_len().is_none() {
+            continue; // unbounded structural rules (JWT, bearer, basic)
+        }
+        tested += 1;
+        let strategy = generator(&rule, &hir);
+        let re = RegexBuilder::new(&rule.regex)
+            .unicode(false)
+            .build()
+            .unwrap();
+        let mut runner = TestRunner::new(Config {
+            cases: 64,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        if let Err(e) = runner.run(&strategy, |token| {
+            check_token(&redactor, &rule, &re, &token)
+        }) {
+            failures.push(format!("rule {}: {e}", rule.id));
+        }
+    }
+    assert!(tested >= 40, "only {tested} rules were generated from");
+    assert!(
+        failures.is_empty(),
+        "{} rules failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
