@@ -50,7 +50,7 @@ fn streaming_and_idempotence() {
         let r = redactor_for(&case);
         let once = r.redact(&case.input).into_owned();
         assert_eq!(r.redact(&once).as_ref(), once.as_slice(), "{}: not idempotent", case.name);
-        for size in [1, 2, 3, 7, 64] {
+        for size in [1, 3, 64] {
             let mut w = r.stream(Vec::new());
             for chunk in case.input.chunks(size) {
                 w.write_all(chunk).unwrap();

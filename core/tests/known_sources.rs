@@ -343,10 +343,8 @@ fn default_sources_cloud_credential_files_and_service_account_token() {
         out.contains("[REDACTED:known:env:AWS_SHARED_CREDENTIALS_FILE:aws_secret_access_key]"),
         "{out}"
     );
-    assert!(
-        out.contains("AKIAIOSFODNN7EXAMPLE") && out.contains("proj-visible-1"),
-        "{out}"
-    );
+    // The access key id is not a known value (the catalogue's format rule may mask it).
+    assert!(!out.contains("known:env:AWS_SHARED_CREDENTIALS_FILE:aws_access_key_id") && out.contains("proj-visible-1"), "{out}");
     // The path in GOOGLE_APPLICATION_CREDENTIALS is not itself a known value.
     assert_eq!(r.redact_str(&p(&gcp)), p(&gcp));
 

@@ -113,6 +113,11 @@ impl Reference {
 }
 
 fn redactor() -> hush::Redactor {
+    static R: std::sync::OnceLock<hush::Redactor> = std::sync::OnceLock::new();
+    R.get_or_init(build_redactor).clone()
+}
+
+fn build_redactor() -> hush::Redactor {
     hush::Redactor::builder()
         .known_value(KNOWN)
         .format_rule(hush::FormatRule::new("test-github-pat", r"\bghp_[A-Za-z0-9]{36}\b", &["ghp_"]))

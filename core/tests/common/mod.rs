@@ -52,8 +52,23 @@ pub fn load_cases() -> Vec<Case> {
     cases
 }
 
-/// Builds the redactor a case asks for.
+/// Builds the redactor a case asks for; cases with the same options share one.
 pub fn redactor_for(case: &Case) -> hush::Redactor {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CACHE: Mutex<Option<HashMap<String, hush::Redactor>>> = Mutex::new(None);
+    let key = case.options.to_string();
+    let mut cache = CACHE.lock().unwrap();
+    let map = cache.get_or_insert_with(HashMap::new);
+    if let Some(r) = map.get(&key) {
+        return r.clone();
+    }
+    let r = build_redactor(case);
+    map.insert(key, r.clone());
+    r
+}
+
+fn build_redactor(case: &Case) -> hush::Redactor {
     let o = &case.options;
     let mut b = hush::Redactor::builder();
     if let Some(cfg) = o.get("config").and_then(Value::as_str) {
