@@ -25,7 +25,9 @@ if (cli !== `wasm-bindgen ${pinned}`) {
 
 run('cargo', ['build', '--target', 'wasm32-unknown-unknown', '--release', '-p', 'hush-wasm'], {
   // simd128: memchr's vectorised search (supported by every current browser and Node >= 16.4).
-  RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} -C target-feature=+simd128`.trim(),
+  // No reference-types: wasm-bindgen would then keep JS values in an externref table,
+  // which Debian's binaryen (wasm-opt 108) rewrites into a type V8 rejects.
+  RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} -C target-feature=+simd128,-reference-types`.trim(),
 });
 const wasm = join(targetDir, 'wasm32-unknown-unknown/release/hush_wasm.wasm');
 
@@ -42,7 +44,6 @@ for (const target of ['nodejs', 'web']) {
     '--enable-nontrapping-float-to-int',
     '--enable-sign-ext',
     '--enable-mutable-globals',
-    '--enable-reference-types',
     '--enable-multivalue',
     '--enable-simd',
     bg,
