@@ -26,10 +26,53 @@ if (cli !== `wasm-bindgen ${pinned}`) {
 run('cargo', ['build', '--target', 'wasm32-unknown-unknown', '--release', '-p', 'hush-wasm'], {
   // simd128: memchr's vectorised search (supported by every current browser and Node >= 16.4).
   // No reference-types: wasm-bindgen would then keep JS values in an externref table,
-  // which Debian's binaryen (wasm-opt 108) rewrites into a type V8 rejects.
+  // which Debian's binaryen (wasm-opt 108) rewrites into a type V8 rejects. (See also
+  // withoutCustomSection below.)
   RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} -C target-feature=+simd128,-reference-types`.trim(),
 });
-const wasm = join(targetDir, 'wasm32-unknown-unknown/release/hush_wasm.wasm');
+const built = join(targetDir, 'wasm32-unknown-unknown/release/hush_wasm.wasm');
+
+/**
+ * Returns `bytes` without the custom section `name`. The precompiled std still lists
+ * `reference-types` in `target_features`, which would make wasm-bindgen expect externref
+ * intrinsics our crates were compiled without.
+ */
+function withoutCustomSection(bytes, name) {
+  const parts = [bytes.subarray(0, 8)];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const start = pos;
+    const id = bytes[pos++];
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++];
+      size += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) break;
+    }
+    const end = pos + size;
+    let drop = false;
+    if (id === 0) {
+      let len = 0;
+      let p = pos;
+      shift = 0;
+      for (;;) {
+        const b = bytes[p++];
+        len += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (b < 0x80) break;
+      }
+      drop = Buffer.from(bytes.subarray(p, p + len)).toString('utf8') === name;
+    }
+    if (!drop) parts.push(bytes.subarray(start, end));
+    pos = end;
+  }
+  return Buffer.concat(parts);
+}
+
+const wasm = join(targetDir, 'wasm32-unknown-unknown/release/hush_wasm.bindgen-input.wasm');
+writeFileSync(wasm, withoutCustomSection(readFileSync(built), 'target_features'));
 
 rmSync(out, { recursive: true, force: true });
 for (const target of ['nodejs', 'web']) {
