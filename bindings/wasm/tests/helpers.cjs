@@ -13,9 +13,12 @@ async function runStream(stream, chunks) {
       outputs.push(value);
     }
   })();
-  for (const c of chunks) await writer.write(c);
-  await writer.close();
-  await reading;
+  const writing = (async () => {
+    for (const c of chunks) await writer.write(c);
+    await writer.close();
+  })();
+  // Both sides at once, so an error on either rejects here and nowhere else.
+  await Promise.all([writing, reading]);
   return { outputs, report: stream.report() };
 }
 
