@@ -28,6 +28,7 @@ const TYPES = {
   '.log': 'text/plain; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.png': 'image/png',
+  '.svg': 'image/svg+xml',
 };
 
 /** Starts the server; resolves to `{ server, url }` once listening. */

@@ -1,12 +1,16 @@
 // The viewer's worker: the only place raw log text and known values exist. It redacts
 // through the streaming API and posts redacted lines (and reports) to the page.
-import { Redactor, HushError } from '../pkg/web/index.js';
+
+// Loaded dynamically so the message handler below exists from the first moment: messages
+// that arrive while a module worker is still evaluating a static import would be lost.
+const hush = import('../pkg/web/index.js');
 
 // Post to the page about every this many bytes of output (or when done).
 const POST_BYTES = 1 << 20;
 
 self.onmessage = async ({ data }) => {
   if (data.type !== 'open') return;
+  const { HushError } = await hush;
   try {
     await redact(data);
   } catch (e) {
@@ -28,6 +32,7 @@ async function knownValues(known, secretsFile) {
 }
 
 async function redact({ job, file, url, known, secretsFile, mask }) {
+  const { Redactor } = await hush;
   const values = await knownValues(known, secretsFile);
   const redactor = new Redactor({ mask, knownValues: values });
   try {
