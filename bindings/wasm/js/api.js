@@ -160,6 +160,27 @@ function createApi(raw) {
 
   const KINDS = ['key', 'format', 'known'];
 
+  // Large texts are encoded straight into the module's memory with encodeInto, which is
+  // much faster than wasm-bindgen's per-character string passing. The buffer is sized
+  // for ASCII (one byte per code unit); text that does not fit (non-ASCII beyond the
+  // slack) takes the ordinary path.
+  const IN_PLACE_MIN = 4096;
+  const memory = raw.wasmMemory();
+
+  /** Encodes `text` into the input buffer; returns its byte length or -1 if it did not fit. */
+  function encodeInPlace(text) {
+    if (text.length < IN_PLACE_MIN) return -1;
+    const cap = text.length + 64;
+    const ptr = raw.inputBuffer(cap);
+    // Take the view after allocating: growing the memory replaces its buffer.
+    const { read, written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, cap));
+    if (read !== text.length) {
+      raw.inputBuffer(0);
+      return -1;
+    }
+    return written;
+  }
+
   /**
    * A redacting TransformStream with the core's guarantee: the concatenated output is
    * exactly `redact` of the concatenated input, however the input is chunked.
@@ -288,7 +309,9 @@ function createApi(raw) {
     /** Redacts text. */
     redact(text) {
       checkString(text, 'text');
-      const out = this.#live().redact(text);
+      const r = this.#live();
+      const len = encodeInPlace(text);
+      const out = len >= 0 ? r.redactInput(len) : r.redact(text);
       return out === undefined ? text : out;
     }
 
@@ -314,7 +337,9 @@ function createApi(raw) {
     /** Redacts text and reports what was masked. */
     redactWithReport(text) {
       checkString(text, 'text');
-      const [out, report] = this.#live().redactWithReport(text);
+      const r = this.#live();
+      const len = encodeInPlace(text);
+      const [out, report] = len >= 0 ? r.redactInputWithReport(len) : r.redactWithReport(text);
       return { text: out === undefined ? text : out, report };
     }
 

@@ -6,6 +6,8 @@
 //! wrapper turns into its classes. Messages come from the core's `Display`, which never
 //! contains secret bytes.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
@@ -68,9 +70,65 @@ fn report_to_js(report: &Report) -> JsValue {
     set(&out, "rules", &rules);
     set(&out, "total", &JsValue::from_f64(report.total() as f64));
     set(&out, "bytesIn", &JsValue::from_f64(report.bytes_in as f64));
-    set(&out, "bytesOut", &JsValue::from_f64(report.bytes_out as f64));
+    set(
+        &out,
+        "bytesOut",
+        &JsValue::from_f64(report.bytes_out as f64),
+    );
     set(&out, "lines", &JsValue::from_f64(report.lines as f64));
     out.into()
+}
+
+thread_local! {
+    /// Where JS encodes input text in place (`TextEncoder.encodeInto`): one copy fewer
+    /// than wasm-bindgen's string passing, whose per-character loop dominates on large
+    /// ASCII inputs.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Inputs buffers larger than this are released after each call rather than kept.
+const KEEP_INPUT_BYTES: usize = 1 << 20;
+
+/// The module's memory, for writing input in place.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Makes the input buffer `len` bytes long and returns its address in the memory.
+#[wasm_bindgen(js_name = inputBuffer)]
+pub fn input_buffer(len: usize) -> usize {
+    INPUT.with(|b| {
+        let mut b = b.borrow_mut();
+        b.clear();
+        b.resize(len, 0);
+        b.as_mut_ptr() as usize
+    })
+}
+
+/// Runs `f` on the first `len` bytes of the input buffer, then releases a large buffer.
+fn with_input<T>(len: usize, f: impl FnOnce(&[u8]) -> T) -> T {
+    INPUT.with(|b| {
+        let out = {
+            let b = b.borrow();
+            f(&b[..len.min(b.len())])
+        };
+        let mut b = b.borrow_mut();
+        if b.capacity() > KEEP_INPUT_BYTES {
+            *b = Vec::new();
+        }
+        out
+    })
+}
+
+fn owned_text(out: std::borrow::Cow<'_, [u8]>) -> Option<String> {
+    match out {
+        std::borrow::Cow::Borrowed(_) => None,
+        std::borrow::Cow::Owned(v) => Some(
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
+    }
 }
 
 /// A compiled redactor (raw export; use `Redactor` from the package instead).
@@ -91,8 +149,15 @@ impl RawRedactor {
         rules: Option<String>,
         gitleaks: Option<String>,
     ) -> Result<RawRedactor, JsValue> {
-        let known_values = Options::split_known(known_bytes, known_lens).map_err(|e| core_error(&e))?;
-        let options = Options { mask, hash_key, known_values, rules, gitleaks };
+        let known_values =
+            Options::split_known(known_bytes, known_lens).map_err(|e| core_error(&e))?;
+        let options = Options {
+            mask,
+            hash_key,
+            known_values,
+            rules,
+            gitleaks,
+        };
         let inner = options.build().map_err(|e| core_error(&e))?;
         Ok(RawRedactor { inner })
     }
@@ -104,6 +169,23 @@ impl RawRedactor {
             std::borrow::Cow::Borrowed(_) => None,
             std::borrow::Cow::Owned(s) => Some(s),
         }
+    }
+
+    /// Redacts the UTF-8 text JS wrote into the input buffer (see [`input_buffer`]);
+    /// `undefined` when nothing changed.
+    #[wasm_bindgen(js_name = redactInput)]
+    pub fn redact_input(&self, len: usize) -> Option<String> {
+        with_input(len, |bytes| owned_text(self.inner.redact(bytes)))
+    }
+
+    /// Like `redactInput`, with the report: `[text | undefined, report]`.
+    #[wasm_bindgen(js_name = redactInputWithReport)]
+    pub fn redact_input_with_report(&self, len: usize) -> Array {
+        with_input(len, |bytes| {
+            let (out, report) = self.inner.redact_with_report(bytes);
+            let out = owned_text(out).map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s));
+            Array::of2(&out, &report_to_js(&report))
+        })
     }
 
     /// Redacts bytes; `undefined` when nothing changed.
@@ -174,10 +256,23 @@ impl RawRedactor {
             set(&o, "id", &JsValue::from_str(&info.id));
             set(&o, "kind", &JsValue::from_str(info.kind.as_str()));
             set(&o, "description", &JsValue::from_str(&info.description));
-            set(&o, "bound", &info.bound.map_or(JsValue::NULL, |b| JsValue::from_f64(b as f64)));
+            set(
+                &o,
+                "bound",
+                &info
+                    .bound
+                    .map_or(JsValue::NULL, |b| JsValue::from_f64(b as f64)),
+            );
             set(&o, "source", &JsValue::from_str(&info.source));
             set(&o, "active", &JsValue::from_bool(info.active));
-            set(&o, "reason", &info.reason.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+            set(
+                &o,
+                "reason",
+                &info
+                    .reason
+                    .as_deref()
+                    .map_or(JsValue::NULL, JsValue::from_str),
+            );
             out.push(&o);
         }
         out
@@ -185,7 +280,11 @@ impl RawRedactor {
 
     /// Warnings from building (never contain secret values).
     pub fn warnings(&self) -> Array {
-        self.inner.warnings().iter().map(|w| JsValue::from_str(w)).collect()
+        self.inner
+            .warnings()
+            .iter()
+            .map(|w| JsValue::from_str(w))
+            .collect()
     }
 
     /// The mask style name in use.
@@ -197,13 +296,17 @@ impl RawRedactor {
     /// A text stream state.
     #[wasm_bindgen(js_name = textStream)]
     pub fn text_stream(&self) -> RawStream {
-        RawStream { state: StreamState::Text(TextStream::new(&self.inner)) }
+        RawStream {
+            state: StreamState::Text(TextStream::new(&self.inner)),
+        }
     }
 
     /// A byte stream state.
     #[wasm_bindgen(js_name = byteStream)]
     pub fn byte_stream(&self) -> RawStream {
-        RawStream { state: StreamState::Bytes(ByteStream::new(&self.inner)) }
+        RawStream {
+            state: StreamState::Bytes(ByteStream::new(&self.inner)),
+        }
     }
 }
 
@@ -219,7 +322,12 @@ pub struct RawStream {
 }
 
 fn wrong_mode() -> JsValue {
-    raw_error("state", "text call on a byte stream or byte call on a text stream", None, None)
+    raw_error(
+        "state",
+        "text call on a byte stream or byte call on a text stream",
+        None,
+        None,
+    )
 }
 
 #[wasm_bindgen]
