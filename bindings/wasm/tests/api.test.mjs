@@ -217,3 +217,20 @@ test('rules() lists active rules with their families', () => {
   assert.ok(rules.every((x) => typeof x.description === 'string'));
   assert.ok(JSON.stringify(rules).indexOf(SECRET) === -1, 'rule listing never shows known values');
 });
+
+test('large texts (encoded in place) redact like bytes, ASCII or not', () => {
+  const r = new Redactor({ knownValues: [SECRET] });
+  for (const filler of ['plain ascii filler line\n', 'ünïcødé filler 😀 line\n']) {
+    const text = `${filler.repeat(400)}password=hunter22\nsaw ${SECRET} once\n${filler.repeat(400)}`;
+    assert.ok(text.length > 4096);
+    const viaBytes = new TextDecoder().decode(r.redactBytes(new TextEncoder().encode(text)));
+    assert.equal(r.redact(text), viaBytes);
+    assert.ok(!viaBytes.includes(SECRET) && !viaBytes.includes('hunter22'));
+    const { text: out, report } = r.redactWithReport(text);
+    assert.equal(out, viaBytes);
+    assert.equal(report.total, 2);
+    const clean = filler.repeat(500);
+    assert.equal(r.redact(clean), clean);
+  }
+  r.free();
+});
