@@ -176,7 +176,9 @@ function render() {
   const fullHeight = doc.lines * LINE_HEIGHT;
   const height = Math.min(fullHeight, MAX_SCROLL_HEIGHT);
   const scrollable = Math.max(1, height - view);
-  const maxFirst = Math.max(0, doc.lines - visible);
+  // Lines that fit fully above a horizontal scrollbar: at the bottom, the last line shows.
+  const fit = Math.max(1, Math.floor((view - 16) / LINE_HEIGHT));
+  const maxFirst = Math.max(0, doc.lines - fit);
   const first = fullHeight <= MAX_SCROLL_HEIGHT
     ? Math.floor(scroller.scrollTop / LINE_HEIGHT)
     : Math.round((Math.min(scroller.scrollTop, scrollable) / scrollable) * maxFirst);
