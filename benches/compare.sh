@@ -81,7 +81,9 @@ for row in "${rows[@]}"; do
   printf '%s\t%s\t%s\t%s\n' "$name" "$bytes" "$mean" "${rss:-0}" >> "$results"
 done
 
-python3 - "$results" benches/results.md benches/chart.svg "$size" <<'PY'
+out_md=benches/results.md out_svg=benches/chart.svg
+if [[ $size == 10M ]]; then out_md=$work/results.md out_svg=$work/chart.svg; fi
+python3 - "$results" "$out_md" "$out_svg" "$size" <<'PY'
 import sys, math
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 data = [(n, int(b) / float(t) / 1e6, int(r) / 1024) for n, b, t, r in rows]

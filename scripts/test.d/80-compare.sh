@@ -1,0 +1,2 @@
+# The comparison script on a 10 MB corpus: proves it works; CI never runs full timings.
+exec bash benches/compare.sh --quick
