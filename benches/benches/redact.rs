@@ -68,7 +68,12 @@ fn density(c: &mut Criterion) {
     let r = with_known(0);
     let mut g = c.benchmark_group("density");
     g.sample_size(10).measurement_time(Duration::from_secs(2));
-    for (name, d) in [("none", Density::None), ("1-in-1000", Density::OneIn(1000)), ("1-in-20", Density::OneIn(20)), ("every-line", Density::OneIn(1))] {
+    for (name, d) in [
+        ("none", Density::None),
+        ("1-in-1000", Density::OneIn(1000)),
+        ("1-in-20", Density::OneIn(20)),
+        ("every-line", Density::OneIn(1)),
+    ] {
         let input = corpus(SIZE, d, 3);
         g.throughput(Throughput::Bytes(input.len() as u64));
         g.bench_function(name, |b| b.iter(|| black_box(r.redact(&input))));

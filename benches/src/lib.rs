@@ -58,9 +58,25 @@ struct Gen {
     seq: u64,
 }
 
-const PATHS: &[&str] = &["/api/v1/users", "/api/v2/orders/42", "/api/keys", "/static/app.js", "/healthz", "/api/v1/auth/refresh", "/login"];
+const PATHS: &[&str] = &[
+    "/api/v1/users",
+    "/api/v2/orders/42",
+    "/api/keys",
+    "/static/app.js",
+    "/healthz",
+    "/api/v1/auth/refresh",
+    "/login",
+];
 const AGENTS: &[&str] = &["Mozilla/5.0 (X11; Linux x86_64)", "curl/8.5.0", "kube-probe/1.29", "python-requests/2.31"];
-const MSGS: &[&str] = &["request completed", "user login", "cache miss", "token refreshed", "retrying upstream", "session started", "key rotated"];
+const MSGS: &[&str] = &[
+    "request completed",
+    "user login",
+    "cache miss",
+    "token refreshed",
+    "retrying upstream",
+    "session started",
+    "key rotated",
+];
 
 impl Gen {
     fn hex(&mut self, n: usize) -> String {
@@ -92,19 +108,37 @@ impl Gen {
         let line = match kind {
             0..=29 => {
                 let (path, msg, id) = (self.pick(PATHS), self.pick(MSGS), self.uuid());
-                format!(r#"{{"ts":"2024-05-01T12:00:{:02}Z","level":"info","msg":"{msg}","path":"{path}","request_id":"{id}","duration_ms":{},"seq":{seq}}}"#, seq % 60, seq % 997)
+                format!(
+                    r#"{{"ts":"2024-05-01T12:00:{:02}Z","level":"info","msg":"{msg}","path":"{path}","request_id":"{id}","duration_ms":{},"seq":{seq}}}"#,
+                    seq % 60,
+                    seq % 997
+                )
             }
             30..=54 => {
                 let (path, agent) = (self.pick(PATHS), self.pick(AGENTS));
-                format!(r#"10.0.{}.{} - - [01/May/2024:12:00:{:02} +0000] "GET {path}?page={} HTTP/1.1" 200 {} "-" "{agent}""#, seq % 255, seq % 251, seq % 60, seq % 9, 512 + seq % 4096)
+                format!(
+                    r#"10.0.{}.{} - - [01/May/2024:12:00:{:02} +0000] "GET {path}?page={} HTTP/1.1" 200 {} "-" "{agent}""#,
+                    seq % 255,
+                    seq % 251,
+                    seq % 60,
+                    seq % 9,
+                    512 + seq % 4096
+                )
             }
             55..=74 => {
                 let (msg, sha) = (self.pick(MSGS), self.hex(40));
-                format!("time=2024-05-01T12:00:00Z level=info msg=\"{msg}\" commit={sha} user=app-{} token_count={} KEYBOARD_LAYOUT=us", seq % 50, seq % 300)
+                format!(
+                    "time=2024-05-01T12:00:00Z level=info msg=\"{msg}\" commit={sha} user=app-{} token_count={} KEYBOARD_LAYOUT=us",
+                    seq % 50,
+                    seq % 300
+                )
             }
             75..=84 => {
                 let payload = self.alnum(44);
-                format!("2024-05-01 12:00:00,123 DEBUG worker.tasks: payload={payload}== digest=sha256:{}", self.hex(64))
+                format!(
+                    "2024-05-01 12:00:00,123 DEBUG worker.tasks: payload={payload}== digest=sha256:{}",
+                    self.hex(64)
+                )
             }
             85..=89 => format!("  File \"/app/service/handlers.py\", line {}, in handle_request", 10 + seq % 400),
             90..=93 => format!("\tat com.example.service.OrderService.process(OrderService.java:{})", 10 + seq % 900),
@@ -128,7 +162,12 @@ impl Gen {
             8 => format!("jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ{}.{}", self.alnum(24), self.alnum(43)),
             9 => format!("Cookie: theme=dark; sessionid={}; lang=en", self.alnum(32)),
             10 => format!("stripe charge created with sk_live_{}", self.alnum(24)),
-            _ => format!("export SLACK_TOKEN=xoxb-{}-{}-{}", self.rng.random_range(100000000000u64..999999999999), self.rng.random_range(100000000000u64..999999999999), self.alnum(24)),
+            _ => format!(
+                "export SLACK_TOKEN=xoxb-{}-{}-{}",
+                self.rng.random_range(100000000000u64..999999999999),
+                self.rng.random_range(100000000000u64..999999999999),
+                self.alnum(24)
+            ),
         };
         self.line(line);
     }

@@ -16,17 +16,12 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 
     fn pick(&mut self, alphabet: &[u8], n: usize) -> String {
-        (0..n)
-            .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char)
-            .collect()
+        (0..n).map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char).collect()
     }
 }
 
@@ -34,27 +29,16 @@ const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 
 fn generate(bytes: usize) -> Vec<u8> {
     let mut r = Lcg(42);
-    let paths = [
-        "/api/v1/users",
-        "/api/v2/orders",
-        "/static/app.js",
-        "/api/v1/auth/refresh",
-        "/healthz",
-        "/login",
-    ];
+    let paths = ["/api/v1/users", "/api/v2/orders", "/static/app.js", "/api/v1/auth/refresh", "/healthz", "/login"];
     let mut out = String::with_capacity(bytes + 256);
     let mut i = 0u64;
     while out.len() < bytes {
         i += 1;
         let path = paths[(r.next() % paths.len() as u64) as usize];
-        if i % 200 == 0 {
+        if i.is_multiple_of(200) {
             let line = match r.next() % 4 {
                 0 => format!("DB_PASSWORD={}\n", r.pick(ALNUM, 20)),
-                1 => format!(
-                    "2024-05-01T10:00:{:02}Z WARN retry with token ghp_{}\n",
-                    i % 60,
-                    r.pick(ALNUM, 36)
-                ),
+                1 => format!("2024-05-01T10:00:{:02}Z WARN retry with token ghp_{}\n", i % 60, r.pick(ALNUM, 36)),
                 2 => format!(
                     "{{\"level\":\"debug\",\"headers\":{{\"Authorization\":\"Bearer {}\"}}}}\n",
                     r.pick(ALNUM, 32)
@@ -116,15 +100,9 @@ fn measure(name: &str, redactor: &hush::Redactor, log: &[u8]) {
         let (_, report) = redactor.redact_with_report(log);
         let wall = wall.elapsed().as_secs_f64();
         let mb = log.len() as f64 / 1e6;
-        let cpu = cpu
-            .zip(cpu_seconds())
-            .map(|(a, b)| format!("{:.0} MB/s CPU", mb / (b - a)));
+        let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| format!("{:.0} MB/s CPU", mb / (b - a)));
         let found: u64 = report.rules.values().map(|c| c.count).sum();
-        println!(
-            "{name}: {:.0} MB/s wall, {}, {found} findings",
-            mb / wall,
-            cpu.unwrap_or_default()
-        );
+        println!("{name}: {:.0} MB/s wall, {}, {found} findings", mb / wall, cpu.unwrap_or_default());
     }
 }
 
@@ -133,14 +111,8 @@ fn main() {
     measure("built-in rules", &hush::Redactor::default(), &log);
     if let Some(path) = std::env::args().nth(1) {
         let started = Instant::now();
-        let redactor = hush::Redactor::builder()
-            .gitleaks_file(&path)
-            .build()
-            .expect("gitleaks file loads");
-        println!(
-            "gitleaks import and compile: {:.2} s",
-            started.elapsed().as_secs_f64()
-        );
+        let redactor = hush::Redactor::builder().gitleaks_file(&path).build().expect("gitleaks file loads");
+        println!("gitleaks import and compile: {:.2} s", started.elapsed().as_secs_f64());
         measure("with gitleaks rules", &redactor, &log);
     }
 }

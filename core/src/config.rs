@@ -176,11 +176,7 @@ impl Config {
     #[cfg(feature = "fs")]
     pub fn from_file(path: &Path) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(
-                crate::ErrorKind::Source,
-                format!("cannot read config: {}", e.kind()),
-            )
-            .with_file(path)
+            Error::new(crate::ErrorKind::Source, format!("cannot read config: {}", e.kind())).with_file(path)
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut config = Self::parse(&text, Some(&base)).map_err(|e| e.with_file(path))?;
@@ -218,10 +214,8 @@ impl Config {
         let mask = match &raw.mask {
             // The message leaves out the value given.
             Some(m) => Some(m.get_ref().parse::<MaskStyle>().map_err(|_| {
-                Error::config(
-                    "unknown mask style (expected one of: redacted, label, hash, partial, fill)",
-                )
-                .with_line(at(m.span().start))
+                Error::config("unknown mask style (expected one of: redacted, label, hash, partial, fill)")
+                    .with_line(at(m.span().start))
             })?),
             None => None,
         };
@@ -238,9 +232,8 @@ impl Config {
         }
         let mut allow_regexes = Vec::new();
         for r in &raw.allow_regexes {
-            parse_regex(r.get_ref()).map_err(|m| {
-                Error::config(format!("allow_regexes: {m}")).with_line(at(r.span().start))
-            })?;
+            parse_regex(r.get_ref())
+                .map_err(|m| Error::config(format!("allow_regexes: {m}")).with_line(at(r.span().start)))?;
             allow_regexes.push(r.get_ref().clone());
         }
         let mut rules = Vec::new();
@@ -257,11 +250,7 @@ impl Config {
             keys: raw.keys.clone(),
             rules,
             disable: raw.disable.clone(),
-            allow_values: raw
-                .allow_values
-                .iter()
-                .map(|v| Zeroizing::new(v.as_bytes().to_vec()))
-                .collect(),
+            allow_values: raw.allow_values.iter().map(|v| Zeroizing::new(v.as_bytes().to_vec())).collect(),
             allow_regexes,
             known_values,
             gitleaks: raw.gitleaks.as_deref().map(resolve),
@@ -314,10 +303,7 @@ impl Config {
 
     fn apply_keys(&self, mut b: Builder) -> Builder {
         let k = &self.keys;
-        let lists_given = !(k.strong.is_empty()
-            && k.weak.is_empty()
-            && k.metadata.is_empty()
-            && k.exclude.is_empty());
+        let lists_given = !(k.strong.is_empty() && k.weak.is_empty() && k.metadata.is_empty() && k.exclude.is_empty());
         if k.replace_defaults {
             b = b.key_rules(KeyRules::new(&k.strong, &k.weak, &k.metadata, &k.exclude));
         } else if lists_given {
@@ -347,11 +333,8 @@ impl Config {
 
     #[cfg(not(feature = "fs"))]
     fn apply_files(&self, b: Builder) -> Result<Builder, Error> {
-        if self.gitleaks.is_some() || !self.secrets_dirs.is_empty() || !self.known_files.is_empty()
-        {
-            return Err(Error::config(
-                "gitleaks, secrets_dirs and known_files need the `fs` feature",
-            ));
+        if self.gitleaks.is_some() || !self.secrets_dirs.is_empty() || !self.known_files.is_empty() {
+            return Err(Error::config("gitleaks, secrets_dirs and known_files need the `fs` feature"));
         }
         Ok(b)
     }
@@ -360,11 +343,7 @@ impl Config {
 #[cfg(feature = "fs")]
 fn read_hash_key(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
     let mut key = Zeroizing::new(std::fs::read(path).map_err(|e| {
-        Error::new(
-            crate::ErrorKind::Source,
-            format!("cannot read hash_key_file: {}", e.kind()),
-        )
-        .with_file(path)
+        Error::new(crate::ErrorKind::Source, format!("cannot read hash_key_file: {}", e.kind())).with_file(path)
     })?);
     // A key written by `echo` ends in a newline that is not part of it.
     if key.last() == Some(&b'\n') {
@@ -392,9 +371,7 @@ fn convert_rule(r: &RuleToml, line: usize) -> Result<FormatRule, Error> {
     let hir = parse_regex(&r.regex).map_err(err)?;
     let groups = hir.properties().explicit_captures_len();
     if let Some(g) = r.secret_group.filter(|&g| g == 0 || g > groups) {
-        return Err(err(format!(
-            "secret_group {g} but the regex has {groups} capture groups"
-        )));
+        return Err(err(format!("secret_group {g} but the regex has {groups} capture groups")));
     }
     let mut rule = FormatRule::new(&r.id, &r.regex, &[]).description(&r.description);
     rule.source = RuleSource::Config;
@@ -415,17 +392,10 @@ fn convert_rule(r: &RuleToml, line: usize) -> Result<FormatRule, Error> {
             Some("match") => AllowTarget::Match,
             Some("line") => AllowTarget::Line,
             Some(_) => {
-                return Err(err(format!(
-                    "{what}: `regex_target` must be secret, match or line"
-                )));
+                return Err(err(format!("{what}: `regex_target` must be secret, match or line")));
             }
         };
-        let condition = match a
-            .condition
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        let condition = match a.condition.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("or") => AllowCondition::Or,
             Some("and") => AllowCondition::And,
             Some(_) => return Err(err(format!("{what}: `condition` must be or or and"))),

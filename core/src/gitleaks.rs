@@ -45,10 +45,7 @@ pub(crate) struct Imported {
 /// gitleaks rules whose multi-line form is served by hush's built-in handling, and what
 /// covers them.
 const COVERED: &[(&str, &str)] = &[
-    (
-        "private-key",
-        "covered by built-in private-key (multi-line PEM blocks); also runs within single lines",
-    ),
+    ("private-key", "covered by built-in private-key (multi-line PEM blocks); also runs within single lines"),
     (
         "kubernetes-secret-yaml",
         "covered by built-in key rules (multi-line Secret manifests: `name: value` lines); also runs within single lines",
@@ -60,10 +57,7 @@ pub(crate) fn coverage_note(rule: &FormatRule) -> Option<String> {
     if rule.source != RuleSource::Gitleaks {
         return None;
     }
-    COVERED
-        .iter()
-        .find(|(id, _)| *id == rule.id)
-        .map(|(_, note)| (*note).to_owned())
+    COVERED.iter().find(|(id, _)| *id == rule.id).map(|(_, note)| (*note).to_owned())
 }
 
 #[derive(Deserialize, Default)]
@@ -122,19 +116,12 @@ struct GlAllowlist {
 /// 1-based line of byte `offset` in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// A TOML error as a hush error: the line, and a message that never quotes a value.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error, what: &str) -> Error {
-    let err = Error::config(format!(
-        "invalid {what}: {}",
-        scrub_serde_message(e.message())
-    ));
+    let err = Error::config(format!("invalid {what}: {}", scrub_serde_message(e.message())));
     match e.span() {
         Some(span) => err.with_line(line_of(text, span.start)),
         None => err,
@@ -195,10 +182,7 @@ pub(crate) fn import(text: &str, lenient: bool) -> Result<Imported, Error> {
             );
         }
         if ext.path.is_some() || ext.url.is_some() {
-            warnings.push(
-                "gitleaks [extend] path/url is not followed; import that file separately"
-                    .to_owned(),
-            );
+            warnings.push("gitleaks [extend] path/url is not followed; import that file separately".to_owned());
         }
         disabled.extend(ext.disabled_rules.iter().cloned());
     }
@@ -227,11 +211,7 @@ pub(crate) fn import(text: &str, lenient: bool) -> Result<Imported, Error> {
             Err(e) => return Err(e),
         }
     }
-    Ok(Imported {
-        rules,
-        warnings,
-        disabled,
-    })
+    Ok(Imported { rules, warnings, disabled })
 }
 
 enum Converted {
@@ -242,12 +222,7 @@ enum Converted {
     Empty,
 }
 
-fn convert_allowlist(
-    a: &GlAllowlist,
-    what: &str,
-    rule: Option<&str>,
-    line: usize,
-) -> Result<Converted, Error> {
+fn convert_allowlist(a: &GlAllowlist, what: &str, rule: Option<&str>, line: usize) -> Result<Converted, Error> {
     let located = |msg: String| {
         let e = Error::config(format!("{what}: {msg}")).with_line(line);
         match rule {
@@ -255,12 +230,7 @@ fn convert_allowlist(
             None => e,
         }
     };
-    let condition = match a
-        .condition
-        .as_deref()
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
+    let condition = match a.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
         None | Some("") | Some("OR") | Some("||") => AllowCondition::Or,
         Some("AND") | Some("&&") => AllowCondition::And,
         Some(_) => return Err(located("`condition` must be OR or AND".into())),
@@ -270,9 +240,7 @@ fn convert_allowlist(
         Some("match") => AllowTarget::Match,
         Some("line") => AllowTarget::Line,
         Some(_) => {
-            return Err(located(
-                "`regexTarget` must be secret, match or line".into(),
-            ));
+            return Err(located("`regexTarget` must be secret, match or line".into()));
         }
     };
     let regexes: Vec<String> = a.regexes.iter().map(|r| from_re2(r)).collect();
@@ -281,9 +249,7 @@ fn convert_allowlist(
     }
     let has_paths = !a.paths.is_empty() || !a.commits.is_empty();
     if condition == AllowCondition::And && has_paths {
-        let owner = rule
-            .map(|id| format!("gitleaks rule `{id}`: "))
-            .unwrap_or_default();
+        let owner = rule.map(|id| format!("gitleaks rule `{id}`: ")).unwrap_or_default();
         return Ok(Converted::Never(format!(
             "{owner}{what} (line {line}) needs file paths or commits (condition AND), which logs do not have; it never applies"
         )));
@@ -291,12 +257,7 @@ fn convert_allowlist(
     if regexes.is_empty() && a.stopwords.is_empty() {
         return Ok(Converted::Empty);
     }
-    Ok(Converted::Use(Allowlist {
-        target,
-        regexes,
-        stopwords: a.stopwords.clone(),
-        condition,
-    }))
+    Ok(Converted::Use(Allowlist { target, regexes, stopwords: a.stopwords.clone(), condition }))
 }
 
 fn convert_rule(
@@ -310,8 +271,7 @@ fn convert_rule(
     }
     let id = r.id.as_str();
     let err = |msg: String| Error::rule(id, msg).with_line(line);
-    let mut rule =
-        FormatRule::new(id, r.regex.as_deref().unwrap_or(""), &[]).description(&r.description);
+    let mut rule = FormatRule::new(id, r.regex.as_deref().unwrap_or(""), &[]).description(&r.description);
     rule.source = RuleSource::Gitleaks;
 
     let Some(regex) = r.regex.as_deref().filter(|s| !s.is_empty()) else {
@@ -326,10 +286,7 @@ fn convert_rule(
     let hir = parse_regex(&regex).map_err(err)?;
     let groups = hir.properties().explicit_captures_len();
     if r.secret_group > groups {
-        return Err(err(format!(
-            "secretGroup {} but the regex has {groups} capture groups",
-            r.secret_group
-        )));
+        return Err(err(format!("secretGroup {} but the regex has {groups} capture groups", r.secret_group)));
     }
     rule.secret_group = (r.secret_group > 0).then_some(r.secret_group);
     rule.entropy = (r.entropy > 0.0).then_some(r.entropy);
@@ -339,9 +296,7 @@ fn convert_rule(
             Some(k) => rule.keywords = keyword_casings(&k),
             None => {
                 let why = "no keywords and no literal prefix to search for";
-                warnings.push(format!(
-                    "gitleaks rule `{id}` (line {line}) is inactive: {why}"
-                ));
+                warnings.push(format!("gitleaks rule `{id}` (line {line}) is inactive: {why}"));
                 rule.inactive = Some(why.to_owned());
                 return Ok(rule);
             }
@@ -352,9 +307,8 @@ fn convert_rule(
         return Ok(rule);
     }
     if !r.required.is_empty() {
-        warnings.push(format!(
-            "gitleaks rule `{id}` (line {line}): `required` rules are not checked; it masks on its own"
-        ));
+        warnings
+            .push(format!("gitleaks rule `{id}` (line {line}): `required` rules are not checked; it masks on its own"));
     }
 
     for (n, a) in r.allowlist.iter().chain(&r.allowlists).enumerate() {

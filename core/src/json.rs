@@ -14,7 +14,11 @@ use crate::{Finding, JsonError, Redactor, Report, RuleId, RuleKind};
 /// Deepest nesting accepted (deeper input is rejected rather than risking the stack).
 const MAX_DEPTH: usize = 1024;
 
-pub(crate) fn redact_json<'a>(red: &Redactor, input: &'a [u8], report: &mut Report) -> Result<Cow<'a, [u8]>, JsonError> {
+pub(crate) fn redact_json<'a>(
+    red: &Redactor,
+    input: &'a [u8],
+    report: &mut Report,
+) -> Result<Cow<'a, [u8]>, JsonError> {
     let mut w = JsonRedactor { red, input, pos: 0, out: None, copied: 0, report };
     w.document()?;
     w.report.bytes_in += input.len() as u64;
@@ -171,7 +175,12 @@ impl JsonRedactor<'_, '_> {
                     escaped = true;
                     match self.input.get(p + 1) {
                         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => p += 2,
-                        Some(b'u') if self.input.len() >= p + 6 && self.input[p + 2..p + 6].iter().all(u8::is_ascii_hexdigit) => p += 6,
+                        Some(b'u')
+                            if self.input.len() >= p + 6
+                                && self.input[p + 2..p + 6].iter().all(u8::is_ascii_hexdigit) =>
+                        {
+                            p += 6
+                        }
                         _ => {
                             self.pos = p;
                             return Err(self.err("invalid escape"));
@@ -397,7 +406,10 @@ mod tests {
 
     #[test]
     fn escapes_keep_their_style() {
-        assert_eq!(rj(r#"{"log":"caf\u00e9 password=\"s3cr\u00e9t\""}"#), r#"{"log":"caf\u00e9 password=\"[REDACTED]\""}"#);
+        assert_eq!(
+            rj(r#"{"log":"caf\u00e9 password=\"s3cr\u00e9t\""}"#),
+            r#"{"log":"caf\u00e9 password=\"[REDACTED]\""}"#
+        );
     }
 
     #[test]

@@ -59,9 +59,7 @@ impl FromStr for MaskStyle {
 
     fn from_str(s: &str) -> Result<Self, Error> {
         MaskStyle::ALL.into_iter().find(|m| m.as_str() == s).ok_or_else(|| {
-            Error::config(format!(
-                "unknown mask style `{s}` (expected one of: redacted, label, hash, partial, fill)"
-            ))
+            Error::config(format!("unknown mask style `{s}` (expected one of: redacted, label, hash, partial, fill)"))
         })
     }
 }

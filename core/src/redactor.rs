@@ -431,7 +431,9 @@ impl Builder {
     {
         let vars = vars
             .into_iter()
-            .map(|(k, v)| (k.as_ref().to_string_lossy().into_owned(), Zeroizing::new(v.as_ref().as_encoded_bytes().to_vec())))
+            .map(|(k, v)| {
+                (k.as_ref().to_string_lossy().into_owned(), Zeroizing::new(v.as_ref().as_encoded_bytes().to_vec()))
+            })
             .collect();
         self.sources.env = Some(vars);
         self

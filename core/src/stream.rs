@@ -13,14 +13,13 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::engine::{merge_spans, Hit, LineScan, Region, Span, ValueEnd};
+use crate::engine::{Hit, LineScan, Region, Span, ValueEnd, merge_spans};
 use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
 pub(crate) const PEM_MAX_LINES: usize = 256;
 /// Bytes a PEM private-key block may span before the block state resets.
 pub(crate) const PEM_MAX_BYTES: usize = 16 * 1024;
-
 
 /// An open multi-line PEM private-key block.
 #[derive(Clone, Debug)]
@@ -328,10 +327,10 @@ impl Processor {
                     self.events.push(StreamFinding { finding, line: self.line_no, column });
                 }
             }
-            if let Some(end) = sp.continues {
-                if sp.end == win.len() {
-                    self.cont = Some(Continuation { end, rule: sp.rule.clone() });
-                }
+            if let Some(end) = sp.continues
+                && sp.end == win.len()
+            {
+                self.cont = Some(Continuation { end, rule: sp.rule.clone() });
             }
         }
         let stop = limit.max(cursor);
@@ -369,7 +368,11 @@ impl Processor {
             || content.starts_with(b"DEK-Info:");
         pem.lines += 1;
         pem.bytes += line.len();
-        if !body || pem.lines > PEM_MAX_LINES || pem.bytes > PEM_MAX_BYTES || content.trim_ascii_start().starts_with(b"-----END") {
+        if !body
+            || pem.lines > PEM_MAX_LINES
+            || pem.bytes > PEM_MAX_BYTES
+            || content.trim_ascii_start().starts_with(b"-----END")
+        {
             self.pem = None;
             return false;
         }
@@ -390,18 +393,19 @@ impl Processor {
     }
 
     fn report_pem(&mut self, line: &[u8]) {
-        if let Some(pem) = &self.pem {
-            if pem.lines == 1 && self.collect {
-                let content_end = line.len() - line.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
-                let finding = Finding {
-                    rule: pem.rule.clone(),
-                    kind: RuleKind::Format,
-                    start: self.line_abs as usize,
-                    end: self.line_abs as usize + content_end,
-                    truncated: false,
-                };
-                self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
-            }
+        if let Some(pem) = &self.pem
+            && pem.lines == 1
+            && self.collect
+        {
+            let content_end = line.len() - line.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+            let finding = Finding {
+                rule: pem.rule.clone(),
+                kind: RuleKind::Format,
+                start: self.line_abs as usize,
+                end: self.line_abs as usize + content_end,
+                truncated: false,
+            };
+            self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
         }
     }
 
@@ -459,9 +463,9 @@ fn continuation_end(win: &[u8], end: ValueEnd) -> (usize, bool) {
     let eol = win.len() - win.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
     let found = match end {
         ValueEnd::EndOfLine => None,
-        ValueEnd::Terminator => win[..eol]
-            .iter()
-            .position(|&b| b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')),
+        ValueEnd::Terminator => win[..eol].iter().position(|&b| {
+            b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
+        }),
         ValueEnd::Xml => memchr::memchr(b'<', &win[..eol]),
         ValueEnd::Quote(q) => {
             let mut i = 0;
@@ -498,7 +502,8 @@ pub(crate) fn redact_all<'a>(
     if engine.next_candidate(input, 0).is_none() && input.len() <= red.line_cap() {
         report.bytes_in += input.len() as u64;
         report.bytes_out += input.len() as u64;
-        report.lines += memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+        report.lines +=
+            memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
         return Cow::Borrowed(input);
     }
     let mut p = Processor::new(red.clone());
@@ -514,12 +519,11 @@ pub(crate) fn redact_all<'a>(
     let mut r = p.report.clone();
     r.bytes_out = out.len() as u64;
     report.merge(&r);
-    if r.rules.is_empty() && out == input {
-        Cow::Borrowed(input)
-    } else {
-        Cow::Owned(out)
-    }
+    if r.rules.is_empty() && out == input { Cow::Borrowed(input) } else { Cow::Owned(out) }
 }
+
+/// Receives each finding of a stream with its position.
+type FindingCallback = Box<dyn FnMut(&StreamFinding) + Send>;
 
 /// A streaming redactor: an [`io::Write`] that writes redacted output into a sink.
 ///
@@ -542,7 +546,7 @@ pub struct RedactWriter<W: Write> {
     proc: Processor,
     sink: Option<W>,
     out: Vec<u8>,
-    on_finding: Option<Box<dyn FnMut(&StreamFinding) + Send>>,
+    on_finding: Option<FindingCallback>,
 }
 
 impl<W: Write> fmt::Debug for RedactWriter<W> {

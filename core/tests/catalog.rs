@@ -36,22 +36,13 @@ fn covered(findings: &[hush::Finding], start: usize, end: usize) -> bool {
 
 /// Fails with every message at once, so one run shows all broken rules.
 fn check(failures: Vec<String>) {
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
 fn catalogue_size_and_ids() {
     let rules = builtin_format_rules();
-    assert!(
-        rules.len() >= STRUCTURAL + 40,
-        "only {} built-in rules",
-        rules.len()
-    );
+    assert!(rules.len() >= STRUCTURAL + 40, "only {} built-in rules", rules.len());
     let mut ids = HashSet::new();
     let mut failures = Vec::new();
     for rule in &rules {
@@ -62,10 +53,7 @@ fn catalogue_size_and_ids() {
             failures.push(format!("rule {} lacks a description or keywords", rule.id));
         }
         if rule.examples.is_empty() || rule.counter_examples.is_empty() {
-            failures.push(format!(
-                "rule {} lacks a positive or a negative example",
-                rule.id
-            ));
+            failures.push(format!("rule {} lacks a positive or a negative example", rule.id));
         }
         if rule.source != hush::RuleSource::Builtin {
             failures.push(format!("rule {} is not marked builtin", rule.id));
@@ -78,13 +66,8 @@ fn catalogue_size_and_ids() {
 fn every_catalogue_regex_is_bounded() {
     let mut failures = Vec::new();
     for rule in builtin_format_rules().iter().skip(STRUCTURAL) {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(&rule.regex)
-            .unwrap();
-        if !hir.properties().maximum_len().is_some_and(|n| n <= 1 << 16) {
+        let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(&rule.regex).unwrap();
+        if hir.properties().maximum_len().is_none_or(|n| n > 1 << 16) {
             failures.push(format!("rule {} is unbounded", rule.id));
         }
     }
@@ -107,10 +90,7 @@ fn every_example_match_holds_a_keyword() {
                         .any(|form| text.windows(form.len()).any(|w| w == form.as_bytes()))
                 });
                 if !found {
-                    failures.push(format!(
-                        "rule {}: the match in example #{n} holds none of its keywords",
-                        rule.id
-                    ));
+                    failures.push(format!("rule {}: the match in example #{n} holds none of its keywords", rule.id));
                 }
             }
         }
@@ -128,26 +108,17 @@ fn positive_examples_are_masked() {
             let input = example.as_bytes();
             let spans = secret_spans(&rule, &re, input);
             if spans.is_empty() {
-                failures.push(format!(
-                    "rule {}: its regex does not match example #{n}",
-                    rule.id
-                ));
+                failures.push(format!("rule {}: its regex does not match example #{n}", rule.id));
             }
             let findings = redactor.scan(input);
             let output = redactor.redact(input);
             for (start, end) in spans {
                 if !covered(&findings, start, end) {
-                    failures.push(format!(
-                        "rule {}: secret at {start}..{end} of example #{n} is not masked",
-                        rule.id
-                    ));
+                    failures.push(format!("rule {}: secret at {start}..{end} of example #{n} is not masked", rule.id));
                 }
                 let secret = &input[start..end];
                 if secret.len() >= 8 && output.windows(secret.len()).any(|w| w == secret) {
-                    failures.push(format!(
-                        "rule {}: example #{n} still holds its secret after redaction",
-                        rule.id
-                    ));
+                    failures.push(format!("rule {}: example #{n} still holds its secret after redaction", rule.id));
                 }
             }
         }
@@ -164,18 +135,11 @@ fn positive_examples_are_found_by_their_own_rule() {
         let redactor = Redactor::builder()
             .builtin_formats(false)
             .key_rules(KeyRules::new::<&str>(&[], &[], &[], &[]))
-            .format_rule(FormatRule {
-                id: id.clone(),
-                ..rule.clone()
-            })
+            .format_rule(FormatRule { id: id.clone(), ..rule.clone() })
             .build()
             .unwrap();
         for (n, example) in rule.examples.iter().enumerate() {
-            if !redactor
-                .scan(example.as_bytes())
-                .iter()
-                .any(|f| f.rule.as_str() == id)
-            {
+            if !redactor.scan(example.as_bytes()).iter().any(|f| f.rule.as_str() == id) {
                 failures.push(format!("rule {} alone does not find example #{n}", rule.id));
             }
         }
@@ -189,11 +153,7 @@ fn counter_examples_are_not_matched_by_their_rule() {
     let mut failures = Vec::new();
     for rule in builtin_format_rules() {
         for (n, example) in rule.counter_examples.iter().enumerate() {
-            if redactor
-                .scan(example.as_bytes())
-                .iter()
-                .any(|f| f.rule.as_str() == rule.id)
-            {
+            if redactor.scan(example.as_bytes()).iter().any(|f| f.rule.as_str() == rule.id) {
                 failures.push(format!("rule {} matches its counter-example #{n}", rule.id));
             }
         }
@@ -230,10 +190,7 @@ fn realistic_log_lines_are_left_alone() {
     for (n, line) in REALISTIC_LINES.iter().enumerate() {
         for f in redactor.scan(line.as_bytes()) {
             if catalogue.contains(f.rule.as_str()) {
-                failures.push(format!(
-                    "line #{n}: rule {} fired at {}..{}",
-                    f.rule, f.start, f.end
-                ));
+                failures.push(format!("line #{n}: rule {} fired at {}..{}", f.rule, f.start, f.end));
             }
         }
     }

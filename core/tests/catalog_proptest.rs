@@ -31,12 +31,7 @@ const MAX_EXTRA_REPEATS: u32 = 200;
 
 /// The rule's regex as a generator (see the module docs).
 fn generator_hir(regex: &str) -> Hir {
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(regex)
-        .unwrap();
+    let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(regex).unwrap();
     adjust(&hir)
 }
 
@@ -51,10 +46,7 @@ fn adjust(hir: &Hir) -> Hir {
             max: rep.max.map(|max| max.min(rep.min + MAX_EXTRA_REPEATS)),
             ..rep.clone()
         }),
-        HirKind::Capture(cap) => Hir::capture(Capture {
-            sub: Box::new(adjust(&cap.sub)),
-            ..cap.clone()
-        }),
+        HirKind::Capture(cap) => Hir::capture(Capture { sub: Box::new(adjust(&cap.sub)), ..cap.clone() }),
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(adjust).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(adjust).collect()),
     }
@@ -64,10 +56,11 @@ fn printable(class: &ClassBytes) -> ClassBytes {
     let mut out = class.clone();
     out.intersect(&ClassBytes::new([ClassBytesRange::new(b' ', b'~')]));
     let bytes: Vec<u8> = out.iter().flat_map(|r| r.start()..=r.end()).collect();
-    if let [a, b] = bytes[..] {
-        if a.is_ascii_uppercase() && b == a.to_ascii_lowercase() {
-            return ClassBytes::new([ClassBytesRange::new(b, b)]);
-        }
+    if let [a, b] = bytes[..]
+        && a.is_ascii_uppercase()
+        && b == a.to_ascii_lowercase()
+    {
+        return ClassBytes::new([ClassBytesRange::new(b, b)]);
     }
     out
 }
@@ -78,8 +71,7 @@ fn generator(rule: &FormatRule, hir: &Hir) -> BoxedStrategy<String> {
         // The engine keeps only `auth` values that decode to `user:password`.
         "docker-config-auth" => ("[a-z][a-z0-9._-]{0,15}", "[!-~]{1,24}", "[ \t]{0,3}")
             .prop_map(|(user, password, space)| {
-                let auth =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
                 format!("\"auth\":{space}\"{auth}\"")
             })
             .boxed(),
@@ -90,12 +82,7 @@ fn generator(rule: &FormatRule, hir: &Hir) -> BoxedStrategy<String> {
 }
 
 /// Checks one generated token of `rule`, embedded in a log line.
-fn check_token(
-    redactor: &Redactor,
-    rule: &FormatRule,
-    re: &Regex,
-    token: &str,
-) -> Result<(), TestCaseError> {
+fn check_token(redactor: &Redactor, rule: &FormatRule, re: &Regex, token: &str) -> Result<(), TestCaseError> {
     let line = format!("msg=\"{token}\" at 12:00\n");
     let spans: Vec<(usize, usize)> = re
         .captures_iter(line.as_bytes())
@@ -103,27 +90,18 @@ fn check_token(
         .map(|m| (m.start(), m.end()))
         .collect();
     if spans.is_empty() {
-        return Err(TestCaseError::fail(format!(
-            "rule {}: generated token does not match in context",
-            rule.id
-        )));
+        return Err(TestCaseError::fail(format!("rule {}: generated token does not match in context", rule.id)));
     }
     let findings = redactor.scan(line.as_bytes());
     for (start, end) in spans {
         let secret = &line.as_bytes()[start..end];
-        if rule
-            .entropy
-            .is_some_and(|min| shannon_entropy(secret) < min)
-        {
+        if rule.entropy.is_some_and(|min| shannon_entropy(secret) < min) {
             // Below the rule's entropy floor: left alone by design.
             continue;
         }
         let masked = (start..end).all(|i| findings.iter().any(|f| f.start <= i && i < f.end));
         if !masked {
-            return Err(TestCaseError::fail(format!(
-                "rule {}: secret at {start}..{end} not masked",
-                rule.id
-            )));
+            return Err(TestCaseError::fail(format!("rule {}: secret at {start}..{end} not masked", rule.id)));
         }
     }
     Ok(())
@@ -141,26 +119,12 @@ fn generated_positives_are_masked() {
         }
         tested += 1;
         let strategy = generator(&rule, &hir);
-        let re = RegexBuilder::new(&rule.regex)
-            .unicode(false)
-            .build()
-            .unwrap();
-        let mut runner = TestRunner::new(Config {
-            cases: 64,
-            failure_persistence: None,
-            ..Config::default()
-        });
-        if let Err(e) = runner.run(&strategy, |token| {
-            check_token(&redactor, &rule, &re, &token)
-        }) {
+        let re = RegexBuilder::new(&rule.regex).unicode(false).build().unwrap();
+        let mut runner = TestRunner::new(Config { cases: 64, failure_persistence: None, ..Config::default() });
+        if let Err(e) = runner.run(&strategy, |token| check_token(&redactor, &rule, &re, &token)) {
             failures.push(format!("rule {}: {e}", rule.id));
         }
     }
     assert!(tested >= 40, "only {tested} rules were generated from");
-    assert!(
-        failures.is_empty(),
-        "{} rules failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} rules failed:\n{}", failures.len(), failures.join("\n"));
 }

@@ -23,11 +23,7 @@ fn decode_only() -> Builder {
         .mask(MaskStyle::Label)
         .disable("basic-auth")
         .allow_keys(&["authorization", "auth"])
-        .format_rule(FormatRule::new(
-            "test-token",
-            r"tok_[a-z0-9]{12}",
-            &["tok_"],
-        ))
+        .format_rule(FormatRule::new("test-token", r"tok_[a-z0-9]{12}", &["tok_"]))
 }
 
 #[test]
@@ -50,9 +46,7 @@ fn git_extraheader() {
     let r = decode_only().build().unwrap();
     let enc = b64(&format!("ci-bot:{TOKEN}"));
     assert_eq!(
-        r.redact_str(&format!(
-            "git -c http.extraheader=\"AUTHORIZATION: basic {enc}\" clone https://git.example/r\n"
-        )),
+        r.redact_str(&format!("git -c http.extraheader=\"AUTHORIZATION: basic {enc}\" clone https://git.example/r\n")),
         "git -c http.extraheader=\"AUTHORIZATION: basic [REDACTED:test-token]\" clone https://git.example/r\n"
     );
 }
@@ -61,9 +55,7 @@ fn git_extraheader() {
 fn dockerconfigjson_auth_field() {
     let r = decode_only().build().unwrap();
     let enc = b64(&format!("robot:{TOKEN}"));
-    let line = format!(
-        r#"{{"auths":{{"registry.example.com":{{"auth":"{enc}","email":"ci@example.com"}}}}}}"#
-    );
+    let line = format!(r#"{{"auths":{{"registry.example.com":{{"auth":"{enc}","email":"ci@example.com"}}}}}}"#);
     assert_eq!(
         r.redact_str(&line),
         r#"{"auths":{"registry.example.com":{"auth":"[REDACTED:test-token]","email":"ci@example.com"}}}"#
@@ -99,13 +91,9 @@ fn kubernetes_secret_data_block_json_and_list() {
         b64("plain words only")
     );
     let out = r.redact_str(&json);
-    assert!(
-        !out.contains(&env_file) && out.contains("\"app.env\": \"[REDACTED:key:token]\","),
-        "{out}"
-    );
+    assert!(!out.contains(&env_file) && out.contains("\"app.env\": \"[REDACTED:key:token]\","), "{out}");
     assert!(out.contains(&b64("plain words only")));
-    let list =
-        format!("items:\n- apiVersion: v1\n  data:\n    app.env: {env_file}\n  kind: Secret\n");
+    let list = format!("items:\n- apiVersion: v1\n  data:\n    app.env: {env_file}\n  kind: Secret\n");
     assert_eq!(
         r.redact_str(&list),
         "items:\n- apiVersion: v1\n  data:\n    app.env: [REDACTED:key:token]\n  kind: Secret\n"
@@ -116,19 +104,12 @@ fn kubernetes_secret_data_block_json_and_list() {
 fn nested_dockerconfigjson_inside_secret_data_is_depth_two() {
     let r = decode_only().build().unwrap();
     let inner = b64(&format!("robot:{TOKEN}"));
-    let config = b64(&format!(
-        r#"{{"auths":{{"r.example":{{"auth":"{inner}"}}}}}}"#
-    ));
+    let config = b64(&format!(r#"{{"auths":{{"r.example":{{"auth":"{inner}"}}}}}}"#));
     let manifest = format!("data:\n  .dockerconfigjson: {config}\nkind: Secret\n");
-    assert_eq!(
-        r.redact_str(&manifest),
-        "data:\n  .dockerconfigjson: [REDACTED:docker-config-json]\nkind: Secret\n"
-    );
+    assert_eq!(r.redact_str(&manifest), "data:\n  .dockerconfigjson: [REDACTED:docker-config-json]\nkind: Secret\n");
     // Three levels deep is past the nesting limit.
     let deeper = b64(&format!("wrapped:{}", b64(&format!("robot:{TOKEN}"))));
-    let config = b64(&format!(
-        r#"{{"auths":{{"r.example":{{"auth":"{deeper}"}}}}}}"#
-    ));
+    let config = b64(&format!(r#"{{"auths":{{"r.example":{{"auth":"{deeper}"}}}}}}"#));
     let manifest = format!("data:\n  .dockerconfigjson: {config}\n");
     // The token itself is not reached; only the catalogue's dockerconfig rule may fire.
     assert!(!r.redact_str(&manifest).contains("test-token"));
@@ -137,16 +118,9 @@ fn nested_dockerconfigjson_inside_secret_data_is_depth_two() {
 #[test]
 fn percent_encoded_dsn_password_holding_a_known_value() {
     // Only `@` and `:` are encoded, `!` is not: no full percent form matches, decoding does.
-    let r = Redactor::builder()
-        .mask(MaskStyle::Label)
-        .known_value(b"p@ss:w0rd!xyz")
-        .build()
-        .unwrap();
+    let r = Redactor::builder().mask(MaskStyle::Label).known_value(b"p@ss:w0rd!xyz").build().unwrap();
     let out = r.redact_str("connecting to postgres://app:p%40ss%3Aw0rd!xyz@db:5432/app\n");
-    assert_eq!(
-        out,
-        "connecting to postgres://app:[REDACTED:db-url-password]@db:5432/app\n"
-    );
+    assert_eq!(out, "connecting to postgres://app:[REDACTED:db-url-password]@db:5432/app\n");
 }
 
 #[test]

@@ -8,11 +8,7 @@ use hush::{MaskStyle, Redactor};
 const SECRET: &str = "plum-Orbit-4471";
 
 fn redactor() -> Redactor {
-    Redactor::builder()
-        .mask(MaskStyle::Label)
-        .known_value(SECRET.as_bytes())
-        .build()
-        .unwrap()
+    Redactor::builder().mask(MaskStyle::Label).known_value(SECRET.as_bytes()).build().unwrap()
 }
 
 /// Deterministic filler bytes (no randomness: the test must be reproducible).
@@ -20,9 +16,7 @@ fn filler(n: usize, seed: u64) -> Vec<u8> {
     let mut x = seed;
     (0..n)
         .map(|_| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (x >> 33) as u8
         })
         .collect()
@@ -37,11 +31,7 @@ fn value_at_each_alignment_inside_a_10kb_base64_blob() {
         for enc in [STANDARD.encode(&data), URL_SAFE_NO_PAD.encode(&data)] {
             assert!(enc.len() >= 10_000);
             let line = format!("payload={enc} end\n");
-            assert_eq!(
-                r.redact_str(&line),
-                "payload=[REDACTED:known:api:1] end\n",
-                "offset {offset}"
-            );
+            assert_eq!(r.redact_str(&line), "payload=[REDACTED:known:api:1] end\n", "offset {offset}");
         }
     }
     let decoy = format!("payload={} end\n", STANDARD.encode(filler(7500, 7)));
@@ -59,11 +49,7 @@ fn base64_alphabets_and_padding() {
             URL_SAFE.encode(&data),
             URL_SAFE_NO_PAD.encode(&data),
         ] {
-            assert_eq!(
-                r.redact_str(&format!("v \"{enc}\" w")),
-                "v \"[REDACTED:known:api:1]\" w",
-                "{prefix:?}"
-            );
+            assert_eq!(r.redact_str(&format!("v \"{enc}\" w")), "v \"[REDACTED:known:api:1]\" w", "{prefix:?}");
         }
     }
     let basic = STANDARD.encode(format!("deploy:{SECRET}"));
@@ -74,17 +60,8 @@ fn base64_alphabets_and_padding() {
 
 #[test]
 fn percent_encoded_forms() {
-    let r = Redactor::builder()
-        .mask(MaskStyle::Label)
-        .known_value(b"p@ss w/rd!9")
-        .build()
-        .unwrap();
-    for enc in [
-        "p%40ss%20w%2Frd%219",
-        "p%40ss%20w%2frd%219",
-        "p%40ss+w%2Frd%219",
-        "p%40ss%20w%2Frd!9",
-    ] {
+    let r = Redactor::builder().mask(MaskStyle::Label).known_value(b"p@ss w/rd!9").build().unwrap();
+    for enc in ["p%40ss%20w%2Frd%219", "p%40ss%20w%2frd%219", "p%40ss+w%2Frd%219", "p%40ss%20w%2Frd!9"] {
         assert_eq!(
             r.redact_str(&format!("GET /login?x={enc}&y=1")),
             "GET /login?x=[REDACTED:known:api:1]&y=1",
@@ -95,31 +72,16 @@ fn percent_encoded_forms() {
 
 #[test]
 fn json_and_backslash_escaped_forms() {
-    let r = Redactor::builder()
-        .mask(MaskStyle::Label)
-        .known_value(br#"q"uo\te/$x-1"#)
-        .build()
-        .unwrap();
-    for enc in [
-        r#"q\"uo\\te/$x-1"#,
-        r#"q\"uo\\te\/$x-1"#,
-        r#"q\"uo\\te/\$x-1"#,
-    ] {
+    let r = Redactor::builder().mask(MaskStyle::Label).known_value(br#"q"uo\te/$x-1"#).build().unwrap();
+    for enc in [r#"q\"uo\\te/$x-1"#, r#"q\"uo\\te\/$x-1"#, r#"q\"uo\\te/\$x-1"#] {
         assert_eq!(
             r.redact_str(&format!(r#"{{"msg":"got {enc} back"}}"#)),
             r#"{"msg":"got [REDACTED:known:api:1] back"}"#,
             "{enc}"
         );
     }
-    let r = Redactor::builder()
-        .mask(MaskStyle::Label)
-        .known_value("pässwort-42".as_bytes())
-        .build()
-        .unwrap();
-    assert_eq!(
-        r.redact_str(r#"{"v":"p\u00e4sswort-42"}"#),
-        r#"{"v":"[REDACTED:known:api:1]"}"#
-    );
+    let r = Redactor::builder().mask(MaskStyle::Label).known_value("pässwort-42".as_bytes()).build().unwrap();
+    assert_eq!(r.redact_str(r#"{"v":"p\u00e4sswort-42"}"#), r#"{"v":"[REDACTED:known:api:1]"}"#);
 }
 
 #[test]
@@ -127,14 +89,8 @@ fn hex_forms() {
     let r = redactor();
     let lower: String = SECRET.bytes().map(|b| format!("{b:02x}")).collect();
     let upper = lower.to_ascii_uppercase();
-    assert_eq!(
-        r.redact_str(&format!("dump {lower}")),
-        "dump [REDACTED:known:api:1]"
-    );
-    assert_eq!(
-        r.redact_str(&format!("dump 0x{upper};")),
-        "dump 0x[REDACTED:known:api:1];"
-    );
+    assert_eq!(r.redact_str(&format!("dump {lower}")), "dump [REDACTED:known:api:1]");
+    assert_eq!(r.redact_str(&format!("dump 0x{upper};")), "dump 0x[REDACTED:known:api:1];");
 }
 
 #[test]
@@ -165,10 +121,7 @@ fn streaming_in_small_chunks_matches_one_shot() {
     }
     let (out, _) = w.finish().unwrap();
     assert_eq!(String::from_utf8(out).unwrap(), r.redact_str(&input));
-    assert_eq!(
-        r.redact_str(&input),
-        "a [REDACTED:known:api:1] b [REDACTED:known:api:1]\n"
-    );
+    assert_eq!(r.redact_str(&input), "a [REDACTED:known:api:1] b [REDACTED:known:api:1]\n");
 }
 
 #[test]
@@ -182,10 +135,7 @@ fn flush_partial_holds_a_base64_token_that_may_go_on() {
     w.flush_partial().unwrap();
     w.write_all(format!("{tail} done\n").as_bytes()).unwrap();
     let (out, _) = w.finish().unwrap();
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "blob [REDACTED:known:api:1] done\n"
-    );
+    assert_eq!(String::from_utf8(out).unwrap(), "blob [REDACTED:known:api:1] done\n");
 }
 
 #[test]

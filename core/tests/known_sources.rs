@@ -32,25 +32,14 @@ fn secrets_dir_single_value_file_raw_and_trimmed() {
     );
     // `base64 db_password` encodes the trailing newline: the raw value's forms catch it.
     let with_newline = "cGx1bS1PcmJpdC00NDcxCg==";
-    assert_eq!(
-        r.redact_str(&format!("x {with_newline} y")),
-        "x [REDACTED:known:file:db_password] y"
-    );
+    assert_eq!(r.redact_str(&format!("x {with_newline} y")), "x [REDACTED:known:file:db_password] y");
 }
 
 #[test]
 fn secrets_dir_key_value_and_json_files_use_sensitive_keys_only() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("app.env"),
-        "DB_HOST=postgres-primary\nDB_PASSWORD=plum-Orbit-4471\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("vault.json"),
-        r#"{"username":"app-service","api_key":"k-77aa88bb99"}"#,
-    )
-    .unwrap();
+    fs::write(dir.path().join("app.env"), "DB_HOST=postgres-primary\nDB_PASSWORD=plum-Orbit-4471\n").unwrap();
+    fs::write(dir.path().join("vault.json"), r#"{"username":"app-service","api_key":"k-77aa88bb99"}"#).unwrap();
     let r = label().secrets_dir(dir.path()).build().unwrap();
     assert_eq!(
         r.redact_str("host postgres-primary pw plum-Orbit-4471 user app-service key k-77aa88bb99"),
@@ -96,38 +85,18 @@ fn short_numeric_and_common_values_are_skipped_with_warnings_naming_the_source()
     for value in ["abc12", "1234567", "localhost"] {
         assert!(!w.contains(value), "a warning holds a value");
     }
-    assert_eq!(
-        r.redact_str("abc12 1234567 localhost"),
-        "abc12 1234567 localhost"
-    );
-    assert_eq!(
-        r.redact_str("plum-Orbit-4471"),
-        "[REDACTED:known:file:good]"
-    );
+    assert_eq!(r.redact_str("abc12 1234567 localhost"), "abc12 1234567 localhost");
+    assert_eq!(r.redact_str("plum-Orbit-4471"), "[REDACTED:known:file:good]");
 }
 
 #[test]
 fn min_len_is_configurable() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("tok"), "abcdefgh").unwrap();
-    let r = label()
-        .known_min_len(10)
-        .secrets_dir(dir.path())
-        .build()
-        .unwrap();
+    let r = label().known_min_len(10).secrets_dir(dir.path()).build().unwrap();
     assert_eq!(r.redact_str("abcdefgh"), "abcdefgh");
-    assert!(
-        r.warnings()
-            .iter()
-            .any(|w| w.contains("known:file:tok") && w.contains("10"))
-    );
-    assert!(
-        label()
-            .known_min_len(10)
-            .known_value(b"abcdefgh")
-            .build()
-            .is_err()
-    );
+    assert!(r.warnings().iter().any(|w| w.contains("known:file:tok") && w.contains("10")));
+    assert!(label().known_min_len(10).known_value(b"abcdefgh").build().is_err());
 }
 
 #[test]
@@ -139,30 +108,14 @@ fn oversized_files_and_subdirectories_are_skipped_with_warnings() {
     let r = label().secrets_dir(dir.path()).build().unwrap();
     let w = r.warnings().join("\n");
     assert!(w.contains("huge") && w.contains("too large"), "{w}");
-    assert!(
-        w.contains("nested") && w.contains("not a regular file"),
-        "{w}"
-    );
+    assert!(w.contains("nested") && w.contains("not a regular file"), "{w}");
     assert_eq!(r.redact_str("inner-secret-1"), "inner-secret-1");
 
-    let small = label()
-        .known_max_file_size(1024)
-        .secrets_dir(dir.path())
-        .build()
-        .unwrap();
+    let small = label().known_max_file_size(1024).secrets_dir(dir.path()).build().unwrap();
     assert!(small.warnings().iter().any(|w| w.contains("huge")));
     fs::write(dir.path().join("mid"), vec![b'm'; 2000]).unwrap();
-    let small = label()
-        .known_max_file_size(1024)
-        .secrets_dir(dir.path())
-        .build()
-        .unwrap();
-    assert!(
-        small
-            .warnings()
-            .iter()
-            .any(|w| w.contains("mid") && w.contains("too large"))
-    );
+    let small = label().known_max_file_size(1024).secrets_dir(dir.path()).build().unwrap();
+    assert!(small.warnings().iter().any(|w| w.contains("mid") && w.contains("too large")));
 }
 
 #[cfg(unix)]
@@ -179,15 +132,9 @@ fn symlinks_loops_and_dangling_links_in_a_secrets_dir() {
     // Kubernetes' atomic writer layout: `..data` is a link to a directory, skipped silently.
     symlink(target.path(), dir.path().join("..data")).unwrap();
     let r = label().secrets_dir(dir.path()).build().unwrap();
-    assert_eq!(
-        r.redact_str("linked-secret-42"),
-        "[REDACTED:known:file:via-link]"
-    );
+    assert_eq!(r.redact_str("linked-secret-42"), "[REDACTED:known:file:via-link]");
     let w = r.warnings().join("\n");
-    assert!(
-        w.contains("loop-a") && w.contains("loop-b") && w.contains("dangling"),
-        "{w}"
-    );
+    assert!(w.contains("loop-a") && w.contains("loop-b") && w.contains("dangling"), "{w}");
     assert!(!w.contains("..data"), "{w}");
 }
 
@@ -208,10 +155,7 @@ fn explicit_sources_that_are_missing_are_errors_naming_the_path() {
     // A file where a directory was expected.
     let file = dir.path().join("file");
     fs::write(&file, "x").unwrap();
-    assert_eq!(
-        label().secrets_dir(&file).build().unwrap_err().file(),
-        Some(file.as_path())
-    );
+    assert_eq!(label().secrets_dir(&file).build().unwrap_err().file(), Some(file.as_path()));
 }
 
 #[test]
@@ -250,11 +194,7 @@ fn default_sources_env_file_vars_and_run_secrets() {
     let elsewhere = root.path().join("elsewhere");
     fs::create_dir(&elsewhere).unwrap();
     fs::write(elsewhere.join("redis_pw"), "redis-Secret-881\n").unwrap();
-    fs::write(
-        elsewhere.join("ca-bundle.crt"),
-        "not-a-secret-bundle-line\n",
-    )
-    .unwrap();
+    fs::write(elsewhere.join("ca-bundle.crt"), "not-a-secret-bundle-line\n").unwrap();
     fs::write(elsewhere.join("app.log"), "ordinary-log-line-1\n").unwrap();
     let p = |x: &Path| x.display().to_string();
     let env = [
@@ -287,20 +227,13 @@ fn default_sources_env_file_vars_and_run_secrets() {
         .environment(env.iter().map(|(k, v)| (*k, v.as_str())))
         .build()
         .unwrap();
-    assert_eq!(
-        off.redact_str("plum-Orbit-4471 tok-9f8e7d6c5b"),
-        "plum-Orbit-4471 tok-9f8e7d6c5b"
-    );
+    assert_eq!(off.redact_str("plum-Orbit-4471 tok-9f8e7d6c5b"), "plum-Orbit-4471 tok-9f8e7d6c5b");
 }
 
 #[test]
 fn default_sources_cloud_credential_files_and_service_account_token() {
     let root = tempfile::tempdir().unwrap();
-    fs::write(
-        root.path().join("sa-token"),
-        "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1FIn0.k8s-token-body\n",
-    )
-    .unwrap();
+    fs::write(root.path().join("sa-token"), "eyJhbGciOiJSUzI1NiIsImtpZCI6Ik1FIn0.k8s-token-body\n").unwrap();
     let gcp = root.path().join("gcp.json");
     fs::write(
         &gcp,
@@ -331,20 +264,14 @@ fn default_sources_cloud_credential_files_and_service_account_token() {
     ] {
         assert!(!out.contains(secret), "a secret survived: {out}");
     }
-    assert!(
-        out.contains("[REDACTED:known:file:k8s-serviceaccount-token]"),
-        "{out}"
-    );
-    assert!(
-        out.contains("[REDACTED:known:env:PGPASSFILE:password]"),
-        "{out}"
-    );
-    assert!(
-        out.contains("[REDACTED:known:env:AWS_SHARED_CREDENTIALS_FILE:aws_secret_access_key]"),
-        "{out}"
-    );
+    assert!(out.contains("[REDACTED:known:file:k8s-serviceaccount-token]"), "{out}");
+    assert!(out.contains("[REDACTED:known:env:PGPASSFILE:password]"), "{out}");
+    assert!(out.contains("[REDACTED:known:env:AWS_SHARED_CREDENTIALS_FILE:aws_secret_access_key]"), "{out}");
     // The access key id is not a known value (the catalogue's format rule may mask it).
-    assert!(!out.contains("known:env:AWS_SHARED_CREDENTIALS_FILE:aws_access_key_id") && out.contains("proj-visible-1"), "{out}");
+    assert!(
+        !out.contains("known:env:AWS_SHARED_CREDENTIALS_FILE:aws_access_key_id") && out.contains("proj-visible-1"),
+        "{out}"
+    );
     // The path in GOOGLE_APPLICATION_CREDENTIALS is not itself a known value.
     assert_eq!(r.redact_str(&p(&gcp)), p(&gcp));
 
@@ -370,10 +297,7 @@ fn debug_output_never_holds_values() {
     for v in ["plum-Orbit-4471", "api-Value-8812", "env-Value-7781"] {
         assert!(!text.contains(v), "Debug output holds a value");
     }
-    assert_eq!(
-        r.redact_str("env-Value-7781"),
-        "[REDACTED:known:env:API_TOKEN]"
-    );
+    assert_eq!(r.redact_str("env-Value-7781"), "[REDACTED:known:env:API_TOKEN]");
 }
 
 #[test]
@@ -384,18 +308,12 @@ fn reload_adds_new_values_and_keeps_old_ones() {
     fs::remove_file(dir.path().join("old")).unwrap();
     fs::write(dir.path().join("new"), "new-Secret-2222\n").unwrap();
     let r2 = r.reload().unwrap();
-    assert_eq!(
-        r2.redact_str("old-Secret-1111 new-Secret-2222"),
-        "[REDACTED:known:file:old] [REDACTED:known:file:new]"
-    );
+    assert_eq!(r2.redact_str("old-Secret-1111 new-Secret-2222"), "[REDACTED:known:file:old] [REDACTED:known:file:new]");
     assert_eq!(r.redact_str("new-Secret-2222"), "new-Secret-2222");
     // A reload that fails (the directory is gone) is an error; the caller keeps `r2`.
     drop(dir);
     assert_eq!(r2.reload().unwrap_err().kind(), ErrorKind::Source);
-    assert_eq!(
-        r2.redact_str("new-Secret-2222"),
-        "[REDACTED:known:file:new]"
-    );
+    assert_eq!(r2.redact_str("new-Secret-2222"), "[REDACTED:known:file:new]");
 }
 
 #[test]
@@ -425,10 +343,7 @@ fn reload_while_a_file_is_replaced_by_rename_never_loses_values() {
     }
     writer.join().unwrap();
     let last = current.reload().unwrap();
-    assert_eq!(
-        last.redact_str("rotation-B-199"),
-        "[REDACTED:known:file:rotating]"
-    );
+    assert_eq!(last.redact_str("rotation-B-199"), "[REDACTED:known:file:rotating]");
 }
 
 /// The issue's end-to-end scenario at the library level: a secrets dir and environment,
@@ -442,53 +357,32 @@ fn scenario_values_raw_and_encoded_with_decoys() {
     fs::create_dir(&run).unwrap();
     fs::write(run.join("db_password"), "plum-Orbit-4471\n").unwrap();
     let key_line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
-    fs::write(
-        run.join("tls.key"),
-        format!("-----BEGIN PRIVATE KEY-----\n{key_line}\n-----END PRIVATE KEY-----\n"),
-    )
-    .unwrap();
+    fs::write(run.join("tls.key"), format!("-----BEGIN PRIVATE KEY-----\n{key_line}\n-----END PRIVATE KEY-----\n"))
+        .unwrap();
     let cert_line = "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQsw";
     let bundle = root.path().join("ca-bundle.crt");
-    fs::write(
-        &bundle,
-        format!("-----BEGIN CERTIFICATE-----\n{cert_line}\n-----END CERTIFICATE-----\n"),
-    )
-    .unwrap();
+    fs::write(&bundle, format!("-----BEGIN CERTIFICATE-----\n{cert_line}\n-----END CERTIFICATE-----\n")).unwrap();
     let env = [
-        (
-            "DB_PASSWORD_FILE",
-            run.join("db_password").display().to_string(),
-        ),
+        ("DB_PASSWORD_FILE", run.join("db_password").display().to_string()),
         ("API_TOKEN", "tok-9f8e7d6c5b4a".to_owned()),
         ("SSL_CERT_FILE", bundle.display().to_string()),
     ];
-    let r = defaults(root.path(), &env)
-        .mask(MaskStyle::Redacted)
-        .build()
-        .unwrap();
+    let r = defaults(root.path(), &env).mask(MaskStyle::Redacted).build().unwrap();
     let secrets = ["plum-Orbit-4471", "tok-9f8e7d6c5b4a", key_line];
     let mut log = String::new();
     for s in secrets {
         log.push_str(&format!("raw {s}\n"));
         log.push_str(&format!("b64 {}\n", STANDARD.encode(format!("user:{s}"))));
-        log.push_str(&format!(
-            "hex {}\n",
-            s.bytes().map(|b| format!("{b:02x}")).collect::<String>()
-        ));
+        log.push_str(&format!("hex {}\n", s.bytes().map(|b| format!("{b:02x}")).collect::<String>()));
         log.push_str(&format!("json {{\"v\":\"{}\"}}\n", s.replace('/', "\\/")));
     }
-    let decoys = format!(
-        "cert {cert_line}\nother {}\nwords plum Orbit 4471 tok-9f8e\n",
-        STANDARD.encode("plum-Orbit-4472")
-    );
+    let decoys =
+        format!("cert {cert_line}\nother {}\nwords plum Orbit 4471 tok-9f8e\n", STANDARD.encode("plum-Orbit-4472"));
     log.push_str(&decoys);
     let out = r.redact_str(&log);
     for s in secrets {
         assert!(!out.contains(s), "a secret survived");
-        assert!(
-            !out.contains(&STANDARD.encode(format!("user:{s}"))),
-            "an encoded secret survived"
-        );
+        assert!(!out.contains(&STANDARD.encode(format!("user:{s}"))), "an encoded secret survived");
     }
     assert!(out.ends_with(&decoys), "decoys changed");
     assert_eq!(out.matches("[REDACTED]").count(), 12);

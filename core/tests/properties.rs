@@ -9,9 +9,21 @@ use std::io::Write;
 use proptest::prelude::*;
 use regex::bytes::Regex;
 
-const SENSITIVE: &[&str] = &["password", "DB_PASSWORD", "api_key", "apiKey", "access_token", "client_secret", "X-Auth-Token"];
+const SENSITIVE: &[&str] =
+    &["password", "DB_PASSWORD", "api_key", "apiKey", "access_token", "client_secret", "X-Auth-Token"];
 const PLAIN: &[&str] = &["user", "host", "level", "path", "token_count", "keyboard", "author", "session_timeout"];
-const WORDS: &[&str] = &["GET", "/api/v1/items", "ok", "retrying", "9f1c2e7a-3b4d-4e5f-8a9b-0c1d2e3f4a5b", "200", "took", "3ms", "user", "info"];
+const WORDS: &[&str] = &[
+    "GET",
+    "/api/v1/items",
+    "ok",
+    "retrying",
+    "9f1c2e7a-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+    "200",
+    "took",
+    "3ms",
+    "user",
+    "info",
+];
 const KNOWN: &[u8] = b"plum-Orbit-4471";
 const GH_PREFIX: &str = "ghp_";
 

@@ -25,7 +25,12 @@ fn main() {
     let t = Instant::now();
     let (out, report) = r.redact_with_report(&input);
     let secs = t.elapsed().as_secs_f64();
-    println!("redact: {:.0} MB/s ({} findings, {} bytes out)", input.len() as f64 / secs / 1e6, report.total(), out.len());
+    println!(
+        "redact: {:.0} MB/s ({} findings, {} bytes out)",
+        input.len() as f64 / secs / 1e6,
+        report.total(),
+        out.len()
+    );
     let t = Instant::now();
     let mut w = r.stream(std::io::sink());
     for chunk in input.chunks(64 << 10) {

@@ -8,9 +8,7 @@ use std::time::Instant;
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: native_bench <file> [runs]");
-    let runs: usize = args
-        .next()
-        .map_or(7, |r| r.parse().expect("runs is a number"));
+    let runs: usize = args.next().map_or(7, |r| r.parse().expect("runs is a number"));
     let input = std::fs::read(&path).expect("read corpus");
     let redactor = hush::Redactor::default();
     let mut best = f64::INFINITY;
@@ -24,8 +22,5 @@ fn main() {
         best = best.min(secs);
     }
     let mbps = input.len() as f64 / best / 1e6;
-    println!(
-        "{{\"bytes\":{},\"seconds\":{best:.6},\"mbps\":{mbps:.1},\"masked\":{masked}}}",
-        input.len()
-    );
+    println!("{{\"bytes\":{},\"seconds\":{best:.6},\"mbps\":{mbps:.1},\"masked\":{masked}}}", input.len());
 }

@@ -70,11 +70,7 @@ fn report_to_js(report: &Report) -> JsValue {
     set(&out, "rules", &rules);
     set(&out, "total", &JsValue::from_f64(report.total() as f64));
     set(&out, "bytesIn", &JsValue::from_f64(report.bytes_in as f64));
-    set(
-        &out,
-        "bytesOut",
-        &JsValue::from_f64(report.bytes_out as f64),
-    );
+    set(&out, "bytesOut", &JsValue::from_f64(report.bytes_out as f64));
     set(&out, "lines", &JsValue::from_f64(report.lines as f64));
     out.into()
 }
@@ -124,10 +120,9 @@ fn with_input<T>(len: usize, f: impl FnOnce(&[u8]) -> T) -> T {
 fn owned_text(out: std::borrow::Cow<'_, [u8]>) -> Option<String> {
     match out {
         std::borrow::Cow::Borrowed(_) => None,
-        std::borrow::Cow::Owned(v) => Some(
-            String::from_utf8(v)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        ),
+        std::borrow::Cow::Owned(v) => {
+            Some(String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        }
     }
 }
 
@@ -149,15 +144,8 @@ impl RawRedactor {
         rules: Option<String>,
         gitleaks: Option<String>,
     ) -> Result<RawRedactor, JsValue> {
-        let known_values =
-            Options::split_known(known_bytes, known_lens).map_err(|e| core_error(&e))?;
-        let options = Options {
-            mask,
-            hash_key,
-            known_values,
-            rules,
-            gitleaks,
-        };
+        let known_values = Options::split_known(known_bytes, known_lens).map_err(|e| core_error(&e))?;
+        let options = Options { mask, hash_key, known_values, rules, gitleaks };
         let inner = options.build().map_err(|e| core_error(&e))?;
         Ok(RawRedactor { inner })
     }
@@ -256,23 +244,10 @@ impl RawRedactor {
             set(&o, "id", &JsValue::from_str(&info.id));
             set(&o, "kind", &JsValue::from_str(info.kind.as_str()));
             set(&o, "description", &JsValue::from_str(&info.description));
-            set(
-                &o,
-                "bound",
-                &info
-                    .bound
-                    .map_or(JsValue::NULL, |b| JsValue::from_f64(b as f64)),
-            );
+            set(&o, "bound", &info.bound.map_or(JsValue::NULL, |b| JsValue::from_f64(b as f64)));
             set(&o, "source", &JsValue::from_str(&info.source));
             set(&o, "active", &JsValue::from_bool(info.active));
-            set(
-                &o,
-                "reason",
-                &info
-                    .reason
-                    .as_deref()
-                    .map_or(JsValue::NULL, JsValue::from_str),
-            );
+            set(&o, "reason", &info.reason.as_deref().map_or(JsValue::NULL, JsValue::from_str));
             out.push(&o);
         }
         out
@@ -280,11 +255,7 @@ impl RawRedactor {
 
     /// Warnings from building (never contain secret values).
     pub fn warnings(&self) -> Array {
-        self.inner
-            .warnings()
-            .iter()
-            .map(|w| JsValue::from_str(w))
-            .collect()
+        self.inner.warnings().iter().map(|w| JsValue::from_str(w)).collect()
     }
 
     /// The mask style name in use.
@@ -296,17 +267,13 @@ impl RawRedactor {
     /// A text stream state.
     #[wasm_bindgen(js_name = textStream)]
     pub fn text_stream(&self) -> RawStream {
-        RawStream {
-            state: StreamState::Text(TextStream::new(&self.inner)),
-        }
+        RawStream { state: StreamState::Text(TextStream::new(&self.inner)) }
     }
 
     /// A byte stream state.
     #[wasm_bindgen(js_name = byteStream)]
     pub fn byte_stream(&self) -> RawStream {
-        RawStream {
-            state: StreamState::Bytes(ByteStream::new(&self.inner)),
-        }
+        RawStream { state: StreamState::Bytes(ByteStream::new(&self.inner)) }
     }
 }
 
@@ -322,12 +289,7 @@ pub struct RawStream {
 }
 
 fn wrong_mode() -> JsValue {
-    raw_error(
-        "state",
-        "text call on a byte stream or byte call on a text stream",
-        None,
-        None,
-    )
+    raw_error("state", "text call on a byte stream or byte call on a text stream", None, None)
 }
 
 #[wasm_bindgen]

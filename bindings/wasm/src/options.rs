@@ -51,10 +51,7 @@ impl Options {
         for &len in lens {
             let end = pos.checked_add(len as usize).filter(|&e| e <= bytes.len());
             let Some(end) = end else {
-                return Err(Error::new(
-                    hush::ErrorKind::Config,
-                    "known values: lengths exceed the buffer",
-                ));
+                return Err(Error::new(hush::ErrorKind::Config, "known values: lengths exceed the buffer"));
             };
             values.push(bytes[pos..end].to_vec());
             pos = end;
@@ -75,18 +72,12 @@ mod tests {
             ..Options::default()
         };
         let r = opts.build().unwrap();
-        assert_eq!(
-            r.redact_str("x plum-Orbit-4471 y"),
-            "x [REDACTED:known:api:1] y"
-        );
+        assert_eq!(r.redact_str("x plum-Orbit-4471 y"), "x [REDACTED:known:api:1] y");
     }
 
     #[test]
     fn unknown_mask_is_a_config_error() {
-        let opts = Options {
-            mask: Some("sparkles".into()),
-            ..Options::default()
-        };
+        let opts = Options { mask: Some("sparkles".into()), ..Options::default() };
         let err = opts.build().unwrap_err();
         assert_eq!(err.kind(), hush::ErrorKind::Config);
         assert!(err.to_string().contains("sparkles"));
@@ -94,25 +85,16 @@ mod tests {
 
     #[test]
     fn hash_mask_without_key_fails() {
-        let opts = Options {
-            mask: Some("hash".into()),
-            ..Options::default()
-        };
+        let opts = Options { mask: Some("hash".into()), ..Options::default() };
         assert!(opts.build().is_err());
-        let opts = Options {
-            mask: Some("hash".into()),
-            hash_key: Some(b"0123456789abcdef".to_vec()),
-            ..Options::default()
-        };
+        let opts =
+            Options { mask: Some("hash".into()), hash_key: Some(b"0123456789abcdef".to_vec()), ..Options::default() };
         assert!(opts.build().is_ok());
     }
 
     #[test]
     fn split_known_checks_lengths() {
-        assert_eq!(
-            Options::split_known(b"abcdef", &[2, 4]).unwrap(),
-            vec![b"ab".to_vec(), b"cdef".to_vec()]
-        );
+        assert_eq!(Options::split_known(b"abcdef", &[2, 4]).unwrap(), vec![b"ab".to_vec(), b"cdef".to_vec()]);
         assert!(Options::split_known(b"abc", &[2, 4]).is_err());
         assert!(Options::split_known(b"abc", &[u32::MAX, u32::MAX]).is_err());
     }

@@ -51,11 +51,7 @@ impl ByteStream {
     /// A stream redacting with `redactor`.
     pub fn new(redactor: &Redactor) -> Self {
         let sink = SharedSink::default();
-        ByteStream {
-            writer: Some(redactor.stream(sink.clone())),
-            sink,
-            report: None,
-        }
+        ByteStream { writer: Some(redactor.stream(sink.clone())), sink, report: None }
     }
 
     fn take_output(&self) -> Vec<u8> {
@@ -65,18 +61,14 @@ impl ByteStream {
     /// Redacts a chunk; returns the output that is ready (complete lines).
     pub fn write(&mut self, chunk: &[u8]) -> Result<Vec<u8>, Finished> {
         let writer = self.writer.as_mut().ok_or(Finished)?;
-        writer
-            .write_all(chunk)
-            .expect("writing to memory cannot fail");
+        writer.write_all(chunk).expect("writing to memory cannot fail");
         Ok(self.take_output())
     }
 
     /// Releases the held partial line up to its safe point (core `flush_partial`).
     pub fn flush_partial(&mut self) -> Result<Vec<u8>, Finished> {
         let writer = self.writer.as_mut().ok_or(Finished)?;
-        writer
-            .flush_partial()
-            .expect("writing to memory cannot fail");
+        writer.flush_partial().expect("writing to memory cannot fail");
         Ok(self.take_output())
     }
 
@@ -159,10 +151,7 @@ pub struct TextStream {
 impl TextStream {
     /// A stream redacting with `redactor`.
     pub fn new(redactor: &Redactor) -> Self {
-        TextStream {
-            bytes: ByteStream::new(redactor),
-            carry: Utf8Carry::default(),
-        }
+        TextStream { bytes: ByteStream::new(redactor), carry: Utf8Carry::default() }
     }
 
     /// Redacts a chunk of text; returns the text that is ready.
@@ -196,10 +185,7 @@ mod tests {
     use super::*;
 
     fn redactor() -> Redactor {
-        Redactor::builder()
-            .known_value("plum-Orbit-4471".as_bytes())
-            .build()
-            .unwrap()
+        Redactor::builder().known_value("plum-Orbit-4471".as_bytes()).build().unwrap()
     }
 
     #[test]

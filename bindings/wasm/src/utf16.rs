@@ -49,11 +49,7 @@ mod tests {
     fn multibyte_and_astral_characters() {
         // "é" is 2 bytes / 1 unit, "€" 3 bytes / 1 unit, "😀" 4 bytes / 2 units.
         let text = "é€😀x";
-        let ends: Vec<usize> = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([text.len()])
-            .collect();
+        let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
         assert_eq!(byte_to_utf16(text, &ends), vec![0, 1, 2, 4, 5]);
         for (i, _) in text.char_indices() {
             let expected = text[..i].encode_utf16().count() as u32;

@@ -22,10 +22,7 @@ fn empty_config_is_the_defaults() {
 
 #[test]
 fn mask_and_unknown_mask() {
-    assert_eq!(
-        build("mask = \"label\"").redact_str("token=abc123xyz"),
-        "token=[REDACTED:key:token]"
-    );
+    assert_eq!(build("mask = \"label\"").redact_str("token=abc123xyz"), "token=[REDACTED:key:token]");
     let err = Config::from_toml("\n\nmask = \"sparkle\"\n").unwrap_err();
     assert_eq!(err.line(), Some(3));
     assert!(err.message().contains("unknown mask style"), "{err}");
@@ -38,9 +35,7 @@ fn unknown_keys_are_errors_with_their_line() {
     assert!(err.message().contains("knwon_values"), "{err}");
     let err = Config::from_toml("[keys]\ndeny = []\nallowed = []\n").unwrap_err();
     assert_eq!(err.line(), Some(3));
-    let err =
-        Config::from_toml("[[rules]]\nid = \"a\"\nregex = 'a_[a-z]{8}'\nkeyword = [\"a_\"]\n")
-            .unwrap_err();
+    let err = Config::from_toml("[[rules]]\nid = \"a\"\nregex = 'a_[a-z]{8}'\nkeyword = [\"a_\"]\n").unwrap_err();
     assert_eq!(err.line(), Some(4));
 }
 
@@ -94,23 +89,10 @@ condition = "or"
     assert_eq!(rule.source, RuleSource::Config);
     assert_eq!(rule.allowlists[0].target, AllowTarget::Line);
     let r = build(text);
-    assert_eq!(
-        r.redact_str("id acme_k3j9x0q2m5n8 ok"),
-        "id acme_[REDACTED] ok"
-    );
-    assert_eq!(
-        r.redact_str("id acme_k3j9x0q2m5n8 # fixture"),
-        "id acme_k3j9x0q2m5n8 # fixture"
-    );
-    assert_eq!(
-        r.redact_str("id acme_k3aaaa2m5n8x ok"),
-        "id acme_k3aaaa2m5n8x ok"
-    );
-    assert!(
-        r.rules()
-            .iter()
-            .any(|i| i.id == "acme-api-key" && i.source == "config" && i.active)
-    );
+    assert_eq!(r.redact_str("id acme_k3j9x0q2m5n8 ok"), "id acme_[REDACTED] ok");
+    assert_eq!(r.redact_str("id acme_k3j9x0q2m5n8 # fixture"), "id acme_k3j9x0q2m5n8 # fixture");
+    assert_eq!(r.redact_str("id acme_k3aaaa2m5n8x ok"), "id acme_k3aaaa2m5n8x ok");
+    assert!(r.rules().iter().any(|i| i.id == "acme-api-key" && i.source == "config" && i.active));
 }
 
 #[test]
@@ -129,8 +111,7 @@ fn rule_errors_name_rule_and_line() {
     assert_eq!(err.rule_id(), Some("broken"));
     assert!(matches!(err.line(), Some(3..=5)), "{:?}", err.line());
     assert!(err.to_string().contains("rule `broken`"), "{err}");
-    let err = Config::from_toml("[[rules]]\nid = \"g\"\nregex = 'g_[a-z]{8}'\nsecret_group = 2\n")
-        .unwrap_err();
+    let err = Config::from_toml("[[rules]]\nid = \"g\"\nregex = 'g_[a-z]{8}'\nsecret_group = 2\n").unwrap_err();
     assert!(err.message().contains("secret_group 2"), "{err}");
     let err = Config::from_toml(
         "[[rules]]\nid = \"c\"\nregex = 'c_[a-z]{8}'\nkeywords = [\"c_\"]\n[[rules.allowlists]]\ncondition = \"xor\"\n",
@@ -158,14 +139,8 @@ fn disable_allow_values_and_regexes() {
 #[test]
 fn known_values_are_masked_anywhere() {
     let r = build("mask = \"label\"\nknown_values = [\"plum-Orbit-4471\", \"second-value\"]\n");
-    assert_eq!(
-        r.redact_str("login plum-Orbit-4471 x"),
-        "login [REDACTED:known:config:1] x"
-    );
-    assert_eq!(
-        r.redact_str("and second-value"),
-        "and [REDACTED:known:config:2]"
-    );
+    assert_eq!(r.redact_str("login plum-Orbit-4471 x"), "login [REDACTED:known:config:1] x");
+    assert_eq!(r.redact_str("and second-value"), "and [REDACTED:known:config:2]");
 }
 
 #[test]
@@ -182,10 +157,7 @@ fn errors_never_echo_known_values() {
     for text in &cases {
         let err = Config::from_toml(text).unwrap_err();
         let shown = format!("{err} {err:?}");
-        assert!(
-            !shown.contains(secret) && !shown.contains("987654321"),
-            "case {text:?} leaked"
-        );
+        assert!(!shown.contains(secret) && !shown.contains("987654321"), "case {text:?} leaked");
         assert_eq!(err.line(), Some(1), "case {text:?}");
     }
     let err = Config::from_toml("known_values = [\"short\"]\n").unwrap_err();
@@ -205,14 +177,9 @@ fn line_cap_and_lenient() {
 
 #[test]
 fn debug_output_hides_values() {
-    let c =
-        Config::from_toml("known_values = [\"plum-Orbit-4471\"]\nallow_values = [\"hunter22\"]\n")
-            .unwrap();
+    let c = Config::from_toml("known_values = [\"plum-Orbit-4471\"]\nallow_values = [\"hunter22\"]\n").unwrap();
     let shown = format!("{c:?}");
-    assert!(
-        !shown.contains("plum") && !shown.contains("hunter22"),
-        "{shown}"
-    );
+    assert!(!shown.contains("plum") && !shown.contains("hunter22"), "{shown}");
 }
 
 #[cfg(feature = "fs")]
@@ -230,33 +197,18 @@ fn files_resolve_against_the_config_directory() {
     std::fs::write(dir.join("hush.toml"), text).unwrap();
     let config = Config::from_file(&dir.join("hush.toml")).unwrap();
     assert_eq!(config.file(), Some(dir.join("hush.toml").as_path()));
-    assert_eq!(
-        config.hash_key_file.as_deref(),
-        Some(dir.join("hush.key").as_path())
-    );
-    assert_eq!(
-        config.secrets_dirs,
-        vec![dir.join("secrets"), PathBuf::from("/abs/secrets")]
-    );
+    assert_eq!(config.hash_key_file.as_deref(), Some(dir.join("hush.key").as_path()));
+    assert_eq!(config.secrets_dirs, vec![dir.join("secrets"), PathBuf::from("/abs/secrets")]);
     assert_eq!(config.known_files, vec![dir.join("known.txt")]);
     let builder = config.apply(Redactor::builder()).unwrap();
-    assert_eq!(
-        builder.hash_key.as_deref().map(Vec::as_slice),
-        Some(&b"0123456789abcdef0123"[..])
-    );
+    assert_eq!(builder.hash_key.as_deref().map(Vec::as_slice), Some(&b"0123456789abcdef0123"[..]));
     assert_eq!(builder.sources.secrets_dirs.len(), 2);
     assert_eq!(builder.sources.known_files.len(), 1);
     // The gitleaks file is imported at build time.
-    let config = Config::from_toml(&format!(
-        "mask = \"label\"\ngitleaks = \"{}\"\n",
-        dir.join("rules.toml").display()
-    ))
-    .unwrap();
+    let config =
+        Config::from_toml(&format!("mask = \"label\"\ngitleaks = \"{}\"\n", dir.join("rules.toml").display())).unwrap();
     let r = config.apply(Redactor::builder()).unwrap().build().unwrap();
-    assert_eq!(
-        r.redact_str("x acme_k3j9x0q2m5n8"),
-        "x [REDACTED:acme-token]"
-    );
+    assert_eq!(r.redact_str("x acme_k3j9x0q2m5n8"), "x [REDACTED:acme-token]");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -269,34 +221,18 @@ fn file_errors_name_the_file_and_line() {
     let err = Config::from_file(&path).unwrap_err();
     assert_eq!(err.file(), Some(path.as_path()));
     assert_eq!(err.line(), Some(2));
-    assert!(
-        err.to_string()
-            .starts_with(&format!("{}:2: ", path.display())),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with(&format!("{}:2: ", path.display())), "{err}");
 
     let missing = Config::from_file(&dir.join("absent.toml")).unwrap_err();
     assert_eq!(missing.file(), Some(dir.join("absent.toml").as_path()));
 
     std::fs::write(&path, "hash_key_file = \"nope.key\"\n").unwrap();
-    let err = Config::from_file(&path)
-        .unwrap()
-        .apply(Redactor::builder())
-        .unwrap_err();
+    let err = Config::from_file(&path).unwrap().apply(Redactor::builder()).unwrap_err();
     assert_eq!(err.file(), Some(dir.join("nope.key").as_path()));
 
     std::fs::write(&path, "gitleaks = \"gl.toml\"\n").unwrap();
-    std::fs::write(
-        dir.join("gl.toml"),
-        "[[rules]]\nid = \"x\"\nregex = '''(x'''\nkeywords = [\"x\"]\n",
-    )
-    .unwrap();
-    let err = Config::from_file(&path)
-        .unwrap()
-        .apply(Redactor::builder())
-        .unwrap()
-        .build()
-        .unwrap_err();
+    std::fs::write(dir.join("gl.toml"), "[[rules]]\nid = \"x\"\nregex = '''(x'''\nkeywords = [\"x\"]\n").unwrap();
+    let err = Config::from_file(&path).unwrap().apply(Redactor::builder()).unwrap().build().unwrap_err();
     assert_eq!(err.file(), Some(dir.join("gl.toml").as_path()));
     assert_eq!(err.rule_id(), Some("x"));
     let _ = std::fs::remove_dir_all(&dir);

@@ -173,16 +173,8 @@ impl Engine {
     }
 
     /// The rule of the first thing the rules find in decoded text, line by line.
-    fn first_finding(
-        &self,
-        decoded: &[u8],
-        keys: &KeyRules,
-        depth: u8,
-    ) -> Option<(RuleId, RuleKind)> {
-        let region = Region {
-            starts_line: true,
-            ends_line: true,
-        };
+    fn first_finding(&self, decoded: &[u8], keys: &KeyRules, depth: u8) -> Option<(RuleId, RuleKind)> {
+        let region = Region { starts_line: true, ends_line: true };
         for line in decoded.split_inclusive(|&b| b == b'\n') {
             let scan = self.scan_line_at(line, region, keys, depth);
             if let Some(sp) = scan.spans.first() {
@@ -198,13 +190,7 @@ impl Engine {
     /// A line inside a Kubernetes Secret's data block opened at indentation `indent`:
     /// masks the value when it decodes to something the rules find. Returns false when the
     /// line closes the block (less or equally indented, or `}`).
-    pub(crate) fn data_entry(
-        &self,
-        line: &[u8],
-        indent: usize,
-        keys: &KeyRules,
-        out: &mut Vec<Span>,
-    ) -> bool {
+    pub(crate) fn data_entry(&self, line: &[u8], indent: usize, keys: &KeyRules, out: &mut Vec<Span>) -> bool {
         let content = line.trim_ascii_end();
         if content.is_empty() {
             return true;
@@ -224,11 +210,7 @@ impl Engine {
         }
         let end = base64_end(content, p);
         let rest = &content[end..];
-        if end > p
-            && rest
-                .iter()
-                .all(|b| matches!(b, b'"' | b'\'' | b',' | b' ' | b'\t'))
-        {
+        if end > p && rest.iter().all(|b| matches!(b, b'"' | b'\'' | b',' | b' ' | b'\t')) {
             self.decode_and_scan(line, p, end, Encoding::Base64, keys, 0, out);
         }
         true
@@ -289,8 +271,7 @@ fn url_password(line: &[u8], sep: usize) -> Option<(usize, usize)> {
         match line[p] {
             b'@' => at = Some(p),
             b':' if colon.is_none() => colon = Some(p),
-            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>'
-            | b'`' => break,
+            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => break,
             _ => {}
         }
         p += 1;
@@ -309,8 +290,7 @@ pub(crate) fn data_block_start(line: &[u8]) -> Option<usize> {
     let yaml = body_after_dash == b"data:";
     let json = body.starts_with(b"\"data\"") && {
         let rest = body[6..].trim_ascii_start();
-        rest.strip_prefix(b":")
-            .is_some_and(|r| r.trim_ascii() == b"{")
+        rest.strip_prefix(b":").is_some_and(|r| r.trim_ascii() == b"{")
     };
     (yaml || json).then_some(lead)
 }
@@ -339,27 +319,17 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(
-            percent_decode(b"p%40ss%3a%zz%4").unwrap().as_slice(),
-            b"p@ss:%zz%4"
-        );
+        assert_eq!(percent_decode(b"p%40ss%3a%zz%4").unwrap().as_slice(), b"p@ss:%zz%4");
     }
 
     #[test]
     fn dsn_password_is_decoded_and_matched_against_known_values() {
-        let r = crate::Redactor::builder()
-            .known_value(b"p@ss:w0rd!xyz")
-            .build()
-            .unwrap();
+        let r = crate::Redactor::builder().known_value(b"p@ss:w0rd!xyz").build().unwrap();
         let line = b"postgres://app:p%40ss%3Aw0rd!xyz@db:5432/app";
         let mut out = Vec::new();
-        r.engine()
-            .decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), 0, &mut out);
+        r.engine().decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), 0, &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!(
-            (out[0].rule.as_str(), &line[out[0].start..out[0].end]),
-            ("known:api:1", &b"p%40ss%3Aw0rd!xyz"[..])
-        );
+        assert_eq!((out[0].rule.as_str(), &line[out[0].start..out[0].end]), ("known:api:1", &b"p%40ss%3Aw0rd!xyz"[..]));
         let mut none = Vec::new();
         r.engine().decode_contexts(
             b"postgres://app:other%40pass@db/app",
@@ -370,13 +340,7 @@ mod tests {
         );
         assert!(none.is_empty());
         // At the depth limit nothing is decoded.
-        r.engine().decode_contexts(
-            line,
-            &[(Context::Url, 8, 11)],
-            r.keys(),
-            MAX_DEPTH,
-            &mut none,
-        );
+        r.engine().decode_contexts(line, &[(Context::Url, 8, 11)], r.keys(), MAX_DEPTH, &mut none);
         assert!(none.is_empty());
     }
 

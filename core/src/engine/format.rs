@@ -1,12 +1,12 @@
 //! Compiled format rules: a regex run only on windows around its keywords.
 
 use base64::Engine as _;
+use regex_automata::Input;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
-use regex_automata::Input;
 
-use super::{Span, DEFAULT_MAX_LEN};
-use crate::rules::format::{shannon_entropy, AllowCondition, AllowTarget, FormatRule};
+use super::{DEFAULT_MAX_LEN, Span};
+use crate::rules::format::{AllowCondition, AllowTarget, FormatRule, shannon_entropy};
 use crate::{Error, RuleId, RuleKind};
 
 /// Limit on one rule's compiled regex (bytes of NFA); larger rules are rejected.
@@ -181,10 +181,10 @@ impl CompiledRule {
             Some(n) if n <= 1 << 16 => (n, false),
             _ => (cap, true),
         };
-        if let Some(g) = rule.secret_group {
-            if g >= regex.group_info().group_len(regex_automata::PatternID::ZERO) {
-                return Err(Error::rule(&rule.id, format!("secret group {g} does not exist in the regex")));
-            }
+        if let Some(g) = rule.secret_group
+            && g >= regex.group_info().group_len(regex_automata::PatternID::ZERO)
+        {
+            return Err(Error::rule(&rule.id, format!("secret group {g} does not exist in the regex")));
         }
         let mut allowlists = Vec::new();
         for a in &rule.allowlists {

@@ -87,8 +87,20 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
 
 /// HTTP authentication schemes kept in front of the credential.
 const AUTH_SCHEMES: &[&[u8]] = &[
-    b"bearer", b"basic", b"digest", b"negotiate", b"ntlm", b"token", b"bot", b"apikey", b"hawk", b"oauth",
-    b"ssws", b"aws4-hmac-sha256", b"dpop", b"mac",
+    b"bearer",
+    b"basic",
+    b"digest",
+    b"negotiate",
+    b"ntlm",
+    b"token",
+    b"bot",
+    b"apikey",
+    b"hawk",
+    b"oauth",
+    b"ssws",
+    b"aws4-hmac-sha256",
+    b"dpop",
+    b"mac",
 ];
 
 /// Confirms a key construct around the literal at `hit_start..hit_end`. Pushes the value
@@ -125,7 +137,8 @@ pub(crate) fn confirm(
     }
     // Cheap before the classification: a delimiter (or a flag's blank) must follow.
     let after = skip_blank(line, if matches!(line.get(ne), Some(b'"' | b'\'' | b'`')) { ne + 1 } else { ne });
-    if !matches!(line.get(after), Some(b'=' | b':' | b'>')) && !(is_flag && after > ne) {
+    let delimited = matches!(line.get(after), Some(b'=' | b':' | b'>')) || (is_flag && after > ne);
+    if !delimited {
         return ne;
     }
     let Some(rule) = keys.classify_bytes(name) else { return ne };
@@ -201,11 +214,11 @@ fn starts_line(prefix: &[u8]) -> bool {
     let prefix = memchr::memrchr(b'\r', prefix).map_or(prefix, |i| &prefix[i + 1..]);
     let mut p = prefix.trim_ascii_start();
     for lead in [&b"export"[..], b"declare -x", b"declare -rx", b"set", b"-"] {
-        if let Some(rest) = p.strip_prefix(lead) {
-            if rest.first().is_some_and(u8::is_ascii_whitespace) {
-                p = rest.trim_ascii_start();
-                break;
-            }
+        if let Some(rest) = p.strip_prefix(lead)
+            && rest.first().is_some_and(u8::is_ascii_whitespace)
+        {
+            p = rest.trim_ascii_start();
+            break;
         }
     }
     p.is_empty()
@@ -299,8 +312,17 @@ fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
 /// Session-cookie names that carry secrets even though no key word matches.
 fn is_session_cookie(name: &[u8]) -> bool {
     let n = name.to_ascii_lowercase();
-    matches!(n.as_slice(), b"sid" | b"sessionid" | b"session_id" | b"connect.sid" | b"csrftoken" | b"remember_token" | b"jsessionid" | b"phpsessid")
-        || n.ends_with(b"sessid")
+    matches!(
+        n.as_slice(),
+        b"sid"
+            | b"sessionid"
+            | b"session_id"
+            | b"connect.sid"
+            | b"csrftoken"
+            | b"remember_token"
+            | b"jsessionid"
+            | b"phpsessid"
+    ) || n.ends_with(b"sessid")
         || (n.starts_with(b"_") && n.ends_with(b"_session"))
 }
 
@@ -327,19 +349,20 @@ fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, o
             } else {
                 keys.classify_bytes(name)
             };
-            if let Some(rule) = rule {
-                if vs < ve && !is_placeholder(&line[vs..ve]) {
-                    out.push(Span {
-                        start: vs,
-                        end: ve,
-                        rule,
-                        kind: RuleKind::Key,
-                        prefix_len: 0,
-                        truncated: false,
-                        quote: false,
-                        continues: None,
-                    });
-                }
+            if let Some(rule) = rule
+                && vs < ve
+                && !is_placeholder(&line[vs..ve])
+            {
+                out.push(Span {
+                    start: vs,
+                    end: ve,
+                    rule,
+                    kind: RuleKind::Key,
+                    prefix_len: 0,
+                    truncated: false,
+                    quote: false,
+                    continues: None,
+                });
             }
         }
         first = false;

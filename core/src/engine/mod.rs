@@ -126,7 +126,12 @@ impl Engine {
         for rule in &all_rules {
             let is_disabled = disabled.contains(&rule.id);
             if is_disabled || rule.inactive.is_some() {
-                infos.push(RuleInfo::from_format(rule, None, false, rule.inactive.clone().or(Some("disabled by config".into()))));
+                infos.push(RuleInfo::from_format(
+                    rule,
+                    None,
+                    false,
+                    rule.inactive.clone().or(Some("disabled by config".into())),
+                ));
                 continue;
             }
             match CompiledRule::compile(rule) {
@@ -187,17 +192,16 @@ impl Engine {
         let (implied, may_overlap) = overlaps(&patterns);
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(if patterns.len() > DFA_MAX_PATTERNS { AhoCorasickKind::ContiguousNFA } else { AhoCorasickKind::DFA }))
+            .kind(Some(if patterns.len() > DFA_MAX_PATTERNS {
+                AhoCorasickKind::ContiguousNFA
+            } else {
+                AhoCorasickKind::DFA
+            }))
             .build(&patterns)
             .map_err(|e| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}")))?;
 
-        let max_match = rules
-            .iter()
-            .map(CompiledRule::bound)
-            .chain(patterns.iter().map(Vec::len))
-            .max()
-            .unwrap_or(0)
-            .max(512);
+        let max_match =
+            rules.iter().map(CompiledRule::bound).chain(patterns.iter().map(Vec::len)).max().unwrap_or(0).max(512);
 
         for (i, k) in known.iter().enumerate() {
             infos.push(RuleInfo {
@@ -437,11 +441,14 @@ impl Engine {
                         while ne < len && keyvalue::is_name_byte(buf[ne]) {
                             ne += 1;
                         }
-                        let waiting = buf[ne..]
-                            .iter()
-                            .all(|b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'`' | b':' | b'=' | b'>' | 0x1b | b'[' | b';' | b'0'..=b'9' | b'm'));
-                        (waiting && keys.classify_bytes(buf[ns..ne].trim_ascii_start()).is_some()
-                            || ne == len)
+                        let waiting = buf[ne..].iter().all(|b| {
+                            matches!(
+                                b,
+                                b' ' | b'\t' | b'"' | b'\'' | b'`' | b':' | b'=' | b'>' | 0x1b | b'[' | b';' | b'0'
+                                    ..=b'9' | b'm'
+                            )
+                        });
+                        (waiting && keys.classify_bytes(buf[ns..ne].trim_ascii_start()).is_some() || ne == len)
                             .then_some(ns)
                     }
                     Trigger::Format(r) => (e + self.rules[r as usize].bound() > len).then(|| token_start(buf, s)),
@@ -544,15 +551,15 @@ pub(crate) fn merge_spans(spans: &mut Vec<Span>) {
     spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for sp in spans.drain(..) {
-        if let Some(last) = out.last_mut() {
-            if sp.start < last.end {
-                if sp.end > last.end {
-                    last.end = sp.end;
-                    last.continues = sp.continues;
-                    last.truncated |= sp.truncated;
-                }
-                continue;
+        if let Some(last) = out.last_mut()
+            && sp.start < last.end
+        {
+            if sp.end > last.end {
+                last.end = sp.end;
+                last.continues = sp.continues;
+                last.truncated |= sp.truncated;
             }
+            continue;
         }
         out.push(sp);
     }

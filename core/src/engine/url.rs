@@ -5,9 +5,30 @@ use crate::{RuleId, RuleKind};
 
 /// Schemes of databases and brokers, reported as `db-url-password`.
 const DB_SCHEMES: &[&[u8]] = &[
-    b"postgres", b"postgresql", b"mysql", b"mariadb", b"mongodb", b"mongodb+srv", b"redis", b"rediss",
-    b"amqp", b"amqps", b"mssql", b"sqlserver", b"oracle", b"jdbc:postgresql", b"jdbc:mysql", b"kafka",
-    b"nats", b"memcached", b"clickhouse", b"cockroachdb", b"couchdb", b"neo4j", b"ldap", b"ldaps",
+    b"postgres",
+    b"postgresql",
+    b"mysql",
+    b"mariadb",
+    b"mongodb",
+    b"mongodb+srv",
+    b"redis",
+    b"rediss",
+    b"amqp",
+    b"amqps",
+    b"mssql",
+    b"sqlserver",
+    b"oracle",
+    b"jdbc:postgresql",
+    b"jdbc:mysql",
+    b"kafka",
+    b"nats",
+    b"memcached",
+    b"clickhouse",
+    b"cockroachdb",
+    b"couchdb",
+    b"neo4j",
+    b"ldap",
+    b"ldaps",
 ];
 
 /// Checks the authority after `://` at `sep` and records the password, if any.

@@ -50,10 +50,7 @@ keywords = ["old_"]
 "#;
 
 fn infos(r: &Redactor) -> Vec<RuleInfo> {
-    r.rules()
-        .into_iter()
-        .filter(|i| i.source == "gitleaks")
-        .collect()
+    r.rules().into_iter().filter(|i| i.source == "gitleaks").collect()
 }
 
 #[test]
@@ -73,36 +70,20 @@ fn maps_rule_fields() {
     assert_eq!(acme.allowlists[0].target, AllowTarget::Line);
     assert_eq!(acme.allowlists[1].regexes, vec!["^EXAMPLE".to_owned()]);
     assert_eq!(acme.allowlists[1].stopwords, vec!["dummy".to_owned()]);
-    assert_eq!(
-        imported.rules[1].allowlists[0].stopwords,
-        vec!["aaaa".to_owned()]
-    );
+    assert_eq!(imported.rules[1].allowlists[0].stopwords, vec!["aaaa".to_owned()]);
     assert_eq!(imported.rules[2].secret_group, Some(2));
-    assert_eq!(
-        imported.rules[3].inactive.as_deref(),
-        Some("path-only rule: logs have no file paths")
-    );
+    assert_eq!(imported.rules[3].inactive.as_deref(), Some("path-only rule: logs have no file paths"));
     assert_eq!(imported.disabled, vec!["old-rule".to_owned()]);
     assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
 }
 
 #[test]
 fn imported_rules_mask_and_honour_allowlists() {
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .gitleaks_toml(SAMPLE)
-        .build()
-        .unwrap();
+    let r = Redactor::builder().builtin_formats(false).gitleaks_toml(SAMPLE).build().unwrap();
     let tok = "acme_k3j9x0q2m5n8b1v4c7z6l0p2";
-    assert_eq!(
-        r.redact_str(&format!("using {tok} now")),
-        "using [REDACTED] now"
-    );
+    assert_eq!(r.redact_str(&format!("using {tok} now")), "using [REDACTED] now");
     // Title-case keyword form is searched too.
-    assert_eq!(
-        r.redact_str("Acme_k3j9x0q2m5n8b1v4c7z6l0p2 x"),
-        "Acme_k3j9x0q2m5n8b1v4c7z6l0p2 x"
-    );
+    assert_eq!(r.redact_str("Acme_k3j9x0q2m5n8b1v4c7z6l0p2 x"), "Acme_k3j9x0q2m5n8b1v4c7z6l0p2 x");
     // Line allowlist of the rule.
     let fixture = format!("{tok} # test fixture");
     assert_eq!(r.redact_str(&fixture), fixture);
@@ -110,50 +91,27 @@ fn imported_rules_mask_and_honour_allowlists() {
     let stop = "acme_dummyq2m5n8b1v4c7z6l0p2";
     assert_eq!(r.redact_str(stop), stop);
     // secretGroup = 2 masks only the value.
-    assert_eq!(
-        r.redact_str("sonar.token = abcdefghij0123456789"),
-        "sonar.token = [REDACTED]"
-    );
+    assert_eq!(r.redact_str("sonar.token = abcdefghij0123456789"), "sonar.token = [REDACTED]");
     // [extend] disabledRules.
     assert_eq!(r.redact_str("old_abcdefghij"), "old_abcdefghij");
 }
 
 #[test]
 fn secret_is_first_non_empty_group() {
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .gitleaks_toml(SAMPLE)
-        .build()
-        .unwrap();
-    assert_eq!(
-        r.redact_str(r#"ZETA_REF = "q1w2e3r4t5y6u7i8""#),
-        r#"ZETA_REF = "[REDACTED]""#
-    );
-    assert_eq!(
-        r.redact_str("zeta-ref: q1w2e3r4t5y6u7i8"),
-        "zeta-ref: [REDACTED]"
-    );
+    let r = Redactor::builder().builtin_formats(false).gitleaks_toml(SAMPLE).build().unwrap();
+    assert_eq!(r.redact_str(r#"ZETA_REF = "q1w2e3r4t5y6u7i8""#), r#"ZETA_REF = "[REDACTED]""#);
+    assert_eq!(r.redact_str("zeta-ref: q1w2e3r4t5y6u7i8"), "zeta-ref: [REDACTED]");
     // Old-style [rules.allowlist] stopword.
-    assert_eq!(
-        r.redact_str("zeta-ref: q1w2aaaat5y6u7i8"),
-        "zeta-ref: q1w2aaaat5y6u7i8"
-    );
+    assert_eq!(r.redact_str("zeta-ref: q1w2aaaat5y6u7i8"), "zeta-ref: q1w2aaaat5y6u7i8");
 }
 
 #[test]
 fn path_only_and_disabled_rules_are_listed() {
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .gitleaks_toml(SAMPLE)
-        .build()
-        .unwrap();
+    let r = Redactor::builder().builtin_formats(false).gitleaks_toml(SAMPLE).build().unwrap();
     let infos = infos(&r);
     let p12 = infos.iter().find(|i| i.id == "p12-file").unwrap();
     assert!(!p12.active);
-    assert_eq!(
-        p12.reason.as_deref(),
-        Some("path-only rule: logs have no file paths")
-    );
+    assert_eq!(p12.reason.as_deref(), Some("path-only rule: logs have no file paths"));
     let old = infos.iter().find(|i| i.id == "old-rule").unwrap();
     assert!(!old.active);
     let acme = infos.iter().find(|i| i.id == "acme-token").unwrap();
@@ -198,16 +156,8 @@ regexes = ['''c_''']
     let imported = import(text, false).unwrap();
     assert!(imported.rules[0].allowlists.is_empty());
     assert_eq!(imported.warnings.len(), 1);
-    assert!(
-        imported.warnings[0].contains("`c-rule`"),
-        "{}",
-        imported.warnings[0]
-    );
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .gitleaks_toml(text)
-        .build()
-        .unwrap();
+    assert!(imported.warnings[0].contains("`c-rule`"), "{}", imported.warnings[0]);
+    let r = Redactor::builder().builtin_formats(false).gitleaks_toml(text).build().unwrap();
     assert_eq!(r.redact_str("x c_abcdefgh"), "x [REDACTED]");
 }
 
@@ -225,25 +175,15 @@ fn bad_regex_fails_strict_with_id_and_line() {
     let imported = import(text, true).unwrap();
     assert_eq!(imported.rules.len(), 1);
     assert_eq!(imported.warnings.len(), 1);
-    assert!(
-        imported.warnings[0].contains("`broken`"),
-        "{}",
-        imported.warnings[0]
-    );
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .lenient(true)
-        .gitleaks_toml(text)
-        .build()
-        .unwrap();
+    assert!(imported.warnings[0].contains("`broken`"), "{}", imported.warnings[0]);
+    let r = Redactor::builder().builtin_formats(false).lenient(true).gitleaks_toml(text).build().unwrap();
     assert_eq!(r.redact_str("ok_abcdefgh"), "[REDACTED]");
     assert!(r.warnings().iter().any(|w| w.contains("`broken`")));
 }
 
 #[test]
 fn secret_group_out_of_range_is_an_error() {
-    let text =
-        "[[rules]]\nid = \"g\"\nregex = '''g_([a-z]{8})'''\nsecretGroup = 3\nkeywords = [\"g_\"]\n";
+    let text = "[[rules]]\nid = \"g\"\nregex = '''g_([a-z]{8})'''\nsecretGroup = 3\nkeywords = [\"g_\"]\n";
     let err = import(text, false).unwrap_err();
     assert_eq!(err.rule_id(), Some("g"));
     assert!(err.message().contains("secretGroup 3"), "{err}");
@@ -271,10 +211,7 @@ fn toml_errors_name_the_line_and_hide_values() {
 fn keywords_derived_from_literal_prefix() {
     let text = "[[rules]]\nid = \"d\"\nregex = '''(?:dtk|dtp)_[a-z0-9]{12}'''\n\n[[rules]]\nid = \"none\"\nregex = '''[a-z]{12}'''\n";
     let imported = import(text, false).unwrap();
-    assert_eq!(
-        imported.rules[0].keywords,
-        vec!["dtk_", "Dtk_", "dtp_", "Dtp_"]
-    );
+    assert_eq!(imported.rules[0].keywords, vec!["dtk_", "Dtk_", "dtp_", "Dtp_"]);
     assert!(imported.rules[1].inactive.is_some());
     assert!(imported.warnings[0].contains("`none`"));
 }
@@ -284,13 +221,7 @@ fn use_default_off_and_skip_report_are_reported() {
     let text = "[extend]\nuseDefault = false\n\n[[rules]]\nid = \"part\"\nregex = '''p_[a-z]{8}'''\nkeywords = [\"p_\"]\nskipReport = true\n";
     let imported = import(text, false).unwrap();
     assert!(imported.warnings[0].contains("useDefault"));
-    assert!(
-        imported.rules[0]
-            .inactive
-            .as_deref()
-            .unwrap()
-            .starts_with("skipReport")
-    );
+    assert!(imported.rules[0].inactive.as_deref().unwrap().starts_with("skipReport"));
 }
 
 #[test]
@@ -299,10 +230,7 @@ fn scrubs_values_from_serde_messages() {
         scrub_serde_message("invalid type: string \"p4ss, expected x\", expected a sequence"),
         "invalid type, expected a sequence"
     );
-    assert_eq!(
-        scrub_serde_message("bad \"hunter2\" here"),
-        "bad \"…\" here"
-    );
+    assert_eq!(scrub_serde_message("bad \"hunter2\" here"), "bad \"…\" here");
 }
 
 #[test]
@@ -317,9 +245,7 @@ fn re2_syntax_is_translated() {
     // The translation keeps RE2's meaning.
     let r = Redactor::builder()
         .builtin_formats(false)
-        .gitleaks_toml(
-            "[[rules]]\nid = \"brace\"\nregex = '''tk{x_[a-z]{8}'''\nkeywords = [\"tk{\"]\n",
-        )
+        .gitleaks_toml("[[rules]]\nid = \"brace\"\nregex = '''tk{x_[a-z]{8}'''\nkeywords = [\"tk{\"]\n")
         .build()
         .unwrap();
     assert_eq!(r.redact_str("a tk{x_abcdefgh b"), "a [REDACTED] b");
@@ -329,10 +255,7 @@ fn re2_syntax_is_translated() {
 /// for some ancestor `<dir>` of the crate; not copied into the project).
 fn published() -> Option<String> {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let found = manifest
-        .ancestors()
-        .map(|d| d.join("shared/data/gitleaks.toml"))
-        .find(|p| p.is_file());
+    let found = manifest.ancestors().map(|d| d.join("shared/data/gitleaks.toml")).find(|p| p.is_file());
     match found.and_then(|p| std::fs::read_to_string(p).ok()) {
         Some(text) => Some(text),
         None => {
@@ -355,20 +278,9 @@ fn published_config_loads_strictly() {
     for id in ["private-key", "kubernetes-secret-yaml"] {
         let info = infos.iter().find(|i| i.id == id).unwrap();
         assert!(info.active);
-        assert!(
-            info.reason
-                .as_deref()
-                .unwrap()
-                .starts_with("covered by built-in"),
-            "{id}"
-        );
+        assert!(info.reason.as_deref().unwrap().starts_with("covered by built-in"), "{id}");
     }
-    assert!(
-        infos
-            .iter()
-            .filter(|i| i.active)
-            .all(|i| i.bound.is_some_and(|b| b > 0))
-    );
+    assert!(infos.iter().filter(|i| i.active).all(|i| i.bound.is_some_and(|b| b > 0)));
     let warnings: Vec<&String> = r.warnings().iter().collect();
     // Only the Yocto allowlist of generic-api-key needs paths (condition AND).
     assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -377,52 +289,26 @@ fn published_config_loads_strictly() {
 #[test]
 fn published_config_masks_tokens() {
     let Some(text) = published() else { return };
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .gitleaks_toml(&text)
-        .build()
-        .unwrap();
-    let line =
-        "2024-05-01T10:00:00Z INFO uploading with npm_k3J9x0Q2m5N8b1V4c7Z6l0P2r5T8y1U4i7O0 done\n";
+    let r = Redactor::builder().builtin_formats(false).gitleaks_toml(&text).build().unwrap();
+    let line = "2024-05-01T10:00:00Z INFO uploading with npm_k3J9x0Q2m5N8b1V4c7Z6l0P2r5T8y1U4i7O0 done\n";
     let found = r.scan(line.as_bytes());
-    assert!(
-        found.iter().any(|f| f.rule.as_str() == "npm-access-token"),
-        "{found:?}"
-    );
-    assert_eq!(
-        r.redact_str(line),
-        "2024-05-01T10:00:00Z INFO uploading with [REDACTED] done\n"
-    );
+    assert!(found.iter().any(|f| f.rule.as_str() == "npm-access-token"), "{found:?}");
+    assert_eq!(r.redact_str(line), "2024-05-01T10:00:00Z INFO uploading with [REDACTED] done\n");
 
     let generic = "level=info msg=\"client ready\" access_hint: \"q8Vw2LpX7rTz4Nk9Yb3M\"\n";
     let found = r.scan(generic.as_bytes());
-    assert!(
-        found.iter().any(|f| f.rule.as_str() == "generic-api-key"),
-        "{found:?}"
-    );
-    assert_eq!(
-        r.redact_str(generic),
-        "level=info msg=\"client ready\" access_hint: \"[REDACTED]\"\n"
-    );
+    assert!(found.iter().any(|f| f.rule.as_str() == "generic-api-key"), "{found:?}");
+    assert_eq!(r.redact_str(generic), "level=info msg=\"client ready\" access_hint: \"[REDACTED]\"\n");
 
     // The AWS documentation key is allowlisted (`.+EXAMPLE$`).
     let example = "aws key AKIAIOSFODNN7EXAMPLE in docs\n";
-    assert!(
-        !r.scan(example.as_bytes())
-            .iter()
-            .any(|f| f.rule.as_str() == "aws-access-token")
-    );
+    assert!(!r.scan(example.as_bytes()).iter().any(|f| f.rule.as_str() == "aws-access-token"));
 }
 
 #[test]
 fn anchored_rules_fall_back_to_a_window_on_many_hits() {
-    let text =
-        "[[rules]]\nid = \"tk\"\nregex = '''\\btk_[a-z0-9]{10}\\b'''\nkeywords = [\"tk_\"]\n";
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .gitleaks_toml(text)
-        .build()
-        .unwrap();
+    let text = "[[rules]]\nid = \"tk\"\nregex = '''\\btk_[a-z0-9]{10}\\b'''\nkeywords = [\"tk_\"]\n";
+    let r = Redactor::builder().builtin_formats(false).gitleaks_toml(text).build().unwrap();
     for decoys in [1, 70] {
         let line = format!("{}tk_abcdefghij end", "xtk_ ".repeat(decoys));
         let expected = format!("{}[REDACTED] end", "xtk_ ".repeat(decoys));
@@ -438,21 +324,8 @@ id = "generic-ish"
 regex = '''(?i)[\w.-]{0,20}?(?:api|key)[ \t\w.-]{0,10}[=:][ \t"']{0,3}([a-z0-9]{12,})'''
 keywords = ["api", "key"]
 "#;
-    let r = Redactor::builder()
-        .builtin_formats(false)
-        .gitleaks_toml(text)
-        .build()
-        .unwrap();
-    assert_eq!(
-        r.redact_str("GET /api/v1/users 200"),
-        "GET /api/v1/users 200"
-    );
-    assert_eq!(
-        r.redact_str("cfg MY_API_VALUE=q8vw2lpx7rtz4nk9 x"),
-        "cfg MY_API_VALUE=[REDACTED] x"
-    );
-    assert_eq!(
-        r.redact_str("/api/x then Key: \"abcdef0123456789\""),
-        "/api/x then Key: \"[REDACTED]\""
-    );
+    let r = Redactor::builder().builtin_formats(false).gitleaks_toml(text).build().unwrap();
+    assert_eq!(r.redact_str("GET /api/v1/users 200"), "GET /api/v1/users 200");
+    assert_eq!(r.redact_str("cfg MY_API_VALUE=q8vw2lpx7rtz4nk9 x"), "cfg MY_API_VALUE=[REDACTED] x");
+    assert_eq!(r.redact_str("/api/x then Key: \"abcdef0123456789\""), "/api/x then Key: \"[REDACTED]\"");
 }

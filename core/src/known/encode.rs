@@ -43,11 +43,7 @@ pub(crate) fn encoded_forms(value: &[u8]) -> Vec<(Vec<u8>, Form)> {
     for upper in [true, false] {
         for plus in [false, true] {
             for component in [false, true] {
-                push(
-                    percent_encode(value, upper, plus, component),
-                    Form::Percent,
-                    &mut out,
-                );
+                push(percent_encode(value, upper, plus, component), Form::Percent, &mut out);
             }
         }
     }
@@ -91,11 +87,7 @@ fn base64_cores(value: &[u8]) -> Vec<Vec<u8>> {
 /// Percent-encodes every byte outside the unreserved set (`A-Z a-z 0-9 - . _ ~`, plus
 /// `! ' ( ) *` for `encodeURIComponent`); `plus` writes a space as `+`.
 fn percent_encode(value: &[u8], upper: bool, plus: bool, component: bool) -> Vec<u8> {
-    let digits: &[u8; 16] = if upper {
-        b"0123456789ABCDEF"
-    } else {
-        b"0123456789abcdef"
-    };
+    let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
     let mut out = Vec::with_capacity(value.len() * 3);
     for &b in value {
         let keep = b.is_ascii_alphanumeric()
@@ -106,11 +98,7 @@ fn percent_encode(value: &[u8], upper: bool, plus: bool, component: bool) -> Vec
         } else if plus && b == b' ' {
             out.push(b'+');
         } else {
-            out.extend_from_slice(&[
-                b'%',
-                digits[usize::from(b >> 4)],
-                digits[usize::from(b & 15)],
-            ]);
+            out.extend_from_slice(&[b'%', digits[usize::from(b >> 4)], digits[usize::from(b & 15)]]);
         }
     }
     out
@@ -120,13 +108,8 @@ fn percent_encode(value: &[u8], upper: bool, plus: bool, component: bool) -> Vec
 /// non-ASCII as `\uXXXX` (Python's `ensure_ascii`).
 fn json_escape(value: &[u8], slash: bool, ascii: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len() + 8);
-    let text = if ascii {
-        std::str::from_utf8(value).ok()
-    } else {
-        None
-    };
-    let mut push_u =
-        |out: &mut Vec<u8>, u: u32| out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+    let text = if ascii { std::str::from_utf8(value).ok() } else { None };
+    let mut push_u = |out: &mut Vec<u8>, u: u32| out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
     if let Some(text) = text {
         for c in text.chars() {
             if c.is_ascii() {
@@ -174,15 +157,8 @@ fn shell_escape(value: &[u8]) -> Vec<u8> {
 }
 
 fn hex(value: &[u8], upper: bool) -> Vec<u8> {
-    let digits: &[u8; 16] = if upper {
-        b"0123456789ABCDEF"
-    } else {
-        b"0123456789abcdef"
-    };
-    value
-        .iter()
-        .flat_map(|&b| [digits[usize::from(b >> 4)], digits[usize::from(b & 15)]])
-        .collect()
+    let digits: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    value.iter().flat_map(|&b| [digits[usize::from(b >> 4)], digits[usize::from(b & 15)]]).collect()
 }
 
 #[inline]
@@ -223,9 +199,7 @@ mod tests {
     }
 
     fn found(v: &[u8], hay: &[u8]) -> bool {
-        forms(v)
-            .iter()
-            .any(|f| hay.windows(f.len()).any(|w| w == f.as_slice()))
+        forms(v).iter().any(|f| hay.windows(f.len()).any(|w| w == f.as_slice()))
     }
 
     #[test]
@@ -236,15 +210,8 @@ mod tests {
                 let mut input = vec![b'x'; prefix_len];
                 input.extend_from_slice(v);
                 input.extend(std::iter::repeat_n(b'y', suffix_len));
-                for enc in [
-                    STANDARD.encode(&input),
-                    URL_SAFE.encode(&input),
-                    STANDARD_NO_PAD.encode(&input),
-                ] {
-                    assert!(
-                        found(v, enc.as_bytes()),
-                        "prefix {prefix_len} suffix {suffix_len}"
-                    );
+                for enc in [STANDARD.encode(&input), URL_SAFE.encode(&input), STANDARD_NO_PAD.encode(&input)] {
+                    assert!(found(v, enc.as_bytes()), "prefix {prefix_len} suffix {suffix_len}");
                 }
             }
         }
@@ -259,12 +226,7 @@ mod tests {
     #[test]
     fn percent_forms_cover_case_and_plus() {
         let v = b"p@ss w/rd!";
-        for enc in [
-            "p%40ss%20w%2Frd%21",
-            "p%40ss+w%2Frd%21",
-            "p%40ss%20w%2frd%21",
-            "p%40ss+w%2frd!",
-        ] {
+        for enc in ["p%40ss%20w%2Frd%21", "p%40ss+w%2Frd%21", "p%40ss%20w%2frd%21", "p%40ss+w%2frd!"] {
             assert!(found(v, enc.as_bytes()), "{enc}");
         }
     }
@@ -272,17 +234,12 @@ mod tests {
     #[test]
     fn escaped_forms_cover_json_and_shell() {
         let v = "a\"b\\c/d\tée$x".as_bytes();
-        for enc in [
-            r#"a\"b\\c/d\t"#.to_owned() + "ée$x",
-            r#"a\"b\\c\/d\tée$x"#.into(),
-            r#"a\"b\\c/d\t\u00e9e$x"#.into(),
-        ] {
+        for enc in
+            [r#"a\"b\\c/d\t"#.to_owned() + "ée$x", r#"a\"b\\c\/d\tée$x"#.into(), r#"a\"b\\c/d\t\u00e9e$x"#.into()]
+        {
             assert!(found(v, enc.as_bytes()), "json form missing");
         }
-        assert!(
-            found(v, "a\\\"b\\\\c/d\tée\\$x".as_bytes()),
-            "shell form missing"
-        );
+        assert!(found(v, "a\\\"b\\\\c/d\tée\\$x".as_bytes()), "shell form missing");
     }
 
     #[test]

@@ -57,18 +57,11 @@ pub(crate) fn parse(content: &[u8], keys: &KeyRules) -> Parsed {
 /// Pieces of a value that may hold several lines (a PEM key in an env var or JSON field).
 pub(crate) fn value_pieces(value: &[u8], kind: PieceKind) -> Vec<Piece> {
     if memchr::memmem::find(value, b"-----BEGIN").is_some() {
-        return if is_public(value) {
-            Vec::new()
-        } else {
-            pem_lines(value)
-        };
+        return if is_public(value) { Vec::new() } else { pem_lines(value) };
     }
     let v = trim_newline(value);
     if memchr::memchr(b'\n', v).is_none() {
-        return vec![Piece {
-            kind,
-            value: Zeroizing::new(v.to_vec()),
-        }];
+        return vec![Piece { kind, value: Zeroizing::new(v.to_vec()) }];
     }
     lines(v)
 }
@@ -86,15 +79,9 @@ fn plain(content: &[u8]) -> Vec<Piece> {
     if memchr::memchr(b'\n', trimmed).is_some() {
         return lines(trimmed);
     }
-    let mut out = vec![Piece {
-        kind: PieceKind::Whole,
-        value: Zeroizing::new(trimmed.to_vec()),
-    }];
+    let mut out = vec![Piece { kind: PieceKind::Whole, value: Zeroizing::new(trimmed.to_vec()) }];
     if trimmed.len() != content.len() {
-        out.push(Piece {
-            kind: PieceKind::Whole,
-            value: Zeroizing::new(content.to_vec()),
-        });
+        out.push(Piece { kind: PieceKind::Whole, value: Zeroizing::new(content.to_vec()) });
     }
     out
 }
@@ -104,10 +91,7 @@ fn lines(content: &[u8]) -> Vec<Piece> {
         .split(|&b| b == b'\n')
         .map(|l| l.trim_ascii())
         .filter(|l| !l.is_empty())
-        .map(|l| Piece {
-            kind: PieceKind::Line,
-            value: Zeroizing::new(l.to_vec()),
-        })
+        .map(|l| Piece { kind: PieceKind::Line, value: Zeroizing::new(l.to_vec()) })
         .collect()
 }
 
@@ -122,16 +106,9 @@ fn is_public(content: &[u8]) -> bool {
         || has(b"-----BEGIN TRUSTED CERTIFICATE")
         || has(b"-----BEGIN X509 CRL")
         || has(b"PUBLIC KEY-----")
-        || [
-            "ssh-rsa ",
-            "ssh-ed25519 ",
-            "ssh-dss ",
-            "ecdsa-sha2-",
-            "sk-ssh-",
-            "sk-ecdsa-",
-        ]
-        .iter()
-        .any(|p| t.starts_with(p.as_bytes()))
+        || ["ssh-rsa ", "ssh-ed25519 ", "ssh-dss ", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-"]
+            .iter()
+            .any(|p| t.starts_with(p.as_bytes()))
 }
 
 /// Body lines of PEM blocks that are not certificates or public keys; armour and header
@@ -153,10 +130,7 @@ fn pem_lines(content: &[u8]) -> Vec<Piece> {
             continue;
         }
         if inside_secret && !line.is_empty() && memchr::memchr(b':', line).is_none() {
-            out.push(Piece {
-                kind: PieceKind::Line,
-                value: Zeroizing::new(line.to_vec()),
-            });
+            out.push(Piece { kind: PieceKind::Line, value: Zeroizing::new(line.to_vec()) });
         }
     }
     out
@@ -220,14 +194,8 @@ fn assignment(line: &[u8]) -> Option<(&[u8], &[u8])> {
     }
     let key = line[..sep].trim_ascii();
     let key = key.strip_prefix(b"- ").unwrap_or(key);
-    let first_ok = key
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
-    if !first_ok
-        || !key
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-    {
+    let first_ok = key.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+    if !first_ok || !key.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')) {
         return None;
     }
     let mut value = line[sep + 1..].trim_ascii();
@@ -254,27 +222,20 @@ mod tests {
     fn single_value_raw_and_trimmed() {
         assert_eq!(
             values(b"plum-Orbit-4471\n"),
-            vec![
-                (PieceKind::Whole, b"plum-Orbit-4471".to_vec()),
-                (PieceKind::Whole, b"plum-Orbit-4471\n".to_vec())
-            ]
+            vec![(PieceKind::Whole, b"plum-Orbit-4471".to_vec()), (PieceKind::Whole, b"plum-Orbit-4471\n".to_vec())]
         );
-        assert_eq!(
-            values(b"plum-Orbit-4471"),
-            vec![(PieceKind::Whole, b"plum-Orbit-4471".to_vec())]
-        );
+        assert_eq!(values(b"plum-Orbit-4471"), vec![(PieceKind::Whole, b"plum-Orbit-4471".to_vec())]);
     }
 
     #[test]
     fn key_value_file_keeps_only_sensitive_keys() {
-        let got = values(b"# vault\nDB_HOST=postgres-primary\nexport DB_PASSWORD=\"plum-Orbit-4471\"\nAPI_TOKEN='tok-998877'\n");
+        let got = values(
+            b"# vault\nDB_HOST=postgres-primary\nexport DB_PASSWORD=\"plum-Orbit-4471\"\nAPI_TOKEN='tok-998877'\n",
+        );
         assert_eq!(
             got,
             vec![
-                (
-                    PieceKind::Keyed("DB_PASSWORD".into()),
-                    b"plum-Orbit-4471".to_vec()
-                ),
+                (PieceKind::Keyed("DB_PASSWORD".into()), b"plum-Orbit-4471".to_vec()),
                 (PieceKind::Keyed("API_TOKEN".into()), b"tok-998877".to_vec()),
             ]
         );
@@ -282,27 +243,17 @@ mod tests {
 
     #[test]
     fn flat_json_keeps_only_sensitive_string_values() {
-        let got = values(br#"{"host":"db.internal","password":"plum-Orbit-4471","port":5432,"nested":{"token":"x-nested-1"}}"#);
-        assert_eq!(
-            got,
-            vec![(
-                PieceKind::Keyed("password".into()),
-                b"plum-Orbit-4471".to_vec()
-            )]
+        let got = values(
+            br#"{"host":"db.internal","password":"plum-Orbit-4471","port":5432,"nested":{"token":"x-nested-1"}}"#,
         );
+        assert_eq!(got, vec![(PieceKind::Keyed("password".into()), b"plum-Orbit-4471".to_vec())]);
     }
 
     #[test]
     fn pem_private_key_yields_body_lines_only() {
         let pem = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nMIIEowIBAAKCAQEA7bq98\nAbCdEfGh12345678\n-----END RSA PRIVATE KEY-----\n";
         let got: Vec<Vec<u8>> = values(pem).into_iter().map(|(_, v)| v).collect();
-        assert_eq!(
-            got,
-            vec![
-                b"MIIEowIBAAKCAQEA7bq98".to_vec(),
-                b"AbCdEfGh12345678".to_vec()
-            ]
-        );
+        assert_eq!(got, vec![b"MIIEowIBAAKCAQEA7bq98".to_vec(), b"AbCdEfGh12345678".to_vec()]);
     }
 
     #[test]
@@ -321,30 +272,18 @@ mod tests {
         let got = values(b"first-line-secret\n\n  second-line-secret  \n");
         assert_eq!(
             got,
-            vec![
-                (PieceKind::Line, b"first-line-secret".to_vec()),
-                (PieceKind::Line, b"second-line-secret".to_vec())
-            ]
+            vec![(PieceKind::Line, b"first-line-secret".to_vec()), (PieceKind::Line, b"second-line-secret".to_vec())]
         );
     }
 
     #[test]
     fn yaml_style_file_keeps_only_sensitive_keys() {
         let got = values(b"database:\n  host: db.internal\n  password: 'plum-Orbit-4471'\nurl: https://x.example/a\n");
-        assert_eq!(
-            got,
-            vec![(
-                PieceKind::Keyed("password".into()),
-                b"plum-Orbit-4471".to_vec()
-            )]
-        );
+        assert_eq!(got, vec![(PieceKind::Keyed("password".into()), b"plum-Orbit-4471".to_vec())]);
     }
 
     #[test]
     fn base64_with_padding_is_a_single_value_not_an_assignment() {
-        assert_eq!(
-            values(b"c2VjcmV0LXZhbHVl=\n")[0],
-            (PieceKind::Whole, b"c2VjcmV0LXZhbHVl=".to_vec())
-        );
+        assert_eq!(values(b"c2VjcmV0LXZhbHVl=\n")[0], (PieceKind::Whole, b"c2VjcmV0LXZhbHVl=".to_vec()));
     }
 }

@@ -53,11 +53,7 @@ pub(crate) struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            min_len: super::MIN_KNOWN_LEN,
-            min_digits_len: 8,
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-        }
+        Limits { min_len: super::MIN_KNOWN_LEN, min_digits_len: 8, max_file_size: DEFAULT_MAX_FILE_SIZE }
     }
 }
 
@@ -89,10 +85,7 @@ impl Limits {
         if v.iter().all(u8::is_ascii_digit) && v.len() < self.min_digits_len {
             return Err(Rejection::ShortNumber(self.min_digits_len));
         }
-        if COMMON_VALUES
-            .iter()
-            .any(|c| v.eq_ignore_ascii_case(c.as_bytes()))
-        {
+        if COMMON_VALUES.iter().any(|c| v.eq_ignore_ascii_case(c.as_bytes())) {
             return Err(Rejection::Common);
         }
         Ok(())
@@ -112,10 +105,7 @@ mod tests {
         assert_eq!(l.check(b"LocalHost"), Err(Rejection::Common));
         assert_eq!(l.check(b"  true \n"), Err(Rejection::TooShort(6)));
         assert_eq!(l.check(b"plum-Orbit-4471"), Ok(()));
-        let strict = Limits {
-            min_len: 10,
-            ..Limits::default()
-        };
+        let strict = Limits { min_len: 10, ..Limits::default() };
         assert_eq!(strict.check(b"abcdefgh"), Err(Rejection::TooShort(10)));
     }
 

@@ -76,11 +76,7 @@ impl fmt::Debug for KnownValue {
 
 impl KnownValue {
     pub(crate) fn new(rule: String, value: &[u8], explicit: bool) -> Self {
-        KnownValue {
-            rule,
-            value: Zeroizing::new(value.to_vec()),
-            explicit,
-        }
+        KnownValue { rule, value: Zeroizing::new(value.to_vec()), explicit }
     }
 
     pub(crate) fn is_api(&self) -> bool {
@@ -144,50 +140,32 @@ pub(crate) fn collect(b: &crate::Builder, keys: &crate::KeyRules) -> Result<Load
             continue;
         }
         if let Err(why) = limits.check(files::trim_newline(&k.value)) {
-            return Err(crate::Error::config(format!("known value rejected: {why}"))
-                .with_rule(k.rule.clone()));
+            return Err(crate::Error::config(format!("known value rejected: {why}")).with_rule(k.rule.clone()));
         }
         values.push(k.clone());
         // `known_value(b"secret\n")` from a file: also the value without its newline; a
         // value with lines inside can only match line by line.
         for piece in files::value_pieces(&k.value, files::PieceKind::Whole) {
             if *piece.value != *k.value && limits.check(&piece.value).is_ok() {
-                values.push(KnownValue {
-                    rule: k.rule.clone(),
-                    value: piece.value,
-                    explicit: false,
-                });
+                values.push(KnownValue { rule: k.rule.clone(), value: piece.value, explicit: false });
             }
         }
     }
     values.extend(b.retained.iter().cloned());
     let loaded = load(&b.sources, keys)?;
     values.extend(loaded.values);
-    Ok(Loaded {
-        values: dedup(values),
-        warnings: loaded.warnings,
-    })
+    Ok(Loaded { values: dedup(values), warnings: loaded.warnings })
 }
 
 /// Removes later duplicates without copying any value (sorting indices, not bytes).
 fn dedup(values: Vec<KnownValue>) -> Vec<KnownValue> {
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| {
-        values[a]
-            .value
-            .as_slice()
-            .cmp(values[b].value.as_slice())
-            .then(a.cmp(&b))
-    });
+    order.sort_by(|&a, &b| values[a].value.as_slice().cmp(values[b].value.as_slice()).then(a.cmp(&b)));
     let mut keep = vec![false; values.len()];
     for (n, &i) in order.iter().enumerate() {
         keep[i] = n == 0 || values[order[n - 1]].value != values[i].value;
     }
-    values
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(v, k)| k.then_some(v))
-        .collect()
+    values.into_iter().zip(keep).filter_map(|(v, k)| k.then_some(v)).collect()
 }
 
 /// Loads known values from the configured sources.
@@ -209,10 +187,7 @@ pub(crate) fn load(sources: &KnownSources, keys: &crate::KeyRules) -> Result<Loa
             };
             loader.defaults(sources, &env)?;
         }
-        Ok(Loaded {
-            values: loader.values,
-            warnings: loader.warnings,
-        })
+        Ok(Loaded { values: loader.values, warnings: loader.warnings })
     }
     #[cfg(not(feature = "fs"))]
     {
@@ -225,11 +200,6 @@ pub(crate) fn load(sources: &KnownSources, keys: &crate::KeyRules) -> Result<Loa
 #[cfg(feature = "env")]
 fn process_env() -> Vec<(String, Zeroizing<Vec<u8>>)> {
     std::env::vars_os()
-        .map(|(k, v)| {
-            (
-                k.to_string_lossy().into_owned(),
-                Zeroizing::new(v.into_encoded_bytes()),
-            )
-        })
+        .map(|(k, v)| (k.to_string_lossy().into_owned(), Zeroizing::new(v.into_encoded_bytes())))
         .collect()
 }

@@ -100,10 +100,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s");
         fs::write(&p, b"plum-Orbit-4471\n").unwrap();
-        assert_eq!(
-            read_secret(&p, 1024).unwrap().as_slice(),
-            b"plum-Orbit-4471\n"
-        );
+        assert_eq!(read_secret(&p, 1024).unwrap().as_slice(), b"plum-Orbit-4471\n");
     }
 
     #[test]
@@ -112,14 +109,8 @@ mod tests {
         let p = dir.path().join("big");
         fs::write(&p, vec![b'a'; 100]).unwrap();
         assert!(matches!(read_secret(&p, 99), Err(ReadError::TooLarge(100))));
-        assert!(matches!(
-            read_secret(dir.path(), 1024),
-            Err(ReadError::NotRegular)
-        ));
-        assert!(matches!(
-            read_secret(&dir.path().join("none"), 1024),
-            Err(ReadError::Missing(_))
-        ));
+        assert!(matches!(read_secret(dir.path(), 1024), Err(ReadError::NotRegular)));
+        assert!(matches!(read_secret(&dir.path().join("none"), 1024), Err(ReadError::Missing(_))));
     }
 
     #[cfg(unix)]

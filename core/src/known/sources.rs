@@ -37,12 +37,7 @@ pub(crate) struct Loader<'a> {
 
 impl<'a> Loader<'a> {
     pub(crate) fn new(keys: &'a KeyRules, limits: Limits) -> Self {
-        Loader {
-            keys,
-            limits,
-            values: Vec::new(),
-            warnings: Vec::new(),
-        }
+        Loader { keys, limits, values: Vec::new(), warnings: Vec::new() }
     }
 
     /// A failure: an error for explicit sources, a warning otherwise.
@@ -65,11 +60,7 @@ impl<'a> Loader<'a> {
                 _ => rule.to_owned(),
             };
             match self.limits.check(files::trim_newline(&p.value)) {
-                Ok(()) => self.values.push(KnownValue {
-                    rule: id,
-                    value: p.value,
-                    explicit: false,
-                }),
+                Ok(()) => self.values.push(KnownValue { rule: id, value: p.value, explicit: false }),
                 // Short lines of multi-line content (`}`, blank-ish) are expected: no noise.
                 Err(_) if p.kind == PieceKind::Line => {}
                 Err(why) => self.warnings.push(format!("{id}: skipped a value ({why})")),
@@ -78,13 +69,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Reads one secret file and adds what it holds.
-    fn secret_file(
-        &mut self,
-        path: &Path,
-        rule: &str,
-        mode: Mode,
-        source: &str,
-    ) -> Result<(), Error> {
+    fn secret_file(&mut self, path: &Path, rule: &str, mode: Mode, source: &str) -> Result<(), Error> {
         match read::read_secret(path, self.limits.max_file_size) {
             Ok(content) => {
                 match files::parse(&content, self.keys) {
@@ -97,13 +82,11 @@ impl<'a> Loader<'a> {
             // directory, and such entries in it (a subdirectory, a dangling link, a symlink
             // loop, a huge file) are not secrets we can use.
             Err(e @ (ReadError::TooLarge(_) | ReadError::NotRegular | ReadError::Missing(_))) => {
-                self.warnings
-                    .push(format!("{source}: skipped {}: {e}", path.display()));
+                self.warnings.push(format!("{source}: skipped {}: {e}", path.display()));
                 Ok(())
             }
             Err(e) if mode == Mode::Default => {
-                self.warnings
-                    .push(format!("{source}: skipped {}: {e}", path.display()));
+                self.warnings.push(format!("{source}: skipped {}: {e}", path.display()));
                 Ok(())
             }
             Err(e) => self.fail(mode, path, &e.to_string()),
@@ -142,16 +125,9 @@ impl<'a> Loader<'a> {
     /// A file with one known value per line (`known:file:<file name>`). Its values were
     /// asked for, so one that fails the limits is an error naming the line.
     pub(crate) fn known_file(&mut self, path: &Path) -> Result<(), Error> {
-        let max = self
-            .limits
-            .max_file_size
-            .saturating_mul(KNOWN_FILE_SIZE_FACTOR);
+        let max = self.limits.max_file_size.saturating_mul(KNOWN_FILE_SIZE_FACTOR);
         let content = read::read_secret(path, max).map_err(|e| {
-            Error::new(
-                ErrorKind::Source,
-                format!("cannot read known-values file: {e}"),
-            )
-            .with_file(path)
+            Error::new(ErrorKind::Source, format!("cannot read known-values file: {e}")).with_file(path)
         })?;
         let rule = format!("known:file:{}", file_name(path));
         for (i, line) in content.split(|&b| b == b'\n').enumerate() {
@@ -161,17 +137,11 @@ impl<'a> Loader<'a> {
                 continue;
             }
             if let Err(why) = self.limits.check(line) {
-                return Err(
-                    Error::new(ErrorKind::Source, format!("known value rejected: {why}"))
-                        .with_file(path)
-                        .with_line(i + 1),
-                );
+                return Err(Error::new(ErrorKind::Source, format!("known value rejected: {why}"))
+                    .with_file(path)
+                    .with_line(i + 1));
             }
-            self.values.push(KnownValue {
-                rule: rule.clone(),
-                value: Zeroizing::new(line.to_vec()),
-                explicit: true,
-            });
+            self.values.push(KnownValue { rule: rule.clone(), value: Zeroizing::new(line.to_vec()), explicit: true });
         }
         Ok(())
     }
@@ -182,17 +152,11 @@ impl<'a> Loader<'a> {
         sources: &KnownSources,
         env: &[(String, Zeroizing<Vec<u8>>)],
     ) -> Result<(), Error> {
-        let run_secrets = sources
-            .run_secrets_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(RUN_SECRETS));
+        let run_secrets = sources.run_secrets_dir.clone().unwrap_or_else(|| PathBuf::from(RUN_SECRETS));
         if run_secrets.is_dir() {
             self.secrets_dir(&run_secrets, Mode::Default)?;
         } else if run_secrets.exists() {
-            self.warnings.push(format!(
-                "{}: not a directory, skipped",
-                run_secrets.display()
-            ));
+            self.warnings.push(format!("{}: not a directory, skipped", run_secrets.display()));
         }
         let mut secret_dirs: Vec<PathBuf> = vec![run_secrets];
         secret_dirs.extend(sources.secrets_dirs.iter().cloned());
@@ -214,19 +178,11 @@ impl<'a> Loader<'a> {
             if self.keys.classify(stem).is_none() && !inside_any(&path, &secret_dirs) {
                 continue;
             }
-            self.secret_file(
-                &path,
-                &format!("known:file:{}", file_name(&path)),
-                Mode::Default,
-                name,
-            )?;
+            self.secret_file(&path, &format!("known:file:{}", file_name(&path)), Mode::Default, name)?;
         }
 
         for (name, value) in env {
-            if name.ends_with("_FILE")
-                || SPECIAL_FILE_VARS.contains(&name.as_str())
-                || value.is_empty()
-            {
+            if name.ends_with("_FILE") || SPECIAL_FILE_VARS.contains(&name.as_str()) || value.is_empty() {
                 continue;
             }
             if self.keys.classify(name).is_some() && !is_desktop_session_var(name) {
@@ -235,17 +191,9 @@ impl<'a> Loader<'a> {
             }
         }
 
-        let token = sources
-            .k8s_token_path
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(K8S_TOKEN));
+        let token = sources.k8s_token_path.clone().unwrap_or_else(|| PathBuf::from(K8S_TOKEN));
         if token.exists() {
-            self.secret_file(
-                &token,
-                "known:file:k8s-serviceaccount-token",
-                Mode::Default,
-                "kubernetes token",
-            )?;
+            self.secret_file(&token, "known:file:k8s-serviceaccount-token", Mode::Default, "kubernetes token")?;
         }
 
         for (name, value) in env {
@@ -264,9 +212,7 @@ impl<'a> Loader<'a> {
                     let pieces = kind.extract(&content);
                     self.add_pieces(&format!("known:env:{name}"), pieces);
                 }
-                Err(e) => self
-                    .warnings
-                    .push(format!("{name}: skipped {}: {e}", path.display())),
+                Err(e) => self.warnings.push(format!("{name}: skipped {}: {e}", path.display())),
             }
         }
         Ok(())
@@ -279,11 +225,7 @@ pub(crate) const RUN_SECRETS: &str = "/run/secrets";
 pub(crate) const K8S_TOKEN: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 /// Variables naming credential files that are parsed field by field.
-const SPECIAL_FILE_VARS: &[&str] = &[
-    "GOOGLE_APPLICATION_CREDENTIALS",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "PGPASSFILE",
-];
+const SPECIAL_FILE_VARS: &[&str] = &["GOOGLE_APPLICATION_CREDENTIALS", "AWS_SHARED_CREDENTIALS_FILE", "PGPASSFILE"];
 
 /// Credential files whose format is known: only their secret fields are values.
 #[derive(Clone, Copy)]
@@ -316,8 +258,7 @@ impl CredentialFile {
 }
 
 fn google(content: &[u8]) -> Vec<Piece> {
-    let Ok(map) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(content)
-    else {
+    let Ok(map) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(content) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -342,10 +283,7 @@ fn aws(content: &[u8]) -> Vec<Piece> {
         if key == b"aws_secret_access_key" || key == b"aws_session_token" {
             let value = line[eq + 1..].trim_ascii();
             let key = String::from_utf8_lossy(&key).into_owned();
-            out.push(Piece {
-                kind: PieceKind::Keyed(key),
-                value: Zeroizing::new(value.to_vec()),
-            });
+            out.push(Piece { kind: PieceKind::Keyed(key), value: Zeroizing::new(value.to_vec()) });
         }
     }
     out
@@ -377,10 +315,7 @@ fn pgpass(content: &[u8]) -> Vec<Piece> {
             i += 1;
         }
         if fields == 4 && !field.is_empty() {
-            out.push(Piece {
-                kind: PieceKind::Keyed("password".into()),
-                value: field,
-            });
+            out.push(Piece { kind: PieceKind::Keyed("password".into()), value: field });
         }
     }
     out
@@ -390,18 +325,12 @@ fn pgpass(content: &[u8]) -> Vec<Piece> {
 /// secrets (`XDG_SESSION_DESKTOP=ubuntu` would mask a common word everywhere).
 fn is_desktop_session_var(name: &str) -> bool {
     name.starts_with("XDG_")
-        || matches!(
-            name,
-            "DESKTOP_SESSION" | "SESSION_MANAGER" | "DBUS_SESSION_BUS_ADDRESS" | "GDMSESSION"
-        )
+        || matches!(name, "DESKTOP_SESSION" | "SESSION_MANAGER" | "DBUS_SESSION_BUS_ADDRESS" | "GDMSESSION")
 }
 
 /// The last component of `path`, for rule ids.
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Is `path` inside one of `dirs` (compared after resolving symlinks when possible)?
@@ -424,18 +353,9 @@ mod tests {
     fn desktop_session_variables_are_not_secrets() {
         let keys = KeyRules::default();
         let env = vec![
-            (
-                "XDG_SESSION_DESKTOP".to_owned(),
-                Zeroizing::new(b"ubuntu-desktop".to_vec()),
-            ),
-            (
-                "DESKTOP_SESSION".to_owned(),
-                Zeroizing::new(b"ubuntu-session".to_vec()),
-            ),
-            (
-                "USER_SESSION_SECRET".to_owned(),
-                Zeroizing::new(b"real-Secret-5511".to_vec()),
-            ),
+            ("XDG_SESSION_DESKTOP".to_owned(), Zeroizing::new(b"ubuntu-desktop".to_vec())),
+            ("DESKTOP_SESSION".to_owned(), Zeroizing::new(b"ubuntu-session".to_vec())),
+            ("USER_SESSION_SECRET".to_owned(), Zeroizing::new(b"real-Secret-5511".to_vec())),
         ];
         let dir = tempfile::tempdir().unwrap();
         let sources = KnownSources {
@@ -451,27 +371,16 @@ mod tests {
 
     #[test]
     fn pgpass_takes_the_password_field_unescaped() {
-        let got = pgpass(
-            b"# comment\ndb:5432:app:alice:pl\\:um-Orbit\nbad-line\n*:*:*:bob:other-Secret-9\n",
-        );
+        let got = pgpass(b"# comment\ndb:5432:app:alice:pl\\:um-Orbit\nbad-line\n*:*:*:bob:other-Secret-9\n");
         let values: Vec<Vec<u8>> = got.into_iter().map(|p| p.value.to_vec()).collect();
-        assert_eq!(
-            values,
-            vec![b"pl:um-Orbit".to_vec(), b"other-Secret-9".to_vec()]
-        );
+        assert_eq!(values, vec![b"pl:um-Orbit".to_vec(), b"other-Secret-9".to_vec()]);
     }
 
     #[test]
     fn aws_takes_secret_and_session_token_only() {
         let got = aws(b"[default]\naws_access_key_id = AKIAEXAMPLE123\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\naws_session_token=FwoGZXIvYXdzEXAMPLE\n");
         let values: Vec<Vec<u8>> = got.into_iter().map(|p| p.value.to_vec()).collect();
-        assert_eq!(
-            values,
-            vec![
-                b"wJalrXUtnFEMI/K7MDENG".to_vec(),
-                b"FwoGZXIvYXdzEXAMPLE".to_vec()
-            ]
-        );
+        assert_eq!(values, vec![b"wJalrXUtnFEMI/K7MDENG".to_vec(), b"FwoGZXIvYXdzEXAMPLE".to_vec()]);
     }
 
     #[test]
@@ -479,12 +388,6 @@ mod tests {
         let json = br#"{"type":"service_account","client_email":"a@b.iam","private_key_id":"0123456789abcdef0123","private_key":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\n-----END PRIVATE KEY-----\n"}"#;
         let mut values: Vec<Vec<u8>> = google(json).into_iter().map(|p| p.value.to_vec()).collect();
         values.sort();
-        assert_eq!(
-            values,
-            vec![
-                b"0123456789abcdef0123".to_vec(),
-                b"MIIEvQIBADANBgkqhkiG9w0BAQEF".to_vec()
-            ]
-        );
+        assert_eq!(values, vec![b"0123456789abcdef0123".to_vec(), b"MIIEvQIBADANBgkqhkiG9w0BAQEF".to_vec()]);
     }
 }

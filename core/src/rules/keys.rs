@@ -39,11 +39,49 @@ pub const WEAK_WORDS: &[&str] = &["key", "pass", "pin", "auth"];
 
 /// Metadata words: a name ending in one of these describes a secret, it is not one.
 pub const METADATA_WORDS: &[&str] = &[
-    "id", "ids", "name", "names", "type", "count", "length", "len", "size", "min", "max", "ttl",
-    "timeout", "expiry", "expires", "expiration", "age", "days", "seconds", "url", "uri", "endpoint",
-    "host", "path", "dir", "file", "header", "param", "field", "enabled", "secure", "domain",
-    "algorithm", "policy", "format", "version", "issuer", "provider", "mode", "prefix", "samesite",
-    "httponly", "required",
+    "id",
+    "ids",
+    "name",
+    "names",
+    "type",
+    "count",
+    "length",
+    "len",
+    "size",
+    "min",
+    "max",
+    "ttl",
+    "timeout",
+    "expiry",
+    "expires",
+    "expiration",
+    "age",
+    "days",
+    "seconds",
+    "url",
+    "uri",
+    "endpoint",
+    "host",
+    "path",
+    "dir",
+    "file",
+    "header",
+    "param",
+    "field",
+    "enabled",
+    "secure",
+    "domain",
+    "algorithm",
+    "policy",
+    "format",
+    "version",
+    "issuer",
+    "provider",
+    "mode",
+    "prefix",
+    "samesite",
+    "httponly",
+    "required",
 ];
 
 /// Names that look sensitive but are not (normalised to snake case). A name equal to one
@@ -239,13 +277,8 @@ impl KeyRules {
     /// A multi-word entry needs its own literals only when no single-word entry is inside it
     /// (`api_key` is found through `key`; `connection_string` needs its own).
     pub(crate) fn literals(&self) -> Vec<String> {
-        let singles: Vec<&str> = self
-            .strong
-            .iter()
-            .chain(&self.weak)
-            .filter(|w| w.words.len() == 1)
-            .map(|w| w.words[0].as_str())
-            .collect();
+        let singles: Vec<&str> =
+            self.strong.iter().chain(&self.weak).filter(|w| w.words.len() == 1).map(|w| w.words[0].as_str()).collect();
         let mut out: Vec<String> = Vec::new();
         let add_word = |w: &str, out: &mut Vec<String>| {
             out.push(w.to_owned());
@@ -304,7 +337,8 @@ impl KeyRules {
             return None;
         }
         if self.deny.iter().any(|d| words.eq_list(d)) {
-            let joined: Vec<&str> = (0..words.len()).map(|i| std::str::from_utf8(words.word(i)).unwrap_or("")).collect();
+            let joined: Vec<&str> =
+                (0..words.len()).map(|i| std::str::from_utf8(words.word(i)).unwrap_or("")).collect();
             return Some(RuleId::new(&format!("key:{}", joined.join("_"))));
         }
         if self.excluded.iter().any(|e| words.ends_with(e)) {
@@ -331,7 +365,6 @@ impl KeyRules {
 fn eq_word(word: &[u8], entry: &[u8]) -> bool {
     word == entry || (word.len() == entry.len() + 1 && word.ends_with(b"s") && word.starts_with(entry))
 }
-
 
 fn title(w: &str) -> String {
     let mut t = w.to_owned();
@@ -391,11 +424,35 @@ mod tests {
     #[test]
     fn strong_words_match_anywhere() {
         for name in [
-            "password", "DB_PASSWORD", "dbPassword", "passwd", "passphrase", "client_secret",
-            "SECRET_KEY_BASE", "access_token", "X-Auth-Token", "credentials", "private_key",
-            "apiKey", "api_key", "APIKEY", "Authorization", "cookie", "Set-Cookie", "session",
-            "csrf_token", "xsrf", "signature", "SENTRY_DSN", "connection_string", "ConnectionString",
-            "dbpassword", "PGPASSWORD", "githubtoken", "tokens", "secrets",
+            "password",
+            "DB_PASSWORD",
+            "dbPassword",
+            "passwd",
+            "passphrase",
+            "client_secret",
+            "SECRET_KEY_BASE",
+            "access_token",
+            "X-Auth-Token",
+            "credentials",
+            "private_key",
+            "apiKey",
+            "api_key",
+            "APIKEY",
+            "Authorization",
+            "cookie",
+            "Set-Cookie",
+            "session",
+            "csrf_token",
+            "xsrf",
+            "signature",
+            "SENTRY_DSN",
+            "connection_string",
+            "ConnectionString",
+            "dbpassword",
+            "PGPASSWORD",
+            "githubtoken",
+            "tokens",
+            "secrets",
         ] {
             assert!(rule(name).is_some(), "{name} should be sensitive");
         }
@@ -408,7 +465,9 @@ mod tests {
         for name in ["key", "signing_key", "SIGNING_KEY", "pass", "db_pass", "pin", "auth", "basic_auth", "ssh_keys"] {
             assert!(rule(name).is_some(), "{name} should be sensitive");
         }
-        for name in ["key_vault_url", "author", "authority", "oauth_provider", "pinned", "passenger", "keyspace", "auth_mode"] {
+        for name in
+            ["key_vault_url", "author", "authority", "oauth_provider", "pinned", "passenger", "keyspace", "auth_mode"]
+        {
             assert!(rule(name).is_none(), "{name} should not be sensitive");
         }
     }

@@ -54,10 +54,7 @@ pub(super) const RULES: &[Spec] = &[
         keywords: &["hf_"],
         entropy: Some(3.5),
         examples: &["huggingface_hub: login with 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"],
-        counter_examples: &[
-            "hf_transfer enabled",
-            "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1 has a digit tail",
-        ],
+        counter_examples: &["hf_transfer enabled", "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1 has a digit tail"],
         ..Spec::DEFAULT
     },
     Spec {

@@ -9,13 +9,8 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\bxoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34}\b",
         keywords: &["xoxb-"],
         entropy: Some(3.0),
-        examples: &[
-            "slack: posting with xoxb-5592491684133-2889590795212-jAxwZwAChrJiQr7of2I1b3P6 to #deploys",
-        ],
-        counter_examples: &[
-            "xoxb-5592491684133-2889590795212-jAxwZw is short",
-            "xoxb-not-a-token",
-        ],
+        examples: &["slack: posting with xoxb-5592491684133-2889590795212-jAxwZwAChrJiQr7of2I1b3P6 to #deploys"],
+        counter_examples: &["xoxb-5592491684133-2889590795212-jAxwZw is short", "xoxb-not-a-token"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -24,9 +19,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\bxoxp-[0-9]{8,14}(?:-[0-9]{8,14}){1,3}-[A-Za-z0-9]{28,34}\b",
         keywords: &["xoxp-"],
         entropy: Some(3.0),
-        examples: &[
-            "using user token xoxp-1579900929-4747884488828-2112909119357-5d8065f7a01fdf9a46e670eec9abf8cd",
-        ],
+        examples: &["using user token xoxp-1579900929-4747884488828-2112909119357-5d8065f7a01fdf9a46e670eec9abf8cd"],
         counter_examples: &["xoxp-1579900929-4747884488828-5d8065f7 is short"],
         ..Spec::DEFAULT
     },
@@ -61,9 +54,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9+/]{40,120})",
         keywords: &["hooks.slack.com"],
         secret_group: Some(1),
-        examples: &[
-            "POST https://hooks.slack.com/services/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 200 OK",
-        ],
+        examples: &["POST https://hooks.slack.com/services/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 200 OK"],
         counter_examples: &["see https://hooks.slack.com/services/ for setup"],
         ..Spec::DEFAULT
     },
@@ -90,9 +81,7 @@ pub(super) const RULES: &[Spec] = &[
         keywords: &["discord", "Discord"],
         secret_group: Some(1),
         entropy: Some(3.5),
-        examples: &[
-            "DISCORD_BOT_TOKEN=MmWNyZ5oStkJc14KfkQmKlnQku.o_3hUv.uDDoCn6Creks2ZLg5DmrtDCCPrQRm0V-OaVRhu",
-        ],
+        examples: &["DISCORD_BOT_TOKEN=MmWNyZ5oStkJc14KfkQmKlnQku.o_3hUv.uDDoCn6Creks2ZLg5DmrtDCCPrQRm0V-OaVRhu"],
         counter_examples: &["discord_token_ttl=3600", "discord.gg/invite-code joined"],
         ..Spec::DEFAULT
     },
@@ -107,10 +96,7 @@ pub(super) const RULES: &[Spec] = &[
             "POST https://api.telegram.org/bot4522941028:AATz6eCAmpEElUbygyDvxwJa_sae3FFoxbj/sendMessage 200",
             "bot token 4522941028:AATz6eCAmpEElUbygyDvxwJa_sae3FFoxbj loaded",
         ],
-        counter_examples: &[
-            "mac 00:AA:BB:CC:DD:EE up",
-            "4522941028:AATz6eCAmpEElUbygy is short",
-        ],
+        counter_examples: &["mac 00:AA:BB:CC:DD:EE up", "4522941028:AATz6eCAmpEElUbygy is short"],
         ..Spec::DEFAULT
     },
 ];

@@ -61,9 +61,7 @@ pub(super) const RULES: &[Spec] = &[
         examples: &[
             "sts: X-Amz-Security-Token IQoJb3JpZ2luX2VjEPeHZXTPlblrJE3jAe4haR7K8XyZCB6IAUUJcTa/RXcrzEBZshBfTf39VMBlMJzjtPrcWC3f5fMqIY3Dwarw4xQTQzKEe7+PR9qR+hMjNzRf7+SKZSDK/Vb2x2kRVIIWKaNwGu0e/e64HmE+tWN2EABTPu1m0ugeWOg7GLqwSBIPt3oILT9RIKTze8E97AJISWXiRI92CVCPMuRsF1maLucrPtZEViP91KeRFiME6Zuxk5Sb0IfSWJ9mdbzfK1n+jDwVEgbf55KuQdBN7VHik5qNvO8fy5lShwlQOmOSZ1Mtk== refreshed",
         ],
-        counter_examples: &[
-            "header IQoJb3JpZ2luX2VjEPeHZXTPlblrJE3jAe4haR7K8XyZCB6IAUUJcTa is too short for a token",
-        ],
+        counter_examples: &["header IQoJb3JpZ2luX2VjEPeHZXTPlblrJE3jAe4haR7K8XyZCB6IAUUJcTa is too short for a token"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -161,10 +159,7 @@ pub(super) const RULES: &[Spec] = &[
         examples: &[
             "PUT https://logs01.blob.core.windows.net/c/a.log?sv=2022-11-02&ss=b&srt=o&sp=rw&se=2024-06-01T00:00:00Z&spr=https&sig=nlCmjzNKZNNHLFriCv%2FFXVKkQP9ZiGBO6HeBwUmTo4D%3D 201",
         ],
-        counter_examples: &[
-            "config sig=abc123 applied",
-            "trace xsig=nlCmjzNKZNNHLFriCv%2FFXVKkQP9ZiGBO6HeBwUmTo4D%3D",
-        ],
+        counter_examples: &["config sig=abc123 applied", "trace xsig=nlCmjzNKZNNHLFriCv%2FFXVKkQP9ZiGBO6HeBwUmTo4D%3D"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -198,9 +193,7 @@ pub(super) const RULES: &[Spec] = &[
         keywords: &["Q~"],
         secret_group: Some(1),
         entropy: Some(3.0),
-        examples: &[
-            "msal: acquiring token with client secret Ubw8Q~G.2_jPLj0JcMHCbId.6Vk8E1Cfu5Ac0F9C for app 1d2e",
-        ],
+        examples: &["msal: acquiring token with client secret Ubw8Q~G.2_jPLj0JcMHCbId.6Vk8E1Cfu5Ac0F9C for app 1d2e"],
         counter_examples: &[
             "Ubw8Q~G.2_jPLj0 is too short",
             "xUbw8Q~G.2_jPLj0JcMHCbId.6Vk8E1Cfu5Ac0F9CxyzxyzXYZ is too long",
@@ -213,9 +206,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\b(dop_v1_[a-f0-9]{64})\b",
         keywords: &["dop_v1_"],
         entropy: Some(3.0),
-        examples: &[
-            "doctl auth init -t dop_v1_dcda1b2e56d50cf302993e6e97e9b7eadb73d44122e22e27c7cd46fec68b024d",
-        ],
+        examples: &["doctl auth init -t dop_v1_dcda1b2e56d50cf302993e6e97e9b7eadb73d44122e22e27c7cd46fec68b024d"],
         counter_examples: &["dop_v1_dcda1b2e56d50cf302993e6e97e9b7ea is too short"],
         ..Spec::DEFAULT
     },
@@ -225,9 +216,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\b(doo_v1_[a-f0-9]{64})\b",
         keywords: &["doo_v1_"],
         entropy: Some(3.0),
-        examples: &[
-            "oauth callback issued doo_v1_b787eaf05c2b2a2cbbb19956ce3d37b1ae064b5cb7e5b8d38d3b38125de15af7",
-        ],
+        examples: &["oauth callback issued doo_v1_b787eaf05c2b2a2cbbb19956ce3d37b1ae064b5cb7e5b8d38d3b38125de15af7"],
         counter_examples: &[
             "doo_v1_b787eaf05c2b2a2cbbb19956ce3d37b1ae064b5cb7e5b8d38d3b38125de15afg has a non-hex tail",
         ],
@@ -239,12 +228,8 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\b(dor_v1_[a-f0-9]{64})\b",
         keywords: &["dor_v1_"],
         entropy: Some(3.0),
-        examples: &[
-            "refresh with dor_v1_10bed1c6f65e53874b6bd17ede649155e897cb1ab03239bd1817fdade9cc9558",
-        ],
-        counter_examples: &[
-            "dor_v1_10bed1c6f65e53874b6bd17ede649155e897cb1ab03239bd1817fdade9cc955",
-        ],
+        examples: &["refresh with dor_v1_10bed1c6f65e53874b6bd17ede649155e897cb1ab03239bd1817fdade9cc9558"],
+        counter_examples: &["dor_v1_10bed1c6f65e53874b6bd17ede649155e897cb1ab03239bd1817fdade9cc955"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -253,9 +238,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b",
         keywords: &["dapi"],
         entropy: Some(3.0),
-        examples: &[
-            "databricks-cli: using token dapi2a54b3e8e289b5f09a175b2bfd757875 for workspace adb-1",
-        ],
+        examples: &["databricks-cli: using token dapi2a54b3e8e289b5f09a175b2bfd757875 for workspace adb-1"],
         counter_examples: &[
             "dapi2a54b3e8e289b5f09a175b2bfd75787 is short",
             "rapid dapi2a54b3e8e289b5f09a175b2bfd757875x",
@@ -289,9 +272,7 @@ pub(super) const RULES: &[Spec] = &[
         keywords: &["HRKU-AA"],
         secret_group: Some(1),
         entropy: Some(4.0),
-        examples: &[
-            "heroku login: stored HRKU-AAFpIHJSwaUYQ0XTr1fX5rAPRMVTcbkfUzTrR7E0xokHcwJLkEQBhdbV1fqu in netrc",
-        ],
+        examples: &["heroku login: stored HRKU-AAFpIHJSwaUYQ0XTr1fX5rAPRMVTcbkfUzTrR7E0xokHcwJLkEQBhdbV1fqu in netrc"],
         counter_examples: &["HRKU-AAFpIHJSwaUYQ0XTr1fX5rAPRM is short"],
         ..Spec::DEFAULT
     },

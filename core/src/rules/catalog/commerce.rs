@@ -7,9 +7,7 @@ pub(super) const RULES: &[Spec] = &[
         id: "stripe-access-token",
         description: "Stripe secret (sk_live_/sk_test_) or restricted (rk_live_/rk_test_) API key",
         regex: r"\b(?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,247}\b",
-        keywords: &[
-            "sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_",
-        ],
+        keywords: &["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"],
         entropy: Some(3.0),
         examples: &[
             "stripe: charge failed with key sk_live_qvh26qCWk2HJNiwNWLTL8tkR (card_declined)",
@@ -29,9 +27,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\bwhsec_[A-Za-z0-9]{32,64}\b",
         keywords: &["whsec_"],
         entropy: Some(3.0),
-        examples: &[
-            "stripe listen: Ready! Your webhook signing secret is whsec_94cz9Yi32m5ItOi4aUjTjxtLrIxg4uyI",
-        ],
+        examples: &["stripe listen: Ready! Your webhook signing secret is whsec_94cz9Yi32m5ItOi4aUjTjxtLrIxg4uyI"],
         counter_examples: &["whsec_94cz9Yi32m5ItOi4 is short"],
         ..Spec::DEFAULT
     },
@@ -46,10 +42,7 @@ pub(super) const RULES: &[Spec] = &[
             "square: Authorization failed for EAAAa-SFJktbcceDNOgcL1jZ8VIs-CH61SsQOAx3SGhF1MSeFQZRId2nQx2JlnVm",
             "legacy token sq0atp-h0KpHDA_Dav0cyzAzjHgAb",
         ],
-        counter_examples: &[
-            "EAAAa-SFJktbcceDNOgcL1jZ8VIs is short",
-            "sq0atp-h0KpHDA is short",
-        ],
+        counter_examples: &["EAAAa-SFJktbcceDNOgcL1jZ8VIs is short", "sq0atp-h0KpHDA is short"],
         ..Spec::DEFAULT
     },
     Spec {

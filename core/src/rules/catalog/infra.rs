@@ -15,10 +15,7 @@ pub(super) const RULES: &[Spec] = &[
             "vault: Root Token: hvs.68tmiCm4VzkypI3XXJUp0vFb",
             "lease renewed for hvs.CAESI0WIpLae9S2GvNk_uDWvIese_vhqzibfTGlIaB-FfGpW5XVZBtYDuPBXWEtbO8gfIXuReuHVJ4wI2DTcsLsK1O3-uvz",
         ],
-        counter_examples: &[
-            "hvs.68tmiCm4Vzkyp is short",
-            "file ahvs.68tmiCm4VzkypI3XXJUp0vFb",
-        ],
+        counter_examples: &["hvs.68tmiCm4Vzkyp is short", "file ahvs.68tmiCm4VzkypI3XXJUp0vFb"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -55,10 +52,7 @@ pub(super) const RULES: &[Spec] = &[
         examples: &[
             "terraform login: token 8px54ptehk3bhp.atlasv1.ldwtzvdv3xpl41w1j907o1cmpssk1qjap03p5v5dkb4d45hsmoc6ftcomuvxvd9rxy8 saved",
         ],
-        counter_examples: &[
-            "8px54ptehk3bhp.atlasv1.ldwtzvdv3xpl is short",
-            "host app.terraform.io/atlasv1/api",
-        ],
+        counter_examples: &["8px54ptehk3bhp.atlasv1.ldwtzvdv3xpl is short", "host app.terraform.io/atlasv1/api"],
         ..Spec::DEFAULT
     },
     Spec {

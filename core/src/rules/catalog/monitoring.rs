@@ -40,11 +40,7 @@ pub(super) const RULES: &[Spec] = &[
     Spec {
         id: "twilio-auth-token",
         description: "Twilio auth token (32 hex) after a twilio…token/secret name",
-        regex: concat!(
-            r"(?i:twilio[\w.-]{0,20}?(?:token|secret))",
-            assign!(),
-            r"([a-f0-9]{32})\b"
-        ),
+        regex: concat!(r"(?i:twilio[\w.-]{0,20}?(?:token|secret))", assign!(), r"([a-f0-9]{32})\b"),
         keywords: &["twilio", "Twilio"],
         secret_group: Some(1),
         entropy: Some(3.0),
@@ -52,10 +48,7 @@ pub(super) const RULES: &[Spec] = &[
             "TWILIO_AUTH_TOKEN=d66d86f28a9c3bb3e3f540124c885473",
             r#"{"twilioAuthToken": "d66d86f28a9c3bb3e3f540124c885473"}"#,
         ],
-        counter_examples: &[
-            "TWILIO_ACCOUNT_SID=AC49f878ee98b09a76883da178a2e15f67",
-            "twilio_token_ttl=3600",
-        ],
+        counter_examples: &["TWILIO_ACCOUNT_SID=AC49f878ee98b09a76883da178a2e15f67", "twilio_token_ttl=3600"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -102,8 +95,8 @@ pub(super) const RULES: &[Spec] = &[
             r"([a-f0-9]{40}|[a-f0-9]{32})\b"
         ),
         keywords: &[
-            "datadog", "Datadog", "dd_api", "dd-api", "dd.api", "ddApi", "Dd-Api", "dd_app",
-            "dd-app", "dd.app", "ddApp", "Dd-App",
+            "datadog", "Datadog", "dd_api", "dd-api", "dd.api", "ddApi", "Dd-Api", "dd_app", "dd-app", "dd.app",
+            "ddApp", "Dd-App",
         ],
         secret_group: Some(1),
         entropy: Some(3.0),
@@ -161,9 +154,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\bsntryu_[a-f0-9]{64}\b",
         keywords: &["sntryu_"],
         entropy: Some(3.5),
-        examples: &[
-            "sentry-cli: auth token 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",
-        ],
+        examples: &["sentry-cli: auth token 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"],
         counter_examples: &["sntryu_21081ba576fa388311459545cdc39994 is short"],
         ..Spec::DEFAULT
     },

@@ -39,10 +39,7 @@ pub(super) const RULES: &[Spec] = &[
         keywords: &["rubygems_"],
         entropy: Some(3.0),
         examples: &["gem push: using rubygems_5071096785a10f62c023b0d8f12e09ad4e5268b4c7ea183d"],
-        counter_examples: &[
-            "rubygems_version 3.5.3",
-            "rubygems_5071096785a10f62c023b0d8f12e09ad is short",
-        ],
+        counter_examples: &["rubygems_version 3.5.3", "rubygems_5071096785a10f62c023b0d8f12e09ad is short"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -52,9 +49,7 @@ pub(super) const RULES: &[Spec] = &[
         keywords: &["dckr_pat_", "dckr_oat_"],
         secret_group: Some(1),
         entropy: Some(3.0),
-        examples: &[
-            "echo dckr_pat_uUCxEOuPePGekwpZ23dhLjEari7 | docker login -u ci --password-stdin",
-        ],
+        examples: &["echo dckr_pat_uUCxEOuPePGekwpZ23dhLjEari7 | docker login -u ci --password-stdin"],
         counter_examples: &["dckr_pat_uUCxEOuPePGek is short"],
         ..Spec::DEFAULT
     },
@@ -68,10 +63,7 @@ pub(super) const RULES: &[Spec] = &[
             r#"{"auths": {"registry.example.com": {"auth": "ZGVwbG95OnMzY3JldC1QYXNz"}}}"#,
             r#"msg="pull config" body="{\"auths\":{\"ghcr.io\":{\"auth\":\"ZGVwbG95OnMzY3JldC1QYXNz\"}}}""#,
         ],
-        counter_examples: &[
-            r#"{"auth": "", "user": "deploy"}"#,
-            r#"{"auth": "oidc-provider"}"#,
-        ],
+        counter_examples: &[r#"{"auth": "", "user": "deploy"}"#, r#"{"auth": "oidc-provider"}"#],
         ..Spec::DEFAULT
     },
     Spec {

@@ -9,9 +9,7 @@ pub(super) const RULES: &[Spec] = &[
         regex: r"\bghp_[0-9A-Za-z]{36}\b",
         keywords: &["ghp_"],
         entropy: Some(3.0),
-        examples: &[
-            "git push failed: token ghp_OCys6P755o5YwPudlPnIUKdoREKSB4FJsDEF lacks the workflow scope",
-        ],
+        examples: &["git push failed: token ghp_OCys6P755o5YwPudlPnIUKdoREKSB4FJsDEF lacks the workflow scope"],
         counter_examples: &[
             "ghp_OCys6P755o5YwPudlPnIUKdoREKSB4FJsDE is one short",
             "myghp_OCys6P755o5YwPudlPnIUKdoREKSB4FJsDEF is inside an identifier",
@@ -77,10 +75,7 @@ pub(super) const RULES: &[Spec] = &[
         examples: &[
             "curl --header 'PRIVATE-TOKEN: glpat-ToHurqZH54oICKPl77d9' https://gitlab.example.com/api/v4/projects",
         ],
-        counter_examples: &[
-            "glpat-ToHurqZH54oICKPl77d is short",
-            "glpat-ToHurqZH54oICKPl77d9xyz is long",
-        ],
+        counter_examples: &["glpat-ToHurqZH54oICKPl77d is short", "glpat-ToHurqZH54oICKPl77d9xyz is long"],
         ..Spec::DEFAULT
     },
     Spec {
@@ -144,9 +139,7 @@ pub(super) const RULES: &[Spec] = &[
         keywords: &["gldt-"],
         secret_group: Some(1),
         entropy: Some(3.0),
-        examples: &[
-            "docker login -u deploy -p gldt-iMChlXpllIhQ8fOHLK5j registry.gitlab.example.com",
-        ],
+        examples: &["docker login -u deploy -p gldt-iMChlXpllIhQ8fOHLK5j registry.gitlab.example.com"],
         counter_examples: &["gldt-iMChlXpllIhQ8f is short"],
         ..Spec::DEFAULT
     },
