@@ -43,7 +43,7 @@ pub struct FilterArgs {
     pub dry_run: bool,
 
     /// Treat each line as a JSON document: keys at any depth, output stays valid JSON.
-    /// Lines that are not JSON are redacted as text.
+    /// Lines that are not a JSON object or array are redacted as text.
     #[arg(long)]
     pub json_lines: bool,
 }
@@ -115,19 +115,29 @@ fn read_some(input: &mut dyn Read, buf: &mut [u8]) -> Result<usize, StreamError>
     }
 }
 
-/// Redacts one line as JSON, or as text when it is not JSON. Returns the output line
-/// (with the input's line ending) and its report.
+/// Whether a line may be a JSON document worth the JSON-aware path: an object or array.
+/// (A bare JSON string or number is as well served by the text rules.)
+fn looks_like_json_document(body: &[u8]) -> bool {
+    matches!(body.trim_ascii_start().first(), Some(b'{' | b'['))
+}
+
+/// Redacts one line as JSON when it is a JSON object or array, else as text. Returns the
+/// output line (with the input's line ending) and its report.
 pub fn redact_json_line(red: &Redactor, line: &[u8]) -> (Vec<u8>, Report) {
-    let body_len = line.len()
-        - line
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'\n' || b == b'\r')
-            .count();
-    let (body, ending) = line.split_at(body_len);
-    let (mut out, mut report) = match red.redact_json_with_report(body) {
-        Ok((json, report)) => (json.into_owned(), report),
-        Err(_) => {
+    let ending_len = line
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .count();
+    let (body, ending) = line.split_at(line.len() - ending_len);
+    let as_json = if looks_like_json_document(body) {
+        red.redact_json_with_report(body).ok()
+    } else {
+        None
+    };
+    let (mut out, mut report) = match as_json {
+        Some((json, report)) => (json.into_owned(), report),
+        None => {
             let (text, report) = red.redact_with_report(body);
             (text.into_owned(), report)
         }

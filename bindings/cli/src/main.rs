@@ -186,12 +186,13 @@ mod tests {
     }
 
     #[test]
-    fn filter_options_conflict_with_subcommands() {
-        assert!(
-            cli_command()
-                .try_get_matches_from(["hush", "--in-place", "scan"])
-                .is_err()
-        );
+    fn filter_options_are_not_subcommand_options() {
+        let parse = |args: &[&str]| cli_command().try_get_matches_from(args);
+        assert!(parse(&["hush", "scan", "--in-place", "x"]).is_err());
+        // After a filter option, a word is a file name (a file called `scan`).
+        let cli = Cli::from_arg_matches(&parse(&["hush", "--in-place", "scan"]).unwrap()).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.filter.files, [std::path::PathBuf::from("scan")]);
     }
 
     #[test]
