@@ -10,7 +10,7 @@ use crate::common::{CliError, CommonArgs, EXIT_ERROR, EXIT_OK, build_redactor};
 use crate::{exit_status, inplace, output, progress, report};
 
 /// Options of the filter (the command when no subcommand is given).
-#[derive(clap::Args, Debug, Clone, Default)]
+#[derive(clap::Args, Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterArgs {
     /// Files to redact, in order (stdin when none, or for `-`).
     #[arg(value_name = "FILE")]

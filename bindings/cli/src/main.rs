@@ -68,7 +68,7 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| format!("{EXAMPLES}\n\n{}
 #[derive(Parser, Debug)]
 #[command(
     name = "hush",
-    args_conflicts_with_subcommands = true,
+    subcommand_precedence_over_arg = true,
     subcommand_value_name = "COMMAND"
 )]
 struct Cli {
@@ -124,11 +124,26 @@ fn completions(args: CompletionsArgs) -> i32 {
 
 /// Parses the command line; clap's usage errors are reported as `hush: …`, exit 2.
 fn parse() -> Result<Cli, i32> {
-    let matches = match cli_command().try_get_matches() {
+    parse_from(std::env::args_os())
+}
+
+fn parse_from<I, T>(args: I) -> Result<Cli, i32>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = match cli_command().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(report_clap_error(&e)),
     };
-    Cli::from_arg_matches(&matches).map_err(|e| report_clap_error(&e))
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| report_clap_error(&e))?;
+    if cli.command.is_some() && cli.filter != filter::FilterArgs::default() {
+        // Global options may come before a subcommand; the filter's may not.
+        CliError::usage("FILE arguments and filter options (--in-place, --summary, …) cannot be used with a subcommand")
+            .report();
+        return Err(EXIT_ERROR);
+    }
+    Ok(cli)
 }
 
 fn report_clap_error(e: &clap::Error) -> i32 {
@@ -187,12 +202,21 @@ mod tests {
 
     #[test]
     fn filter_options_are_not_subcommand_options() {
-        let parse = |args: &[&str]| cli_command().try_get_matches_from(args);
-        assert!(parse(&["hush", "scan", "--in-place", "x"]).is_err());
-        // After a filter option, a word is a file name (a file called `scan`).
-        let cli = Cli::from_arg_matches(&parse(&["hush", "--in-place", "scan"]).unwrap()).unwrap();
+        assert!(parse_from(["hush", "scan", "--in-place", "x"]).is_err());
+        assert_eq!(
+            parse_from(["hush", "--summary", "scan"]).err(),
+            Some(EXIT_ERROR)
+        );
+        let cli = parse_from(["hush", "--no-default-sources", "selftest"]).unwrap();
+        assert!(
+            cli.common.no_default_sources && matches!(cli.command, Some(Commands::Selftest(_)))
+        );
+        let cli = parse_from(["hush", "a.log", "./scan"]).unwrap();
         assert!(cli.command.is_none());
-        assert_eq!(cli.filter.files, [std::path::PathBuf::from("scan")]);
+        assert_eq!(
+            cli.filter.files,
+            [std::path::PathBuf::from("a.log"), "./scan".into()]
+        );
     }
 
     #[test]
