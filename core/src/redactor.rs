@@ -202,6 +202,7 @@ impl Redactor {
                 let forms = crate::known::encoded_forms(&k.value);
                 let survived = forms
                     .iter()
+                    .map(FormBytes::form_bytes)
                     .filter(|form| {
                         let mut line = Zeroizing::new(b"selftest ".to_vec());
                         line.extend_from_slice(form);
@@ -229,6 +230,24 @@ impl Redactor {
 
     pub(crate) fn line_cap(&self) -> usize {
         self.inner.line_cap
+    }
+}
+
+/// The bytes of one encoded form, whether `encoded_forms` yields bare forms or
+/// `(form, encoding)` pairs.
+trait FormBytes {
+    fn form_bytes(&self) -> &[u8];
+}
+
+impl FormBytes for Vec<u8> {
+    fn form_bytes(&self) -> &[u8] {
+        self
+    }
+}
+
+impl<E> FormBytes for (Vec<u8>, E) {
+    fn form_bytes(&self) -> &[u8] {
+        &self.0
     }
 }
 
