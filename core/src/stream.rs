@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::engine::{merge_spans, LineScan, Region, Span, ValueEnd};
+use crate::engine::{merge_spans, Hit, LineScan, Region, Span, ValueEnd};
 use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
@@ -55,6 +55,8 @@ pub(crate) struct Processor {
     line_abs: u64,
     line_no: u64,
     report: Report,
+    /// Reused buffer of literal hits.
+    hits: Vec<Hit>,
     /// Findings with their positions, collected when `collect` is set.
     pub(crate) events: Vec<StreamFinding>,
     pub(crate) collect: bool,
@@ -77,6 +79,7 @@ impl Processor {
             line_abs: 0,
             line_no: 1,
             report: Report::default(),
+            hits: Vec::new(),
             events: Vec::new(),
             collect: false,
             window,
@@ -137,32 +140,82 @@ impl Processor {
         }
     }
 
-    /// Processes a block of complete lines (ending in `\n`) from the input.
+    /// Processes a block of complete lines (ending in `\n`) from the input. One literal
+    /// search runs through the block; lines without a hit are copied as they are.
     fn block(&mut self, data: &[u8], out: &mut Vec<u8>) {
         let mut pos = 0;
+        let mut next: Option<Hit> = None;
+        let mut exhausted = false;
+        let mut hits = std::mem::take(&mut self.hits);
         while pos < data.len() {
-            let line_start = if self.pem.is_some() || self.cont.is_some() {
-                pos
-            } else {
-                match self.red.engine().next_candidate(data, pos) {
-                    Some(ls) => ls,
-                    None => data.len(),
-                }
-            };
-            if line_start > pos {
-                let skipped = &data[pos..line_start];
-                out.extend_from_slice(skipped);
-                let n = memchr::memchr_iter(b'\n', skipped).count() as u64;
-                self.report.lines += n;
-                self.line_no += n;
-                self.line_abs += skipped.len() as u64;
-                pos = line_start;
+            if self.pem.is_some() || self.cont.is_some() {
+                let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
+                self.whole_line(&data[pos..end], out);
+                pos = end;
                 continue;
             }
-            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
-            self.whole_line(&data[pos..end], out);
-            pos = end;
+            let red = self.red.clone();
+            let engine = red.engine();
+            let first = match next.take().filter(|h| h.start >= pos) {
+                Some(h) => Some(h),
+                None if exhausted => None,
+                None => engine.find_hit(data, pos),
+            };
+            let Some(first) = first else {
+                self.copy_lines(&data[pos..], out);
+                break;
+            };
+            let line_start = memchr::memrchr(b'\n', &data[pos..first.start]).map_or(pos, |i| pos + i + 1);
+            let line_end = memchr::memchr(b'\n', &data[first.start..]).map_or(data.len(), |i| first.start + i + 1);
+            self.copy_lines(&data[pos..line_start], out);
+            let line = &data[line_start..line_end];
+            if line.len() > self.window {
+                self.whole_line(line, out);
+                pos = line_end;
+                continue;
+            }
+            hits.clear();
+            engine.push_hit(first, &mut hits);
+            let mut at = engine.resume_after(first);
+            loop {
+                match engine.find_hit(data, at) {
+                    None => {
+                        exhausted = true;
+                        break;
+                    }
+                    Some(h) if h.start >= line_end => {
+                        next = Some(h);
+                        break;
+                    }
+                    Some(h) => {
+                        engine.push_hit(h, &mut hits);
+                        at = engine.resume_after(h);
+                    }
+                }
+            }
+            for h in &mut hits {
+                h.start -= line_start;
+                h.end = (h.end - line_start).min(line.len());
+            }
+            hits.sort_unstable_by_key(|h| h.start);
+            let region = Region { starts_line: true, ends_line: true };
+            let scan = engine.scan_hits(line, &hits, region, red.keys());
+            self.finish_line(line, scan, out);
+            pos = line_end;
         }
+        self.hits = hits;
+    }
+
+    /// Copies whole lines that hold no literal.
+    fn copy_lines(&mut self, lines: &[u8], out: &mut Vec<u8>) {
+        if lines.is_empty() {
+            return;
+        }
+        out.extend_from_slice(lines);
+        let n = memchr::memchr_iter(b'\n', lines).count() as u64;
+        self.report.lines += n;
+        self.line_no += n;
+        self.line_abs += lines.len() as u64;
     }
 
     /// A complete line given in one piece (it may still exceed the cap).
@@ -192,6 +245,11 @@ impl Processor {
         }
         let region = Region { starts_line: self.line_pos == 0, ends_line };
         let scan = self.red.engine().scan_line(piece, region, self.red.keys());
+        self.finish_line(piece, scan, out);
+    }
+
+    /// Emits the last piece of a line with its spans and moves to the next line.
+    fn finish_line(&mut self, piece: &[u8], scan: LineScan, out: &mut Vec<u8>) {
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);
         self.cont = None;
