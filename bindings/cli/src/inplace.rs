@@ -61,6 +61,9 @@ pub fn rewrite(red: &Redactor, path: &Path, opts: &Options) -> Result<Report, Cl
     if opts.mode.dry_run {
         let report = process(red, opts.mode, &mut input, &mut io::sink())
             .map_err(|e| stream_error(path, e))?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
         return Ok(report);
     }
 
