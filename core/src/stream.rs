@@ -51,6 +51,8 @@ pub(crate) struct Processor {
     mask_end: usize,
     cont: Option<Continuation>,
     pem: Option<Pem>,
+    /// Indentation of an open Kubernetes Secret `data:` block, whose values are decoded.
+    data_block: Option<usize>,
     /// Absolute offset of the current line's start; 1-based line number.
     line_abs: u64,
     line_no: u64,
@@ -76,6 +78,7 @@ impl Processor {
             mask_end: usize::MAX,
             cont: None,
             pem: None,
+            data_block: None,
             line_abs: 0,
             line_no: 1,
             report: Report::default(),
@@ -148,7 +151,7 @@ impl Processor {
         let mut exhausted = false;
         let mut hits = std::mem::take(&mut self.hits);
         while pos < data.len() {
-            if self.pem.is_some() || self.cont.is_some() {
+            if self.pem.is_some() || self.cont.is_some() || self.data_block.is_some() {
                 let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
                 self.whole_line(&data[pos..end], out);
                 pos = end;
@@ -249,7 +252,18 @@ impl Processor {
     }
 
     /// Emits the last piece of a line with its spans and moves to the next line.
-    fn finish_line(&mut self, piece: &[u8], scan: LineScan, out: &mut Vec<u8>) {
+    fn finish_line(&mut self, piece: &[u8], mut scan: LineScan, out: &mut Vec<u8>) {
+        // Inside a Kubernetes `data:` block every entry's value is checked decoded.
+        if let (Some(indent), 0) = (self.data_block, self.line_pos)
+            && !self.red.engine().data_entry(piece, indent, self.red.keys(), &mut scan.spans)
+        {
+            self.data_block = None;
+        }
+        if self.line_pos == 0
+            && let Some(indent) = crate::engine::data_block_start(piece)
+        {
+            self.data_block = Some(indent);
+        }
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);
         self.cont = None;
@@ -399,6 +413,7 @@ impl Processor {
         }
         self.pem = None;
         self.cont = None;
+        self.data_block = None;
     }
 
     /// Releases the partial line up to its safe point: everything before the earliest
@@ -406,7 +421,7 @@ impl Processor {
     /// as context, so the line is scanned whole when it completes; only bytes after the
     /// released point are written then.
     pub(crate) fn flush_partial(&mut self, out: &mut Vec<u8>) {
-        if self.pending.is_empty() || self.pem.is_some() {
+        if self.pending.is_empty() || self.pem.is_some() || self.data_block.is_some() {
             return;
         }
         let buf = std::mem::take(&mut self.pending);

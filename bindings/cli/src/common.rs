@@ -60,8 +60,7 @@ pub struct CommonArgs {
 }
 
 fn parse_mask(text: &str) -> Result<MaskStyle, String> {
-    text.parse::<MaskStyle>()
-        .map_err(|e| e.message().to_owned())
+    text.parse::<MaskStyle>().map_err(|e| e.message().to_owned())
 }
 
 /// An error that ends a subcommand: the exit status and a message without secrets.
@@ -76,10 +75,7 @@ pub struct CliError {
 impl CliError {
     /// An error with an explicit exit status.
     pub fn new(code: i32, message: impl Into<String>) -> Self {
-        CliError {
-            code,
-            message: message.into(),
-        }
+        CliError { code, message: message.into() }
     }
 
     /// A usage, config or I/O error (exit 2).
@@ -141,11 +137,7 @@ pub fn io_reason(err: &io::Error) -> String {
 
 /// The config file to use: `--config`, else `$HUSH_CONFIG`, else none (nothing implicit).
 pub fn config_path(common: &CommonArgs) -> Option<PathBuf> {
-    common.config.clone().or_else(|| {
-        std::env::var_os("HUSH_CONFIG")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    })
+    common.config.clone().or_else(|| std::env::var_os("HUSH_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from))
 }
 
 /// Reads and parses the config file at `path`; errors name the file (and line, rule).
@@ -155,11 +147,7 @@ pub fn load_config(path: &Path) -> Result<Config, CliError> {
 }
 
 fn attach_file(e: hush::Error, path: &Path) -> hush::Error {
-    if e.file().is_some() {
-        e
-    } else {
-        e.with_file(path)
-    }
+    if e.file().is_some() { e } else { e.with_file(path) }
 }
 
 /// A builder with everything the options say except the config file: default sources,
@@ -182,9 +170,7 @@ fn builder_without_config(common: &CommonArgs) -> Result<hush::Builder, CliError
 /// Applies the options that override the config (mask and hash key) to `b`.
 fn apply_overrides(common: &CommonArgs, mut b: hush::Builder) -> Result<hush::Builder, CliError> {
     if let Some(path) = &common.hash_key_file {
-        let key = zeroize::Zeroizing::new(
-            std::fs::read(path).map_err(|e| CliError::io(path.display(), &e))?,
-        );
+        let key = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| CliError::io(path.display(), &e))?);
         b = b.hash_key(trim_one_newline(&key));
     }
     if let Some(style) = common.mask {
@@ -203,9 +189,7 @@ pub fn configured_builder(common: &CommonArgs) -> Result<hush::Builder, CliError
     let mut b = builder_without_config(common)?;
     if let Some(path) = config_path(common) {
         let config = load_config(&path)?;
-        b = b
-            .config(&config)
-            .map_err(|e| CliError::from(attach_file(e, &path)))?;
+        b = b.config(&config).map_err(|e| CliError::from(attach_file(e, &path)))?;
     }
     apply_overrides(common, b)
 }
@@ -240,10 +224,7 @@ mod tests {
     #[test]
     fn hash_key_file_trims_one_newline() {
         assert_eq!(trim_one_newline(b"0123456789abcdef\n"), b"0123456789abcdef");
-        assert_eq!(
-            trim_one_newline(b"0123456789abcdef\r\n"),
-            b"0123456789abcdef"
-        );
+        assert_eq!(trim_one_newline(b"0123456789abcdef\r\n"), b"0123456789abcdef");
         assert_eq!(trim_one_newline(b"key\n\n"), b"key\n");
     }
 

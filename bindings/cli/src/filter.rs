@@ -70,12 +70,7 @@ pub enum StreamError {
 const CHUNK: usize = 1 << 16;
 
 /// Redacts (or, in a dry run, copies and counts) `input` into `out`.
-pub fn process(
-    red: &Redactor,
-    mode: Mode,
-    input: &mut dyn Read,
-    out: &mut dyn Write,
-) -> Result<Report, StreamError> {
+pub fn process(red: &Redactor, mode: Mode, input: &mut dyn Read, out: &mut dyn Write) -> Result<Report, StreamError> {
     if mode.json_lines {
         return process_json_lines(red, mode, input, out);
     }
@@ -124,17 +119,9 @@ fn looks_like_json_document(body: &[u8]) -> bool {
 /// Redacts one line as JSON when it is a JSON object or array, else as text. Returns the
 /// output line (with the input's line ending) and its report.
 pub fn redact_json_line(red: &Redactor, line: &[u8]) -> (Vec<u8>, Report) {
-    let ending_len = line
-        .iter()
-        .rev()
-        .take_while(|&&b| b == b'\n' || b == b'\r')
-        .count();
+    let ending_len = line.iter().rev().take_while(|&&b| b == b'\n' || b == b'\r').count();
     let (body, ending) = line.split_at(line.len() - ending_len);
-    let as_json = if looks_like_json_document(body) {
-        red.redact_json_with_report(body).ok()
-    } else {
-        None
-    };
+    let as_json = if looks_like_json_document(body) { red.redact_json_with_report(body).ok() } else { None };
     let (mut out, mut report) = match as_json {
         Some((json, report)) => (json.into_owned(), report),
         None => {
@@ -189,23 +176,14 @@ fn is_stdin(path: &Path) -> bool {
 
 fn run(args: &FilterArgs, common: &CommonArgs) -> Result<i32, CliError> {
     if args.in_place && (args.files.is_empty() || args.files.iter().any(|f| is_stdin(f))) {
-        return Err(CliError::usage(
-            "--in-place needs FILE arguments (it cannot rewrite stdin)",
-        ));
+        return Err(CliError::usage("--in-place needs FILE arguments (it cannot rewrite stdin)"));
     }
     let red = build_redactor(common)?;
-    let mode = Mode {
-        dry_run: args.dry_run,
-        json_lines: args.json_lines,
-    };
+    let mode = Mode { dry_run: args.dry_run, json_lines: args.json_lines };
     let mut files: Vec<(String, Report)> = Vec::new();
     let mut failed = false;
     if args.in_place {
-        let opts = inplace::Options {
-            force: args.force,
-            no_progress: args.no_progress,
-            mode,
-        };
+        let opts = inplace::Options { force: args.force, no_progress: args.no_progress, mode };
         for path in &args.files {
             match inplace::rewrite(&red, path, &opts) {
                 Ok(report) => files.push((path.display().to_string(), report)),
@@ -218,11 +196,7 @@ fn run(args: &FilterArgs, common: &CommonArgs) -> Result<i32, CliError> {
     } else {
         let mut out = output::stdout();
         let stdin_only = [PathBuf::from("-")];
-        let inputs = if args.files.is_empty() {
-            &stdin_only[..]
-        } else {
-            &args.files[..]
-        };
+        let inputs = if args.files.is_empty() { &stdin_only[..] } else { &args.files[..] };
         for path in inputs {
             match filter_one(&red, path, mode, args.no_progress, &mut out) {
                 Ok(report) => files.push((path.display().to_string(), report)),
@@ -270,10 +244,7 @@ fn filter_one(
         let file = File::open(path).map_err(input_error)?;
         let meta = file.metadata().map_err(input_error)?;
         if meta.is_dir() {
-            let message = format!(
-                "{}: is a directory (use `hush scan` for directories)",
-                path.display()
-            );
+            let message = format!("{}: is a directory (use `hush scan` for directories)", path.display());
             return Err(InputFailed(CliError::usage(message)));
         }
         match progress::bar_for(&meta, &path.display().to_string(), no_progress) {
@@ -296,22 +267,13 @@ mod tests {
     use super::*;
 
     fn redactor() -> Redactor {
-        Redactor::builder()
-            .known_value(b"plum-Orbit-4471")
-            .build()
-            .unwrap()
+        Redactor::builder().known_value(b"plum-Orbit-4471").build().unwrap()
     }
 
     #[test]
     fn process_redacts_and_counts() {
         let mut out = Vec::new();
-        let report = process(
-            &redactor(),
-            Mode::default(),
-            &mut &b"a plum-Orbit-4471 b\nok\n"[..],
-            &mut out,
-        )
-        .unwrap();
+        let report = process(&redactor(), Mode::default(), &mut &b"a plum-Orbit-4471 b\nok\n"[..], &mut out).unwrap();
         assert_eq!(out, b"a [REDACTED] b\nok\n");
         assert_eq!(report.total(), 1);
     }
@@ -320,10 +282,7 @@ mod tests {
     fn dry_run_copies_unchanged_but_counts() {
         let input = b"password=hunter22xx\n";
         let mut out = Vec::new();
-        let mode = Mode {
-            dry_run: true,
-            json_lines: false,
-        };
+        let mode = Mode { dry_run: true, json_lines: false };
         let report = process(&redactor(), mode, &mut &input[..], &mut out).unwrap();
         assert_eq!(out, input);
         assert_eq!(report.rules["key:password"].count, 1);

@@ -44,9 +44,7 @@ pub fn rewrite(red: &Redactor, path: &Path, opts: &Options) -> Result<Report, Cl
     let target = fs::canonicalize(path).map_err(|e| CliError::io(&shown, &e))?;
     let meta = fs::metadata(&target).map_err(|e| CliError::io(&shown, &e))?;
     if !meta.is_file() {
-        return Err(CliError::usage(format!(
-            "{shown}: not a regular file; --in-place rewrites regular files only"
-        )));
+        return Err(CliError::usage(format!("{shown}: not a regular file; --in-place rewrites regular files only")));
     }
     if !opts.force {
         refuse_if_open_for_writing(path, &meta)?;
@@ -59,18 +57,14 @@ pub fn rewrite(red: &Redactor, path: &Path, opts: &Options) -> Result<Report, Cl
     };
 
     if opts.mode.dry_run {
-        let report = process(red, opts.mode, &mut input, &mut io::sink())
-            .map_err(|e| stream_error(path, e))?;
+        let report = process(red, opts.mode, &mut input, &mut io::sink()).map_err(|e| stream_error(path, e))?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
         return Ok(report);
     }
 
-    let dir = target
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let mut temp = tempfile::Builder::new()
         .prefix(".hush-")
         .suffix(".tmp")
@@ -78,10 +72,8 @@ pub fn rewrite(red: &Redactor, path: &Path, opts: &Options) -> Result<Report, Cl
         .map_err(|e| CliError::io(format!("{}: cannot create a temp file", dir.display()), &e))?;
     let report = {
         let mut out = BufWriter::with_capacity(output::OUTPUT_BUFFER, temp.as_file_mut());
-        let report =
-            process(red, opts.mode, &mut input, &mut out).map_err(|e| stream_error(path, e))?;
-        out.flush()
-            .map_err(|e| CliError::write_failed(format!("the temp file for {shown}"), &e))?;
+        let report = process(red, opts.mode, &mut input, &mut out).map_err(|e| stream_error(path, e))?;
+        out.flush().map_err(|e| CliError::write_failed(format!("the temp file for {shown}"), &e))?;
         report
     };
     if let Some(bar) = bar {
@@ -95,10 +87,8 @@ pub fn rewrite(red: &Redactor, path: &Path, opts: &Options) -> Result<Report, Cl
     keep_owner(file, &meta);
     file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
         .map_err(|e| CliError::io(format!("{shown}: cannot set the mode of the temp file"), &e))?;
-    file.sync_all()
-        .map_err(|e| CliError::write_failed(format!("the temp file for {shown}"), &e))?;
-    temp.persist(&target)
-        .map_err(|e| CliError::io(format!("{shown}: cannot replace the file"), &e.error))?;
+    file.sync_all().map_err(|e| CliError::write_failed(format!("the temp file for {shown}"), &e))?;
+    temp.persist(&target).map_err(|e| CliError::io(format!("{shown}: cannot replace the file"), &e.error))?;
     // The rename is durable only once the directory entry is on disk.
     if let Ok(d) = File::open(&dir) {
         let _ = d.sync_all();
@@ -109,9 +99,7 @@ pub fn rewrite(red: &Redactor, path: &Path, opts: &Options) -> Result<Report, Cl
 fn stream_error(path: &Path, e: StreamError) -> CliError {
     match e {
         StreamError::Read(e) => CliError::io(path.display(), &e),
-        StreamError::Write(e) => {
-            CliError::write_failed(format!("the temp file for {}", path.display()), &e)
-        }
+        StreamError::Write(e) => CliError::write_failed(format!("the temp file for {}", path.display()), &e),
     }
 }
 
@@ -127,10 +115,7 @@ fn keep_owner(file: &File, meta: &Metadata) {
 fn refuse_if_open_for_writing(path: &Path, meta: &Metadata) -> Result<(), CliError> {
     match writers(meta) {
         Some(writers) if !writers.is_empty() => {
-            let who: Vec<String> = writers
-                .iter()
-                .map(|w| format!("{} (pid {})", w.command, w.pid))
-                .collect();
+            let who: Vec<String> = writers.iter().map(|w| format!("{} (pid {})", w.command, w.pid)).collect();
             Err(CliError::usage(format!(
                 "{}: open for writing by {}; not rewriting it (use --force to rewrite anyway)",
                 path.display(),
@@ -139,10 +124,7 @@ fn refuse_if_open_for_writing(path: &Path, meta: &Metadata) -> Result<(), CliErr
         }
         Some(_) => Ok(()),
         None => {
-            eprintln!(
-                "hush: warning: cannot check whether {} is open for writing (no /proc)",
-                path.display()
-            );
+            eprintln!("hush: warning: cannot check whether {} is open for writing (no /proc)", path.display());
             Ok(())
         }
     }
@@ -158,21 +140,14 @@ pub fn writers(meta: &Metadata) -> Option<Vec<Writer>> {
     let me = std::process::id();
     let mut found = Vec::new();
     for entry in procs.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
             continue;
         };
         if pid == me {
             continue;
         }
         if process_writes(pid, meta.dev(), meta.ino()) {
-            let command = fs::read_to_string(format!("/proc/{pid}/comm"))
-                .unwrap_or_default()
-                .trim()
-                .to_owned();
+            let command = fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
             found.push(Writer { pid, command });
         }
     }
@@ -192,15 +167,8 @@ fn process_writes(pid: u32, dev: u64, ino: u64) -> bool {
         if m.dev() != dev || m.ino() != ino {
             continue;
         }
-        let info = fs::read_to_string(format!(
-            "/proc/{pid}/fdinfo/{}",
-            fd.file_name().to_string_lossy()
-        ));
-        if info
-            .ok()
-            .and_then(|text| open_flags(&text))
-            .is_some_and(opened_for_writing)
-        {
+        let info = fs::read_to_string(format!("/proc/{pid}/fdinfo/{}", fd.file_name().to_string_lossy()));
+        if info.ok().and_then(|text| open_flags(&text)).is_some_and(opened_for_writing) {
             return true;
         }
     }

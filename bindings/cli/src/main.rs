@@ -5,12 +5,14 @@
 //! subcommand module exposes `main(args, &CommonArgs) -> i32`.
 
 mod common;
+mod env_cmd;
 mod filter;
 mod inplace;
 mod output;
 mod progress;
 mod report;
 mod rules_cmd;
+mod run;
 mod sarif;
 mod scan;
 mod selftest;
@@ -21,8 +23,7 @@ use std::sync::LazyLock;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use common::{
-    CliError, CommonArgs, EXIT_BROKEN_PIPE, EXIT_CANNOT_EXECUTE, EXIT_ERROR, EXIT_FINDINGS,
-    EXIT_NOT_FOUND, EXIT_OK,
+    CliError, CommonArgs, EXIT_BROKEN_PIPE, EXIT_CANNOT_EXECUTE, EXIT_ERROR, EXIT_FINDINGS, EXIT_NOT_FOUND, EXIT_OK,
 };
 
 /// The exit-code table, shown in `--help` and the README.
@@ -50,13 +51,8 @@ Examples:
   hush scan --format sarif . > hush.sarif        for code scanning
   hush selftest --config hush.toml               prove the config still redacts";
 
-static VERSION: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "{} (rule catalogue {})",
-        env!("CARGO_PKG_VERSION"),
-        hush::CATALOG_VERSION
-    )
-});
+static VERSION: LazyLock<String> =
+    LazyLock::new(|| format!("{} (rule catalogue {})", env!("CARGO_PKG_VERSION"), hush::CATALOG_VERSION));
 
 static AFTER_HELP: LazyLock<String> = LazyLock::new(|| format!("{EXAMPLES}\n\n{}", exit_codes()));
 
@@ -66,11 +62,7 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| format!("{EXAMPLES}\n\n{}
 /// found by key name (password=…), by token format (AWS, GitHub, JWT, PEM keys, …) and as
 /// known values read from /run/secrets, *_FILE and sensitive environment variables.
 #[derive(Parser, Debug)]
-#[command(
-    name = "hush",
-    subcommand_precedence_over_arg = true,
-    subcommand_value_name = "COMMAND"
-)]
+#[command(name = "hush", subcommand_precedence_over_arg = true, subcommand_value_name = "COMMAND")]
 struct Cli {
     #[command(flatten)]
     common: CommonArgs,
@@ -91,6 +83,10 @@ enum Commands {
     Selftest(selftest::SelftestArgs),
     /// List the active and inactive rules, or validate a config file with --check.
     Rules(rules_cmd::RulesArgs),
+    /// Mask the values of an environment dump (env, .env, docker inspect, compose, k8s).
+    Env(env_cmd::EnvArgs),
+    /// Run a program with its stdout and stderr redacted.
+    Run(run::RunArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -105,9 +101,7 @@ struct CompletionsArgs {
 
 /// The clap command with the runtime version string and help epilogue.
 fn cli_command() -> clap::Command {
-    Cli::command()
-        .version(VERSION.as_str())
-        .after_help(AFTER_HELP.as_str())
+    Cli::command().version(VERSION.as_str()).after_help(AFTER_HELP.as_str())
 }
 
 fn completions(args: CompletionsArgs) -> i32 {
@@ -139,8 +133,10 @@ where
     let cli = Cli::from_arg_matches(&matches).map_err(|e| report_clap_error(&e))?;
     if cli.command.is_some() && cli.filter != filter::FilterArgs::default() {
         // Global options may come before a subcommand; the filter's may not.
-        CliError::usage("FILE arguments and filter options (--in-place, --summary, …) cannot be used with a subcommand")
-            .report();
+        CliError::usage(
+            "FILE arguments and filter options (--in-place, --summary, …) cannot be used with a subcommand",
+        )
+        .report();
         return Err(EXIT_ERROR);
     }
     Ok(cli)
@@ -166,6 +162,8 @@ fn main() -> ExitCode {
             Some(Commands::Scan(args)) => scan::main(args, &cli.common),
             Some(Commands::Selftest(args)) => selftest::main(args, &cli.common),
             Some(Commands::Rules(args)) => rules_cmd::main(args, &cli.common),
+            Some(Commands::Env(args)) => env_cmd::main(args, &cli.common),
+            Some(Commands::Run(args)) => run::main(args, &cli.common),
             Some(Commands::Completions(args)) => completions(args),
         },
         Err(code) => code,
@@ -192,9 +190,7 @@ mod tests {
 
     #[test]
     fn global_options_work_after_the_subcommand() {
-        let m = cli_command()
-            .try_get_matches_from(["hush", "scan", "--mask", "label", "-"])
-            .unwrap();
+        let m = cli_command().try_get_matches_from(["hush", "scan", "--mask", "label", "-"]).unwrap();
         let cli = Cli::from_arg_matches(&m).unwrap();
         assert_eq!(cli.common.mask, Some(hush::MaskStyle::Label));
         assert!(matches!(cli.command, Some(Commands::Scan(_))));
@@ -203,20 +199,12 @@ mod tests {
     #[test]
     fn filter_options_are_not_subcommand_options() {
         assert!(parse_from(["hush", "scan", "--in-place", "x"]).is_err());
-        assert_eq!(
-            parse_from(["hush", "--summary", "scan"]).err(),
-            Some(EXIT_ERROR)
-        );
+        assert_eq!(parse_from(["hush", "--summary", "scan"]).err(), Some(EXIT_ERROR));
         let cli = parse_from(["hush", "--no-default-sources", "selftest"]).unwrap();
-        assert!(
-            cli.common.no_default_sources && matches!(cli.command, Some(Commands::Selftest(_)))
-        );
+        assert!(cli.common.no_default_sources && matches!(cli.command, Some(Commands::Selftest(_))));
         let cli = parse_from(["hush", "a.log", "./scan"]).unwrap();
         assert!(cli.command.is_none());
-        assert_eq!(
-            cli.filter.files,
-            [std::path::PathBuf::from("a.log"), "./scan".into()]
-        );
+        assert_eq!(cli.filter.files, [std::path::PathBuf::from("a.log"), "./scan".into()]);
     }
 
     #[test]

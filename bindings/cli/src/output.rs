@@ -21,7 +21,5 @@ pub fn stdout_error(err: &io::Error) -> CliError {
 /// Writes `bytes` to stdout and flushes.
 pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = stdout();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| stdout_error(&e))
+    out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| stdout_error(&e))
 }

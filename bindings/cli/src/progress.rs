@@ -20,11 +20,9 @@ pub fn bar_for(meta: &Metadata, label: &str, no_progress: bool) -> Option<Progre
         return None;
     }
     let bar = ProgressBar::with_draw_target(Some(meta.len()), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-    )
-    .map(|s| s.progress_chars("=> "))
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template("{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar.set_prefix(label.to_owned());
     Some(bar)
@@ -42,19 +40,10 @@ mod tests {
         f.set_len(PROGRESS_MIN_BYTES).unwrap(); // sparse: no disk used
         let big_meta = std::fs::metadata(&big).unwrap();
         assert!(wanted(&big_meta, true, false));
-        assert!(
-            !wanted(&big_meta, false, false),
-            "never when stderr is not a terminal"
-        );
+        assert!(!wanted(&big_meta, false, false), "never when stderr is not a terminal");
         assert!(!wanted(&big_meta, true, true), "--no-progress");
         f.set_len(PROGRESS_MIN_BYTES - 1).unwrap();
-        assert!(
-            !wanted(&std::fs::metadata(&big).unwrap(), true, false),
-            "small file"
-        );
-        assert!(
-            !wanted(&std::fs::metadata(dir.path()).unwrap(), true, false),
-            "not a regular file"
-        );
+        assert!(!wanted(&std::fs::metadata(&big).unwrap(), true, false), "small file");
+        assert!(!wanted(&std::fs::metadata(dir.path()).unwrap(), true, false), "not a regular file");
     }
 }

@@ -12,12 +12,8 @@ use crate::common::CliError;
 pub fn summary_text(report: &Report, dry_run: bool) -> String {
     let total = report.total();
     let verb = if dry_run { "would redact" } else { "redacted" };
-    let mut text = format!(
-        "hush: {verb} {total} secret{} in {} line{}\n",
-        plural(total),
-        report.lines,
-        plural(report.lines)
-    );
+    let mut text =
+        format!("hush: {verb} {total} secret{} in {} line{}\n", plural(total), report.lines, plural(report.lines));
     let mut rows: Vec<(&String, &hush::RuleCount)> = report.rules.iter().collect();
     rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
     let width = rows.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
@@ -25,10 +21,7 @@ pub fn summary_text(report: &Report, dry_run: bool) -> String {
         let kind = count.kind.map_or("", |k| k.as_str());
         text.push_str(&format!("  {id:<width$}  {:>8}  {kind}", count.count));
         if count.truncated > 0 {
-            text.push_str(&format!(
-                "  ({} capped at the length limit)",
-                count.truncated
-            ));
+            text.push_str(&format!("  ({} capped at the length limit)", count.truncated));
         }
         text.push('\n');
     }
@@ -45,10 +38,7 @@ pub fn report_json(report: &Report, files: &[(String, Report)], dry_run: bool) -
         .rules
         .iter()
         .map(|(id, c)| {
-            (
-                id.clone(),
-                json!({ "kind": c.kind.map(|k| k.as_str()), "count": c.count, "truncated": c.truncated }),
-            )
+            (id.clone(), json!({ "kind": c.kind.map(|k| k.as_str()), "count": c.count, "truncated": c.truncated }))
         })
         .collect();
     let files: Vec<Value> = files
@@ -70,8 +60,7 @@ pub fn report_json(report: &Report, files: &[(String, Report)], dry_run: bool) -
 
 /// Writes the JSON report to `path`.
 pub fn write_report_file(path: &Path, value: &Value) -> Result<(), CliError> {
-    let mut text =
-        serde_json::to_vec_pretty(value).map_err(|e| CliError::usage(format!("report: {e}")))?;
+    let mut text = serde_json::to_vec_pretty(value).map_err(|e| CliError::usage(format!("report: {e}")))?;
     text.push(b'\n');
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(path)?;
@@ -87,45 +76,20 @@ mod tests {
     use hush::{RuleCount, RuleKind};
 
     fn sample() -> Report {
-        let mut r = Report {
-            lines: 3,
-            bytes_in: 10,
-            bytes_out: 12,
-            ..Report::default()
-        };
-        r.rules.insert(
-            "jwt".into(),
-            RuleCount {
-                kind: Some(RuleKind::Format),
-                count: 1,
-                truncated: 0,
-            },
-        );
-        r.rules.insert(
-            "key:password".into(),
-            RuleCount {
-                kind: Some(RuleKind::Key),
-                count: 2,
-                truncated: 1,
-            },
-        );
+        let mut r = Report { lines: 3, bytes_in: 10, bytes_out: 12, ..Report::default() };
+        r.rules.insert("jwt".into(), RuleCount { kind: Some(RuleKind::Format), count: 1, truncated: 0 });
+        r.rules.insert("key:password".into(), RuleCount { kind: Some(RuleKind::Key), count: 2, truncated: 1 });
         r
     }
 
     #[test]
     fn summary_lists_rules_by_count() {
         let text = summary_text(&sample(), false);
-        assert!(
-            text.starts_with("hush: redacted 3 secrets in 3 lines\n"),
-            "{text}"
-        );
+        assert!(text.starts_with("hush: redacted 3 secrets in 3 lines\n"), "{text}");
         let pw = text.find("key:password").unwrap();
         assert!(pw < text.find("jwt").unwrap());
         assert!(text.contains("(1 capped"));
-        assert!(
-            summary_text(&Report::default(), true)
-                .starts_with("hush: would redact 0 secrets in 0 lines")
-        );
+        assert!(summary_text(&Report::default(), true).starts_with("hush: would redact 0 secrets in 0 lines"));
     }
 
     #[test]

@@ -38,21 +38,10 @@ pub fn table(rules: &[RuleInfo]) -> String {
                 (false, None) => "inactive".to_owned(),
             };
             let bound = r.bound.map_or_else(|| "-".to_owned(), |b| b.to_string());
-            [
-                r.id.clone(),
-                r.kind.as_str().to_owned(),
-                bound,
-                r.source.clone(),
-                status,
-                r.description.clone(),
-            ]
+            [r.id.clone(), r.kind.as_str().to_owned(), bound, r.source.clone(), status, r.description.clone()]
         })
         .collect();
-    rows.sort_by(|a, b| {
-        a[4].starts_with("inactive")
-            .cmp(&b[4].starts_with("inactive"))
-            .then_with(|| a[0].cmp(&b[0]))
-    });
+    rows.sort_by(|a, b| a[4].starts_with("inactive").cmp(&b[4].starts_with("inactive")).then_with(|| a[0].cmp(&b[0])));
     let header = ["ID", "KIND", "BOUND", "SOURCE", "STATUS", "DESCRIPTION"].map(str::to_owned);
     let mut widths = [0usize; 5];
     for row in std::iter::once(&header).chain(&rows) {
@@ -74,9 +63,7 @@ pub fn table(rules: &[RuleInfo]) -> String {
 fn list(common: &CommonArgs) -> Result<i32, CliError> {
     let red = build_redactor(common)?;
     let mut out = output::stdout();
-    out.write_all(table(&red.rules()).as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| output::stdout_error(&e))?;
+    out.write_all(table(&red.rules()).as_bytes()).and_then(|()| out.flush()).map_err(|e| output::stdout_error(&e))?;
     Ok(EXIT_OK)
 }
 
@@ -84,9 +71,7 @@ fn list(common: &CommonArgs) -> Result<i32, CliError> {
 /// options), so the verdict depends on the file alone.
 fn check(file: &Path) -> Result<i32, CliError> {
     let config = load_config(file)?;
-    let builder = hush::Redactor::builder()
-        .config(&config)
-        .map_err(|e| with_file(e, file))?;
+    let builder = hush::Redactor::builder().config(&config).map_err(|e| with_file(e, file))?;
     let red = builder.build().map_err(|e| with_file(e, file))?;
     let active = red.rules().iter().filter(|r| r.active).count();
     for w in red.warnings() {
@@ -98,11 +83,7 @@ fn check(file: &Path) -> Result<i32, CliError> {
 }
 
 fn with_file(e: hush::Error, file: &Path) -> CliError {
-    CliError::from(if e.file().is_some() {
-        e
-    } else {
-        e.with_file(file)
-    })
+    CliError::from(if e.file().is_some() { e } else { e.with_file(file) })
 }
 
 #[cfg(test)]
@@ -135,11 +116,7 @@ mod tests {
         let text = table(&rules);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("ID"));
-        assert!(
-            lines[1].starts_with("jwt ")
-                && lines[1].contains("4096")
-                && lines[1].contains("active")
-        );
+        assert!(lines[1].starts_with("jwt ") && lines[1].contains("4096") && lines[1].contains("active"));
         assert!(lines[2].contains("inactive: disabled by config") && lines[2].contains(" - "));
     }
 }

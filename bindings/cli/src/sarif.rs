@@ -20,9 +20,7 @@ pub fn path_uri(path: &str) -> String {
     let mut uri = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                uri.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(b as char),
             _ => uri.push_str(&format!("%{b:02X}")),
         }
     }
@@ -47,12 +45,7 @@ pub fn document(red: &Redactor, findings: &[Located]) -> Value {
     for info in red.rules().iter().filter(|r| r.active) {
         if !index.contains_key(&info.id) {
             index.insert(info.id.clone(), rules.len());
-            rules.push(rule_descriptor(
-                &info.id,
-                &info.description,
-                info.kind.as_str(),
-                &info.source,
-            ));
+            rules.push(rule_descriptor(&info.id, &info.description, info.kind.as_str(), &info.source));
         }
     }
     for f in findings {
@@ -125,10 +118,7 @@ mod tests {
 
     #[test]
     fn document_has_required_fields() {
-        let red = Redactor::builder()
-            .hash_key(b"0123456789abcdef")
-            .build()
-            .unwrap();
+        let red = Redactor::builder().hash_key(b"0123456789abcdef").build().unwrap();
         let loc = Located {
             path: "./a.env".into(),
             rule_id: "key:password".into(),
@@ -146,21 +136,9 @@ mod tests {
         let run = &doc["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
         let r = &run["results"][0];
-        assert_eq!(
-            rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"],
-            "key:password"
-        );
-        assert_eq!(
-            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
-            9
-        );
-        assert_eq!(
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            "a.env"
-        );
-        assert_eq!(
-            r["partialFingerprints"][FINGERPRINT_KEY],
-            "00112233aabbccdd"
-        );
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"], "key:password");
+        assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startColumn"], 9);
+        assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "a.env");
+        assert_eq!(r["partialFingerprints"][FINGERPRINT_KEY], "00112233aabbccdd");
     }
 }

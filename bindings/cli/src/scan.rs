@@ -88,17 +88,12 @@ struct RecentInput {
 
 impl RecentInput {
     fn new() -> Self {
-        RecentInput {
-            base: 0,
-            buf: Vec::new(),
-        }
+        RecentInput { base: 0, buf: Vec::new() }
     }
 
     fn push(&mut self, bytes: &[u8]) {
         if self.buf.len() + bytes.len() > 2 * WINDOW {
-            let drop = (self.buf.len() + bytes.len())
-                .saturating_sub(WINDOW)
-                .min(self.buf.len());
+            let drop = (self.buf.len() + bytes.len()).saturating_sub(WINDOW).min(self.buf.len());
             self.buf.drain(..drop);
             self.base += drop as u64;
         }
@@ -171,10 +166,7 @@ pub fn scan_stream(
     let found: Arc<Mutex<Vec<StreamFinding>>> = Arc::default();
     let collector = Arc::clone(&found);
     let mut writer = red.stream(io::sink()).on_finding(move |f| {
-        collector
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(f.clone());
+        collector.lock().unwrap_or_else(|p| p.into_inner()).push(f.clone());
     });
     let mut recent = RecentInput::new();
     let mut count = 0u64;
@@ -224,11 +216,7 @@ struct Sink {
 impl Sink {
     fn emit(&mut self, loc: Located) -> Result<(), CliError> {
         let result = match self.format {
-            Format::Text => writeln!(
-                self.out,
-                "{}:{}:{} {} {}",
-                loc.path, loc.line, loc.column, loc.rule_id, loc.kind
-            ),
+            Format::Text => writeln!(self.out, "{}:{}:{} {} {}", loc.path, loc.line, loc.column, loc.rule_id, loc.kind),
             Format::Json => writeln!(self.out, "{}", json_line(&loc)),
             Format::Sarif => {
                 self.collected.push(loc);
@@ -318,13 +306,7 @@ fn memchr_nul(bytes: &[u8]) -> bool {
 
 /// Walks a directory (respecting .gitignore, .ignore and .git/info/exclude, even outside
 /// a git repository; hidden files such as `.env` are scanned, `.git` itself is not).
-fn scan_dir(
-    red: &Redactor,
-    args: &ScanArgs,
-    dir: &Path,
-    sink: &mut Sink,
-    tally: &mut Tally,
-) -> Result<(), CliError> {
+fn scan_dir(red: &Redactor, args: &ScanArgs, dir: &Path, sink: &mut Sink, tally: &mut Tally) -> Result<(), CliError> {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .require_git(false)
@@ -361,11 +343,7 @@ fn run(args: &ScanArgs, common: &CommonArgs) -> Result<i32, CliError> {
     } else {
         vec![PathBuf::from("-")]
     };
-    let mut sink = Sink {
-        format: args.format,
-        out: output::stdout(),
-        collected: Vec::new(),
-    };
+    let mut sink = Sink { format: args.format, out: output::stdout(), collected: Vec::new() };
     let mut tally = Tally::default();
     for path in &paths {
         let shown = path.display().to_string();
@@ -377,8 +355,7 @@ fn run(args: &ScanArgs, common: &CommonArgs) -> Result<i32, CliError> {
     }
     if args.format == Format::Sarif {
         let doc = sarif::document(&red, &sink.collected);
-        let text = serde_json::to_string_pretty(&doc)
-            .map_err(|e| CliError::usage(format!("sarif: {e}")))?;
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::usage(format!("sarif: {e}")))?;
         writeln!(sink.out, "{text}").map_err(|e| output::stdout_error(&e))?;
     }
     sink.out.flush().map_err(|e| output::stdout_error(&e))?;
@@ -408,30 +385,19 @@ mod tests {
 
     #[test]
     fn positions_are_one_based_with_exclusive_end() {
-        let red = Redactor::builder()
-            .known_value(b"plum-Orbit-4471")
-            .build()
-            .unwrap();
+        let red = Redactor::builder().known_value(b"plum-Orbit-4471").build().unwrap();
         let found = scan(&red, "first line\nnaïve plum-Orbit-4471 x\n".as_bytes());
         assert_eq!(found.len(), 1);
         let f = &found[0];
         assert_eq!((f.line, f.column, f.end_line, f.end_column), (2, 8, 2, 23));
-        assert_eq!(
-            (f.char_column, f.char_end_column),
-            (7, 22),
-            "ï is one code point, two bytes"
-        );
+        assert_eq!((f.char_column, f.char_end_column), (7, 22), "ï is one code point, two bytes");
         assert_eq!(f.rule_id, "known:api:1");
         assert_eq!(f.fingerprint, None, "no hash key, no fingerprint");
     }
 
     #[test]
     fn fingerprint_with_hash_key() {
-        let red = Redactor::builder()
-            .known_value(b"plum-Orbit-4471")
-            .hash_key(b"0123456789abcdef")
-            .build()
-            .unwrap();
+        let red = Redactor::builder().known_value(b"plum-Orbit-4471").hash_key(b"0123456789abcdef").build().unwrap();
         let found = scan(&red, b"x plum-Orbit-4471\n");
         assert_eq!(found[0].fingerprint, red.fingerprint(b"plum-Orbit-4471"));
         assert!(found[0].fingerprint.is_some());
@@ -444,10 +410,7 @@ mod tests {
         r.push(&chunk);
         r.push(&chunk);
         r.push(b"xyz");
-        assert_eq!(
-            r.get(2 * WINDOW as u64, 2 * WINDOW as u64 + 3),
-            Some(&b"xyz"[..])
-        );
+        assert_eq!(r.get(2 * WINDOW as u64, 2 * WINDOW as u64 + 3), Some(&b"xyz"[..]));
         assert_eq!(r.get(0, 1), None, "the head was dropped");
     }
 }

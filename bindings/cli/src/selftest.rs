@@ -12,8 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use hush::{Redactor, RuleInfo};
 
 use crate::common::{
-    CliError, CommonArgs, EXIT_FINDINGS, EXIT_OK, build_redactor, builder_ignoring_config,
-    config_path,
+    CliError, CommonArgs, EXIT_FINDINGS, EXIT_OK, build_redactor, builder_ignoring_config, config_path,
 };
 use crate::{exit_status, output};
 
@@ -67,9 +66,7 @@ pub const CANARY_SYNTAXES: &[(&str, &str)] = &[
 
 /// A fresh canary value: random-looking, not a placeholder, never a real secret.
 fn canary() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let mix = (nanos as u64) ^ (u64::from(std::process::id()) << 32) ^ 0x9E37_79B9_7F4A_7C15;
     format!("Hs7q{:016x}Zk", mix.wrapping_mul(0xBF58_476D_1CE4_E5B9))
 }
@@ -89,8 +86,7 @@ fn masks(red: &Redactor, example: &[u8]) -> bool {
 /// Runs every check. `baseline` is the same options without the config, used to tell a
 /// check the config turned off from one that fails.
 pub fn run_checks(red: &Redactor, baseline: Option<&Redactor>, has_config: bool) -> Vec<Check> {
-    let infos: HashMap<String, RuleInfo> =
-        red.rules().into_iter().map(|r| (r.id.clone(), r)).collect();
+    let infos: HashMap<String, RuleInfo> = red.rules().into_iter().map(|r| (r.id.clone(), r)).collect();
     let off_by_config = |passes_baseline: bool| has_config && passes_baseline;
     let mut checks = Vec::new();
 
@@ -107,31 +103,21 @@ pub fn run_checks(red: &Redactor, baseline: Option<&Redactor>, has_config: bool)
                 None => Outcome::Inactive("inactive".into()),
             },
             Some(_) => {
-                let failed: Vec<usize> = (0..rule.examples.len())
-                    .filter(|&i| !masks(red, rule.examples[i].as_bytes()))
-                    .collect();
+                let failed: Vec<usize> =
+                    (0..rule.examples.len()).filter(|&i| !masks(red, rule.examples[i].as_bytes())).collect();
                 if failed.is_empty() {
                     Outcome::Passed
-                } else if off_by_config(baseline.is_some_and(|b| {
-                    failed
-                        .iter()
-                        .all(|&i| masks(b, rule.examples[i].as_bytes()))
-                })) {
+                } else if off_by_config(
+                    baseline.is_some_and(|b| failed.iter().all(|&i| masks(b, rule.examples[i].as_bytes()))),
+                ) {
                     Outcome::DisabledByConfig
                 } else {
                     let which: Vec<String> = failed.iter().map(|i| (i + 1).to_string()).collect();
-                    Outcome::Failed(format!(
-                        "example {} of {} not masked",
-                        which.join(", "),
-                        rule.examples.len()
-                    ))
+                    Outcome::Failed(format!("example {} of {} not masked", which.join(", "), rule.examples.len()))
                 }
             }
         };
-        checks.push(Check {
-            name: rule.id.clone(),
-            outcome,
-        });
+        checks.push(Check { name: rule.id.clone(), outcome });
     }
 
     let value = canary();
@@ -139,32 +125,21 @@ pub fn run_checks(red: &Redactor, baseline: Option<&Redactor>, has_config: bool)
         let line = template.replace("{}", &value);
         let outcome = if scrubs(red, line.as_bytes(), value.as_bytes()) {
             Outcome::Passed
-        } else if off_by_config(
-            baseline.is_some_and(|b| scrubs(b, line.as_bytes(), value.as_bytes())),
-        ) {
+        } else if off_by_config(baseline.is_some_and(|b| scrubs(b, line.as_bytes(), value.as_bytes()))) {
             Outcome::DisabledByConfig
         } else {
             Outcome::Failed("canary value survived".into())
         };
-        checks.push(Check {
-            name: format!("canary:{syntax}"),
-            outcome,
-        });
+        checks.push(Check { name: format!("canary:{syntax}"), outcome });
     }
 
     for known in red.check_known_values() {
         let outcome = if known.survived == 0 {
             Outcome::Passed
         } else {
-            Outcome::Failed(format!(
-                "{} of {} encodings not masked",
-                known.survived, known.forms
-            ))
+            Outcome::Failed(format!("{} of {} encodings not masked", known.survived, known.forms))
         };
-        checks.push(Check {
-            name: known.rule,
-            outcome,
-        });
+        checks.push(Check { name: known.rule, outcome });
     }
     checks
 }
@@ -211,19 +186,13 @@ pub fn main(args: SelftestArgs, common: &CommonArgs) -> i32 {
 fn run(args: &SelftestArgs, common: &CommonArgs) -> Result<i32, CliError> {
     let red = build_redactor(common)?;
     let has_config = config_path(common).is_some();
-    let baseline = if has_config {
-        builder_ignoring_config(common)?.build().ok()
-    } else {
-        None
-    };
+    let baseline = if has_config { builder_ignoring_config(common)?.build().ok() } else { None };
     let checks = run_checks(&red, baseline.as_ref(), has_config);
     let mut out = output::stdout();
     out.write_all(render(&checks, args.quiet).as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| output::stdout_error(&e))?;
-    let any_failed = checks
-        .iter()
-        .any(|c| matches!(c.outcome, Outcome::Failed(_)));
+    let any_failed = checks.iter().any(|c| matches!(c.outcome, Outcome::Failed(_)));
     Ok(if any_failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
@@ -235,42 +204,25 @@ mod tests {
     fn canaries_are_fresh_and_not_placeholders() {
         let c = canary();
         assert!(
-            c.len() >= 20
-                && c.chars().any(|ch| ch.is_ascii_digit())
-                && c.chars().any(|ch| ch.is_ascii_uppercase())
+            c.len() >= 20 && c.chars().any(|ch| ch.is_ascii_digit()) && c.chars().any(|ch| ch.is_ascii_uppercase())
         );
     }
 
     #[test]
     fn a_redactor_that_misses_a_known_value_fails() {
-        let red = Redactor::builder()
-            .known_value(b"plum-Orbit-4471")
-            .build()
-            .unwrap();
+        let red = Redactor::builder().known_value(b"plum-Orbit-4471").build().unwrap();
         let checks = run_checks(&red, None, false);
         let known = checks.iter().find(|c| c.name == "known:api:1").unwrap();
         assert_eq!(known.outcome, Outcome::Passed);
-        assert!(
-            checks.iter().any(|c| c.name == "jwt"),
-            "built-in examples are checked"
-        );
+        assert!(checks.iter().any(|c| c.name == "jwt"), "built-in examples are checked");
     }
 
     #[test]
     fn render_counts_and_hides_passes_when_quiet() {
         let checks = vec![
-            Check {
-                name: "jwt".into(),
-                outcome: Outcome::Passed,
-            },
-            Check {
-                name: "canary:xml".into(),
-                outcome: Outcome::Failed("canary value survived".into()),
-            },
-            Check {
-                name: "github-pat".into(),
-                outcome: Outcome::DisabledByConfig,
-            },
+            Check { name: "jwt".into(), outcome: Outcome::Passed },
+            Check { name: "canary:xml".into(), outcome: Outcome::Failed("canary value survived".into()) },
+            Check { name: "github-pat".into(), outcome: Outcome::DisabledByConfig },
         ];
         let text = render(&checks, true);
         assert!(!text.contains("ok "));

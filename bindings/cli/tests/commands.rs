@@ -7,9 +7,11 @@ use predicates::prelude::*;
 
 #[test]
 fn version_includes_the_rule_catalogue() {
-    hush().arg("--version").assert().success().stdout(
-        predicate::str::is_match(r"^hush \d+\.\d+\.\d+ \(rule catalogue [0-9.]+\)\n$").unwrap(),
-    );
+    hush()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"^hush \d+\.\d+\.\d+ \(rule catalogue [0-9.]+\)\n$").unwrap());
 }
 
 #[test]
@@ -32,19 +34,13 @@ fn help_has_examples_and_the_exit_code_table() {
 
 #[test]
 fn usage_errors_are_exit_2_with_hush_prefix() {
+    hush().arg("--no-such-flag").assert().code(2).stderr(predicate::str::starts_with("hush: "));
+    hush().args(["scan", "--format", "xml", "-"]).assert().code(2).stderr(predicate::str::starts_with("hush: "));
     hush()
-        .arg("--no-such-flag")
+        .args(["--mask", "loud"])
         .assert()
         .code(2)
-        .stderr(predicate::str::starts_with("hush: "));
-    hush()
-        .args(["scan", "--format", "xml", "-"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::starts_with("hush: "));
-    hush().args(["--mask", "loud"]).assert().code(2).stderr(
-        predicate::str::starts_with("hush: ").and(predicate::str::contains("redacted, label")),
-    );
+        .stderr(predicate::str::starts_with("hush: ").and(predicate::str::contains("redacted, label")));
 }
 
 #[test]
@@ -67,11 +63,7 @@ fn short_hash_key_file_is_rejected_without_echoing_it() {
         .write_stdin("x\n")
         .assert()
         .code(2)
-        .stderr(
-            predicate::str::contains("tiny-key-xyz")
-                .not()
-                .and(predicate::str::contains("16")),
-        );
+        .stderr(predicate::str::contains("tiny-key-xyz").not().and(predicate::str::contains("16")));
 }
 
 #[test]
@@ -94,9 +86,7 @@ fn missing_config_file_is_exit_2_naming_it() {
         .write_stdin("x\n")
         .assert()
         .code(2)
-        .stderr(predicate::str::starts_with(
-            "hush: /nonexistent/hush.toml: ",
-        ));
+        .stderr(predicate::str::starts_with("hush: /nonexistent/hush.toml: "));
 }
 
 #[test]
@@ -127,25 +117,14 @@ fn selftest_checks_known_values_without_printing_them() {
         .arg(&known)
         .assert()
         .success()
-        .stdout(
-            predicate::str::is_match(r"ok +known:")
-                .unwrap()
-                .and(predicate::str::contains(KNOWN).not()),
-        );
+        .stdout(predicate::str::is_match(r"ok +known:").unwrap().and(predicate::str::contains(KNOWN).not()));
 }
 
 #[test]
 fn selftest_quiet_prints_only_the_totals_when_all_pass() {
-    hush()
-        .args(["selftest", "--quiet"])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::is_match(
-                r"^selftest: \d+ passed, 0 failed, 0 disabled by config, 0 inactive\n$",
-            )
-            .unwrap(),
-        );
+    hush().args(["selftest", "--quiet"]).assert().success().stdout(
+        predicate::str::is_match(r"^selftest: \d+ passed, 0 failed, 0 disabled by config, 0 inactive\n$").unwrap(),
+    );
 }
 
 #[test]
@@ -155,10 +134,7 @@ fn rules_lists_id_kind_bound_source_status() {
             .and(predicate::str::contains("KIND"))
             .and(predicate::str::contains("BOUND"))
             .and(predicate::str::contains("SOURCE"))
-            .and(
-                predicate::str::is_match(r"\njwt +format +\d+ +builtin +active +JSON Web Token")
-                    .unwrap(),
-            ),
+            .and(predicate::str::is_match(r"\njwt +format +\d+ +builtin +active +JSON Web Token").unwrap()),
     );
 }
 
@@ -168,21 +144,14 @@ fn rules_check_missing_file_is_exit_2() {
         .args(["rules", "--check", "/nonexistent/rules.toml"])
         .assert()
         .code(2)
-        .stderr(predicate::str::starts_with(
-            "hush: /nonexistent/rules.toml: ",
-        ));
+        .stderr(predicate::str::starts_with("hush: /nonexistent/rules.toml: "));
 }
 
 #[test]
 fn rules_check_valid_file_is_exit_0() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = write(dir.path(), "hush.toml", "mask = \"label\"\n");
-    hush()
-        .args(["rules", "--check"])
-        .arg(&cfg)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("hush.toml: ok"));
+    hush().args(["rules", "--check"]).arg(&cfg).assert().success().stdout(predicate::str::contains("hush.toml: ok"));
 }
 
 #[test]
@@ -194,11 +163,7 @@ fn completions_for_each_shell() {
         ("elvish", "hush"),
         ("powershell", "hush"),
     ] {
-        hush()
-            .args(["completions", shell])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains(needle));
+        hush().args(["completions", shell]).assert().success().stdout(predicate::str::contains(needle));
     }
     hush().args(["completions", "tcsh"]).assert().code(2);
 }

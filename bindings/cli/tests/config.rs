@@ -38,16 +38,10 @@ fn config_mask_applies_and_the_flag_overrides_it() {
 #[test]
 fn selftest_reports_a_disabled_rule_as_disabled_by_config() {
     let (_d, cfg) = config("disable = [\"jwt\"]\n");
-    hush()
-        .arg("selftest")
-        .arg("--config")
-        .arg(&cfg)
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("disabled by config  jwt")
-                .and(predicate::str::contains("ok                  jwt").not()),
-        );
+    hush().arg("selftest").arg("--config").arg(&cfg).assert().success().stdout(
+        predicate::str::contains("disabled by config  jwt")
+            .and(predicate::str::contains("ok                  jwt").not()),
+    );
 }
 
 #[test]
@@ -58,10 +52,7 @@ fn selftest_reports_an_allowlisted_example_as_disabled_by_config() {
         .arg(&cfg)
         .assert()
         .success()
-        .stdout(
-            predicate::str::contains("disabled by config  jwt")
-                .and(predicate::str::contains(JWT).not()),
-        );
+        .stdout(predicate::str::contains("disabled by config  jwt").and(predicate::str::contains(JWT).not()));
 }
 
 #[test]
@@ -85,10 +76,7 @@ fn rules_shows_inactive_rules_with_the_reason() {
         .arg(&cfg)
         .assert()
         .success()
-        .stdout(
-            predicate::str::is_match(r"\njwt +format +- +builtin +inactive: disabled by config")
-                .unwrap(),
-        );
+        .stdout(predicate::str::is_match(r"\njwt +format +- +builtin +inactive: disabled by config").unwrap());
 }
 
 #[test]
@@ -104,8 +92,7 @@ fn rules_check_reports_file_and_line() {
 
 #[test]
 fn rules_check_reports_the_rule_id() {
-    let (_d, cfg) =
-        config("[[rules]]\nid = \"broken-rule\"\nregex = '''(unclosed'''\nkeywords = [\"x\"]\n");
+    let (_d, cfg) = config("[[rules]]\nid = \"broken-rule\"\nregex = '''(unclosed'''\nkeywords = [\"x\"]\n");
     hush()
         .args(["rules", "--check"])
         .arg(&cfg)

@@ -44,9 +44,7 @@ fn load_cases() -> Vec<Case> {
         for v in list {
             let bytes = |text_key: &str, b64_key: &str| -> Vec<u8> {
                 match v.get(b64_key).and_then(Value::as_str) {
-                    Some(b64) => base64::engine::general_purpose::STANDARD
-                        .decode(b64)
-                        .unwrap(),
+                    Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).unwrap(),
                     None => v[text_key].as_str().unwrap().as_bytes().to_vec(),
                 }
             };
@@ -68,9 +66,7 @@ const KNOWN_FILE: &str = "known.txt";
 fn translate_known_ids(expected: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(expected);
     let re = regex::Regex::new(r"known:api:\d+").unwrap();
-    re.replace_all(&text, format!("known:file:{KNOWN_FILE}").as_str())
-        .into_owned()
-        .into_bytes()
+    re.replace_all(&text, format!("known:file:{KNOWN_FILE}").as_str()).into_owned().into_bytes()
 }
 
 /// Runs one case through the CLI; `None` when the case cannot be expressed as a filter run.
@@ -140,24 +136,12 @@ fn corpus_through_the_cli_filter() {
             ));
         }
     }
-    assert!(
-        ran * 10 >= cases.len() * 9,
-        "only {ran} of {} cases could run through the CLI",
-        cases.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {ran} cases fail through the CLI:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(ran * 10 >= cases.len() * 9, "only {ran} of {} cases could run through the CLI", cases.len());
+    assert!(failures.is_empty(), "{} of {ran} cases fail through the CLI:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
 fn known_ids_are_translated_only_in_rule_labels() {
-    assert_eq!(
-        translate_known_ids(b"a [REDACTED:known:api:12] b"),
-        b"a [REDACTED:known:file:known.txt] b"
-    );
+    assert_eq!(translate_known_ids(b"a [REDACTED:known:api:12] b"), b"a [REDACTED:known:file:known.txt] b");
     assert_eq!(translate_known_ids(b"known:apis"), b"known:apis");
 }

@@ -45,10 +45,7 @@ fn missing_file_is_exit_2_and_others_still_run() {
         .assert()
         .code(2)
         .stdout("secret=[REDACTED]\n")
-        .stderr(
-            predicate::str::starts_with("hush: ")
-                .and(predicate::str::contains("nope.log: No such file")),
-        );
+        .stderr(predicate::str::starts_with("hush: ").and(predicate::str::contains("nope.log: No such file")));
 }
 
 #[test]
@@ -62,11 +59,7 @@ fn known_file_values_are_masked_and_never_echoed() {
         .assert()
         .success()
         .stdout("connecting with [REDACTED] failed\n")
-        .stderr(
-            predicate::str::contains(KNOWN)
-                .not()
-                .and(predicate::str::contains("1 secret")),
-        );
+        .stderr(predicate::str::contains(KNOWN).not().and(predicate::str::contains("1 secret")));
 }
 
 #[test]
@@ -89,12 +82,7 @@ fn summary_counts_per_rule_on_stderr() {
 fn report_file_is_json_with_counts() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.json");
-    hush()
-        .arg("--report")
-        .arg(&report)
-        .write_stdin("password=hunter22x\nok\n")
-        .assert()
-        .success();
+    hush().arg("--report").arg(&report).write_stdin("password=hunter22x\nok\n").assert().success();
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(v["total"], 1);
     assert_eq!(v["lines"], 2);
@@ -102,11 +90,7 @@ fn report_file_is_json_with_counts() {
     assert_eq!(v["rules"]["key:password"]["count"], 1);
     assert_eq!(v["rules"]["key:password"]["kind"], "key");
     assert_eq!(v["files"][0]["path"], "-");
-    assert!(
-        !std::fs::read_to_string(&report)
-            .unwrap()
-            .contains("hunter22x")
-    );
+    assert!(!std::fs::read_to_string(&report).unwrap().contains("hunter22x"));
 }
 
 #[test]
@@ -118,10 +102,7 @@ fn dry_run_copies_input_and_prints_would_redact_counts() {
         .assert()
         .success()
         .stdout(input)
-        .stderr(
-            predicate::str::contains("would redact 2 secrets")
-                .and(predicate::str::contains("key:password")),
-        );
+        .stderr(predicate::str::contains("would redact 2 secrets").and(predicate::str::contains("key:password")));
 }
 
 #[test]
@@ -147,14 +128,7 @@ fn json_lines_redacts_keys_at_any_depth_and_falls_back_to_text() {
         r#"{"broken": "json password=hunter22x"#,
         "\n"
     );
-    let out = hush()
-        .arg("--json-lines")
-        .write_stdin(input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = hush().arg("--json-lines").write_stdin(input).assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("hunter22x"), "{text}");
     let lines: Vec<&str> = text.lines().collect();
@@ -171,28 +145,13 @@ fn in_place_rewrites_and_keeps_permissions() {
     let f = write(dir.path(), "app.log", "a\npassword=hunter22x\nb\n");
     std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
     let uid_before = std::fs::metadata(&f).unwrap().uid();
-    hush()
-        .arg("--in-place")
-        .arg(&f)
-        .assert()
-        .success()
-        .stdout("");
-    assert_eq!(
-        std::fs::read_to_string(&f).unwrap(),
-        "a\npassword=[REDACTED]\nb\n"
-    );
+    hush().arg("--in-place").arg(&f).assert().success().stdout("");
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "a\npassword=[REDACTED]\nb\n");
     let meta = std::fs::metadata(&f).unwrap();
     assert_eq!(meta.mode() & 0o7777, 0o640);
     assert_eq!(meta.uid(), uid_before);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        leftovers.len(),
-        1,
-        "no temp file left behind: {leftovers:?}"
-    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temp file left behind: {leftovers:?}");
 }
 
 #[test]
@@ -202,17 +161,8 @@ fn in_place_follows_a_symlink_to_its_target() {
     let link = dir.path().join("link.log");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     hush().arg("-i").arg(&link).assert().success();
-    assert!(
-        std::fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink(),
-        "link kept"
-    );
-    assert_eq!(
-        std::fs::read_to_string(&target).unwrap(),
-        "token=[REDACTED]\n"
-    );
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "link kept");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "token=[REDACTED]\n");
 }
 
 #[test]
@@ -230,23 +180,15 @@ fn in_place_refuses_a_file_open_for_writing_unless_forced() {
     let f = write(dir.path(), "busy.log", "password=hunter22x\n");
     // This test process is "another process" for hush: it holds the file open for appending.
     let writer = std::fs::OpenOptions::new().append(true).open(&f).unwrap();
-    hush().arg("--in-place").arg(&f).assert().code(2).stderr(
-        predicate::str::contains("open for writing").and(predicate::str::contains("--force")),
-    );
-    assert_eq!(
-        std::fs::read_to_string(&f).unwrap(),
-        "password=hunter22x\n",
-        "unchanged"
-    );
     hush()
-        .args(["--in-place", "--force"])
+        .arg("--in-place")
         .arg(&f)
         .assert()
-        .success();
-    assert_eq!(
-        std::fs::read_to_string(&f).unwrap(),
-        "password=[REDACTED]\n"
-    );
+        .code(2)
+        .stderr(predicate::str::contains("open for writing").and(predicate::str::contains("--force")));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "password=hunter22x\n", "unchanged");
+    hush().args(["--in-place", "--force"]).arg(&f).assert().success();
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "password=[REDACTED]\n");
     drop(writer);
 }
 
@@ -256,25 +198,14 @@ fn in_place_allows_a_file_open_only_for_reading() {
     let f = write(dir.path(), "read.log", "password=hunter22x\n");
     let reader = std::fs::File::open(&f).unwrap();
     hush().arg("--in-place").arg(&f).assert().success();
-    assert_eq!(
-        std::fs::read_to_string(&f).unwrap(),
-        "password=[REDACTED]\n"
-    );
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "password=[REDACTED]\n");
     drop(reader);
 }
 
 #[test]
 fn in_place_needs_files() {
-    hush()
-        .arg("--in-place")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--in-place needs FILE"));
-    hush()
-        .args(["--force", "x"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::starts_with("hush: "));
+    hush().arg("--in-place").assert().code(2).stderr(predicate::str::contains("--in-place needs FILE"));
+    hush().args(["--force", "x"]).assert().code(2).stderr(predicate::str::starts_with("hush: "));
 }
 
 #[test]
@@ -295,50 +226,26 @@ fn closed_stdout_stops_quietly_with_141() {
     stdout.read_exact(&mut first).unwrap();
     drop(stdout); // like `hush big.log | head -c 64`
     let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(141));
     assert_eq!(stderr, "", "quiet: no message, no panic");
-    assert!(
-        String::from_utf8_lossy(&first)
-            .starts_with("2024-05-01 INFO request ok password=[REDACTED]")
-    );
+    assert!(String::from_utf8_lossy(&first).starts_with("2024-05-01 INFO request ok password=[REDACTED]"));
 }
 
 #[test]
 fn epipe_through_a_shell_pipeline_with_head() {
     let dir = tempfile::tempdir().unwrap();
-    let big = write(
-        dir.path(),
-        "big.log",
-        "line token=abcdef123456\n".repeat(400_000),
-    );
+    let big = write(dir.path(), "big.log", "line token=abcdef123456\n".repeat(400_000));
     let script = r#""$0" --no-default-sources "$1" | head -1; "#;
-    let out = StdCommand::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg(hush_path())
-        .arg(&big)
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "line token=[REDACTED]\n"
-    );
+    let out = StdCommand::new("sh").arg("-c").arg(script).arg(hush_path()).arg(&big).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "line token=[REDACTED]\n");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
 
 #[test]
 fn full_disk_is_exit_2_with_a_message() {
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full");
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
     let dir = tempfile::tempdir().unwrap();
     let input = write(dir.path(), "in.log", "password=hunter22x\n".repeat(10_000));
     let out = StdCommand::new(hush_path())
@@ -349,18 +256,11 @@ fn full_disk_is_exit_2_with_a_message() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "hush: cannot write to stdout: No space left on device\n"
-    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "hush: cannot write to stdout: No space left on device\n");
 }
 
 #[test]
 fn directory_argument_points_to_scan() {
     let dir = tempfile::tempdir().unwrap();
-    hush()
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("use `hush scan`"));
+    hush().arg(dir.path()).assert().code(2).stderr(predicate::str::contains("use `hush scan`"));
 }

@@ -27,20 +27,9 @@ fn tree() -> tempfile::TempDir {
 #[test]
 fn walks_a_directory_respecting_gitignore() {
     let dir = tree();
-    let out = hush()
-        .arg("scan")
-        .arg(".")
-        .current_dir(dir.path())
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let out = hush().arg("scan").arg(".").current_dir(dir.path()).assert().code(1).get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
-    assert_eq!(
-        text,
-        "./.env:2:13 key:password key\n./src/config.txt:1:6 jwt format\n"
-    );
+    assert_eq!(text, "./.env:2:13 key:password key\n./src/config.txt:1:6 jwt format\n");
 }
 
 #[test]
@@ -63,11 +52,7 @@ fn output_never_contains_the_secret() {
             .current_dir(dir.path())
             .assert()
             .code(1)
-            .stdout(
-                predicate::str::contains("hunter22x")
-                    .not()
-                    .and(predicate::str::contains(JWT).not()),
-            );
+            .stdout(predicate::str::contains("hunter22x").not().and(predicate::str::contains(JWT).not()));
     }
 }
 
@@ -83,12 +68,7 @@ fn stdin_is_reported_as_dash() {
 
 #[test]
 fn clean_input_is_exit_0_with_no_output() {
-    hush()
-        .args(["scan", "-"])
-        .write_stdin("all good\n")
-        .assert()
-        .success()
-        .stdout("");
+    hush().args(["scan", "-"]).write_stdin("all good\n").assert().success().stdout("");
 }
 
 #[test]
@@ -112,28 +92,14 @@ fn json_lines_have_positions_and_rule() {
         .get_output()
         .stdout
         .clone();
-    let rows: Vec<Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows: Vec<Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 1);
     let r = &rows[0];
     assert_eq!(r["path"], "-");
-    assert_eq!(
-        (
-            r["line"].as_u64(),
-            r["column"].as_u64(),
-            r["end_column"].as_u64()
-        ),
-        (Some(2), Some(40), Some(49))
-    );
+    assert_eq!((r["line"].as_u64(), r["column"].as_u64(), r["end_column"].as_u64()), (Some(2), Some(40), Some(49)));
     assert_eq!(r["rule_id"], "key:password");
     assert_eq!(r["kind"], "key");
-    assert!(
-        r.get("fingerprint").is_none(),
-        "no hash key, no fingerprint"
-    );
+    assert!(r.get("fingerprint").is_none(), "no hash key, no fingerprint");
 }
 
 #[test]
@@ -154,21 +120,14 @@ fn json_fingerprint_with_a_hash_key_and_known_values() {
             .get_output()
             .stdout
             .clone();
-        String::from_utf8(out)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
     };
     let a = run(format!("first {KNOWN}\n"));
     let b = run(format!("another line\nsecond: {KNOWN} again\n"));
     let fp = a[0]["fingerprint"].as_str().expect("fingerprint");
     assert_eq!(fp.len(), 16);
     assert!(fp.bytes().all(|c| c.is_ascii_hexdigit()));
-    assert_eq!(
-        a[0]["fingerprint"], b[0]["fingerprint"],
-        "same secret, same fingerprint"
-    );
+    assert_eq!(a[0]["fingerprint"], b[0]["fingerprint"], "same secret, same fingerprint");
     assert_eq!(b[0]["line"], 2);
     assert!(a[0]["rule_id"].as_str().unwrap().starts_with("known:"));
 }
@@ -177,11 +136,7 @@ fn json_fingerprint_with_a_hash_key_and_known_values() {
 fn sarif_has_the_required_fields() {
     let dir = tree();
     let key_dir = tempfile::tempdir().unwrap();
-    let key = write(
-        key_dir.path(),
-        "hash.key",
-        "0123456789abcdef0123456789abcdef",
-    );
+    let key = write(key_dir.path(), "hash.key", "0123456789abcdef0123456789abcdef");
     let out = hush()
         .args(["scan", "--format", "sarif", "--hash-key-file"])
         .arg(&key)
@@ -204,10 +159,7 @@ fn sarif_has_the_required_fields() {
     assert_eq!(results.len(), 2);
     for r in results {
         let id = r["ruleId"].as_str().unwrap();
-        assert!(
-            rules.iter().any(|rule| rule["id"] == id),
-            "{id} listed in driver.rules"
-        );
+        assert!(rules.iter().any(|rule| rule["id"] == id), "{id} listed in driver.rules");
         assert_eq!(r["level"], "error");
         assert!(r["message"]["text"].as_str().unwrap().contains(id));
         let loc = &r["locations"][0]["physicalLocation"];
@@ -216,19 +168,10 @@ fn sarif_has_the_required_fields() {
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
         assert_eq!(r["partialFingerprints"].as_object().unwrap().len(), 1);
     }
-    let env = results
-        .iter()
-        .find(|r| r["ruleId"] == "key:password")
-        .unwrap();
+    let env = results.iter().find(|r| r["ruleId"] == "key:password").unwrap();
     let loc = &env["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], ".env");
-    assert_eq!(
-        (
-            loc["region"]["startLine"].as_u64(),
-            loc["region"]["startColumn"].as_u64()
-        ),
-        (Some(2), Some(13))
-    );
+    assert_eq!((loc["region"]["startLine"].as_u64(), loc["region"]["startColumn"].as_u64()), (Some(2), Some(13)));
 }
 
 #[test]
@@ -243,25 +186,18 @@ fn sarif_without_findings_is_valid_and_exit_0() {
         .clone();
     let doc: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 0);
-    assert!(
-        !doc["runs"][0]["tool"]["driver"]["rules"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(!doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().is_empty());
 }
 
 #[test]
 fn large_files_are_streamed_with_correct_lines() {
     let dir = tempfile::tempdir().unwrap();
     let filler = "2024-05-01 INFO nothing secret on this line at all\n".repeat(100_000); // ~5 MiB
-    let f = write(
-        dir.path(),
-        "big.txt",
-        format!("{filler}token=abcdef123456\n{filler}password=hunter22x\n"),
-    );
-    hush().arg("scan").arg(&f).assert().code(1).stdout(format!(
-        "{p}:100001:7 key:token key\n{p}:200002:10 key:password key\n",
-        p = f.display()
-    ));
+    let f = write(dir.path(), "big.txt", format!("{filler}token=abcdef123456\n{filler}password=hunter22x\n"));
+    hush()
+        .arg("scan")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stdout(format!("{p}:100001:7 key:token key\n{p}:200002:10 key:password key\n", p = f.display()));
 }
