@@ -112,3 +112,42 @@ fn config_errors_never_echo_values() {
         .code(2)
         .stderr(predicate::str::starts_with("hush: ").and(predicate::str::contains("tiny").not()));
 }
+
+#[test]
+fn relative_paths_in_a_config_resolve_against_its_directory() {
+    let (dir, cfg) = config("known_files = [\"secrets.txt\"]\n");
+    write(dir.path(), "secrets.txt", "plum-Orbit-4471\n");
+    let elsewhere = tempfile::tempdir().unwrap();
+    hush()
+        .arg("--config")
+        .arg(&cfg)
+        .current_dir(elsewhere.path())
+        .write_stdin("login with plum-Orbit-4471 failed\n")
+        .assert()
+        .success()
+        .stdout("login with [REDACTED] failed\n");
+}
+
+#[test]
+fn gitleaks_file_rules_apply_and_a_missing_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "gitleaks.toml",
+        "[[rules]]\nid = \"acme-key\"\ndescription = \"ACME key\"\nregex = '''acme_[a-z0-9]{16}'''\nkeywords = [\"acme_\"]\n",
+    );
+    hush()
+        .args(["--mask", "label", "--gitleaks"])
+        .arg(&rules)
+        .write_stdin("key acme_0123456789abcdef used\n")
+        .assert()
+        .success()
+        .stdout("key [REDACTED:acme-key] used\n");
+    hush()
+        .arg("--gitleaks")
+        .arg(dir.path().join("missing.toml"))
+        .write_stdin("x\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("hush: ").and(predicate::str::contains("missing.toml")));
+}
