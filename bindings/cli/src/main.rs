@@ -49,7 +49,9 @@ Examples:
   docker history --no-trunc IMAGE | hush scan -  secrets baked into image layers
   docker inspect IMAGE | hush scan -
   hush scan --format sarif . > hush.sarif        for code scanning
-  hush selftest --config hush.toml               prove the config still redacts";
+  hush selftest --config hush.toml               prove the config still redacts
+  docker inspect CONTAINER | hush env --check    sensitive ENV names baked into an image
+  hush run -- ./server --port 8080               redact a program's stdout and stderr";
 
 static VERSION: LazyLock<String> =
     LazyLock::new(|| format!("{} (rule catalogue {})", env!("CARGO_PKG_VERSION"), hush::CATALOG_VERSION));
