@@ -66,7 +66,7 @@ mod stream;
 pub use error::{Error, ErrorKind, JsonError};
 pub use finding::{Finding, Report, RuleCount, RuleId, RuleKind, StreamFinding};
 pub use mask::MaskStyle;
-pub use redactor::{Builder, DEFAULT_LINE_CAP, Redactor};
+pub use redactor::{Builder, DEFAULT_LINE_CAP, KnownValueCheck, Redactor};
 pub use rules::builtin::CATALOG_VERSION;
 pub use rules::format::{AllowCondition, AllowTarget, Allowlist, FormatRule, RuleSource};
 pub use rules::keys::KeyRules;

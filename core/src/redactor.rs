@@ -190,6 +190,32 @@ impl Redactor {
         builder.build()
     }
 
+    /// Self-test of the known values (`hush selftest`): runs each loaded known value and
+    /// each of its encoded forms, inside a line of text, through this redactor and counts
+    /// the forms that come out unmasked. Only rule ids and counts leave the core.
+    pub fn check_known_values(&self) -> Vec<KnownValueCheck> {
+        self.inner
+            .engine
+            .loaded_known()
+            .iter()
+            .map(|k| {
+                let forms = crate::known::encoded_forms(&k.value);
+                let survived = forms
+                    .iter()
+                    .map(|(form, _)| form.as_slice())
+                    .filter(|form| {
+                        let mut line = Zeroizing::new(b"selftest ".to_vec());
+                        line.extend_from_slice(form);
+                        line.extend_from_slice(b" end\n");
+                        let out = Zeroizing::new(self.redact(&line).into_owned());
+                        memchr::memmem::find(&out, form).is_some()
+                    })
+                    .count();
+                KnownValueCheck { rule: k.rule.clone(), forms: forms.len(), survived }
+            })
+            .collect()
+    }
+
     pub(crate) fn masker(&self) -> &Masker {
         &self.inner.masker
     }
@@ -205,6 +231,17 @@ impl Redactor {
     pub(crate) fn line_cap(&self) -> usize {
         self.inner.line_cap
     }
+}
+
+/// The result of [`Redactor::check_known_values`] for one known value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownValueCheck {
+    /// The known value's rule id (`known:file:db_password`), never the value.
+    pub rule: String,
+    /// Forms tried: the value and its encodings.
+    pub forms: usize,
+    /// Forms that were not masked.
+    pub survived: usize,
 }
 
 /// Where a gitleaks rule file comes from.

@@ -140,10 +140,10 @@ pub fn config_path(common: &CommonArgs) -> Option<PathBuf> {
     common.config.clone().or_else(|| std::env::var_os("HUSH_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from))
 }
 
-/// Reads and parses the config file at `path`; errors name the file (and line, rule).
+/// Reads and parses the config file at `path` (relative paths in it resolve against its
+/// directory); errors name the file, line and rule.
 pub fn load_config(path: &Path) -> Result<Config, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path.display(), &e))?;
-    Config::from_toml(&text).map_err(|e| CliError::from(attach_file(e, path)))
+    Config::from_file(path).map_err(|e| CliError::from(attach_file(e, path)))
 }
 
 fn attach_file(e: hush::Error, path: &Path) -> hush::Error {
@@ -161,8 +161,7 @@ fn builder_without_config(common: &CommonArgs) -> Result<hush::Builder, CliError
         b = b.known_file(file);
     }
     for file in &common.gitleaks_files {
-        let text = std::fs::read_to_string(file).map_err(|e| CliError::io(file.display(), &e))?;
-        b = b.gitleaks_toml(&text);
+        b = b.gitleaks_file(file);
     }
     Ok(b)
 }

@@ -1,79 +1,218 @@
 //! `hush`: redact secrets from logs, env dumps and container output.
 //!
-//! Temporary wiring on the `runenv` branch (the `cli` branch owns this file): the default
-//! filter plus the `env` and `run` subcommands.
+//! The command line is one clap tree: global options ([`common::CommonArgs`]), the
+//! default filter's options ([`filter::FilterArgs`]) and one subcommand per module. Every
+//! subcommand module exposes `main(args, &CommonArgs) -> i32`.
 
-// From the `cli` branch; parts of it serve subcommands that live there.
-#[allow(dead_code)]
 mod common;
 mod env_cmd;
+mod filter;
+mod inplace;
+mod output;
+mod progress;
+mod report;
+mod rules_cmd;
 mod run;
+mod sarif;
+mod scan;
+mod selftest;
 
-use std::io::{self, Read, Write};
-use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::LazyLock;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use common::{CommonArgs, build_redactor};
+use common::{
+    CliError, CommonArgs, EXIT_BROKEN_PIPE, EXIT_CANNOT_EXECUTE, EXIT_ERROR, EXIT_FINDINGS, EXIT_NOT_FOUND, EXIT_OK,
+};
 
-/// Redact secrets from files or stdin.
-#[derive(Parser, Debug)]
-#[command(name = "hush", version, about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Cmd>,
-    /// Files to redact (stdin when none).
-    files: Vec<PathBuf>,
-    #[command(flatten)]
-    common: CommonArgs,
+/// The exit-code table, shown in `--help` and the README.
+fn exit_codes() -> String {
+    format!(
+        "\
+Exit status:
+  {EXIT_OK:<4} ok (no findings for scan, selftest and env --check)
+  {EXIT_FINDINGS:<4} findings (scan, env --check) or a secret survived (selftest)
+  {EXIT_ERROR:<4} usage, config or I/O error (including a full disk)
+  {EXIT_CANNOT_EXECUTE:<4} run: the command exists but cannot be executed
+  {EXIT_NOT_FOUND:<4} run: the command was not found
+  N    run: the command's own status (128+S when killed by signal S)
+  {EXIT_BROKEN_PIPE:<4} stdout was closed by its reader (EPIPE); hush stops at once, quietly"
+    )
 }
 
+const EXAMPLES: &str = "\
+Examples:
+  kubectl logs deploy/api | hush                 redact a stream
+  hush --in-place app.log                        rewrite a file
+  hush --dry-run --summary < build.log > /dev/null   what would be redacted
+  docker history --no-trunc IMAGE | hush scan -  secrets baked into image layers
+  docker inspect IMAGE | hush scan -
+  hush scan --format sarif . > hush.sarif        for code scanning
+  hush selftest --config hush.toml               prove the config still redacts
+  docker inspect CONTAINER | hush env --check    sensitive ENV names baked into an image
+  hush run -- ./server --port 8080               redact a program's stdout and stderr";
+
+static VERSION: LazyLock<String> =
+    LazyLock::new(|| format!("{} (rule catalogue {})", env!("CARGO_PKG_VERSION"), hush::CATALOG_VERSION));
+
+static AFTER_HELP: LazyLock<String> = LazyLock::new(|| format!("{EXAMPLES}\n\n{}", exit_codes()));
+
+/// Redact secrets from logs, env dumps and container output.
+///
+/// With no subcommand, hush is a filter: it redacts FILEs (or stdin) to stdout. Secrets are
+/// found by key name (password=…), by token format (AWS, GitHub, JWT, PEM keys, …) and as
+/// known values read from /run/secrets, *_FILE and sensitive environment variables.
+#[derive(Parser, Debug)]
+#[command(name = "hush", subcommand_precedence_over_arg = true, subcommand_value_name = "COMMAND")]
+struct Cli {
+    #[command(flatten)]
+    common: CommonArgs,
+
+    #[command(flatten)]
+    filter: filter::FilterArgs,
+
+    #[command(subcommand)]
+    command: Option<Commands>,
+}
+
+/// The subcommands; the filter runs when none is given.
 #[derive(Subcommand, Debug)]
-enum Cmd {
+enum Commands {
+    /// Find secrets in files, directories or stdin (`-`) without rewriting anything.
+    Scan(scan::ScanArgs),
+    /// Check that the configured redactor scrubs every active rule's examples.
+    Selftest(selftest::SelftestArgs),
+    /// List the active and inactive rules, or validate a config file with --check.
+    Rules(rules_cmd::RulesArgs),
     /// Mask the values of an environment dump (env, .env, docker inspect, compose, k8s).
     Env(env_cmd::EnvArgs),
     /// Run a program with its stdout and stderr redacted.
     Run(run::RunArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
 }
 
-fn main() {
-    let cli = Cli::parse();
-    let code = match cli.command {
-        Some(Cmd::Env(args)) => env_cmd::main(args, &cli.common),
-        Some(Cmd::Run(args)) => run::main(args, &cli.common),
-        None => filter(&cli.files, &cli.common),
-    };
-    std::process::exit(code);
+/// Arguments of `hush completions`.
+#[derive(clap::Args, Debug)]
+struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
-fn filter(files: &[PathBuf], common: &CommonArgs) -> i32 {
-    let redactor = match build_redactor(common) {
-        Ok(r) => r,
+/// The clap command with the runtime version string and help epilogue.
+fn cli_command() -> clap::Command {
+    Cli::command().version(VERSION.as_str()).after_help(AFTER_HELP.as_str())
+}
+
+fn completions(args: CompletionsArgs) -> i32 {
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut cli_command(), "hush", &mut out);
+    match output::write_stdout(&out) {
+        Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("hush: {e}");
-            return 2;
+            e.report();
+            e.code
         }
-    };
-    let stdout = io::stdout();
-    let mut w = redactor.stream(io::BufWriter::new(stdout.lock()));
-    let mut copy = |r: &mut dyn Read| -> io::Result<()> {
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = r.read(&mut buf)?;
-            if n == 0 {
-                return Ok(());
-            }
-            w.write_all(&buf[..n])?;
-        }
-    };
-    let res = if files.is_empty() {
-        copy(&mut io::stdin().lock())
-    } else {
-        files.iter().try_for_each(|f| copy(&mut std::fs::File::open(f)?))
-    };
-    if let Err(e) = res.and_then(|_| w.finish().map(|_| ())) {
-        eprintln!("hush: {e}");
-        return 2;
     }
-    0
+}
+
+/// Parses the command line; clap's usage errors are reported as `hush: …`, exit 2.
+fn parse() -> Result<Cli, i32> {
+    parse_from(std::env::args_os())
+}
+
+fn parse_from<I, T>(args: I) -> Result<Cli, i32>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = match cli_command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return Err(report_clap_error(&e)),
+    };
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| report_clap_error(&e))?;
+    if cli.command.is_some() && cli.filter != filter::FilterArgs::default() {
+        // Global options may come before a subcommand; the filter's may not.
+        CliError::usage(
+            "FILE arguments and filter options (--in-place, --summary, …) cannot be used with a subcommand",
+        )
+        .report();
+        return Err(EXIT_ERROR);
+    }
+    Ok(cli)
+}
+
+fn report_clap_error(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        // Help and version go to stdout; a closed stdout is not an error worth reporting.
+        let _ = e.print();
+        return EXIT_OK;
+    }
+    let text = e.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("hush: {text}");
+    EXIT_ERROR
+}
+
+fn main() -> ExitCode {
+    let code = match parse() {
+        Ok(cli) => match cli.command {
+            None => filter::main(cli.filter, &cli.common),
+            Some(Commands::Scan(args)) => scan::main(args, &cli.common),
+            Some(Commands::Selftest(args)) => selftest::main(args, &cli.common),
+            Some(Commands::Rules(args)) => rules_cmd::main(args, &cli.common),
+            Some(Commands::Env(args)) => env_cmd::main(args, &cli.common),
+            Some(Commands::Run(args)) => run::main(args, &cli.common),
+            Some(Commands::Completions(args)) => completions(args),
+        },
+        Err(code) => code,
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(EXIT_ERROR as u8))
+}
+
+/// Turns a subcommand's result into its exit status, reporting the error.
+fn exit_status(result: Result<i32, CliError>) -> i32 {
+    result.unwrap_or_else(|e| {
+        e.report();
+        e.code
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_tree_is_consistent() {
+        cli_command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_work_after_the_subcommand() {
+        let m = cli_command().try_get_matches_from(["hush", "scan", "--mask", "label", "-"]).unwrap();
+        let cli = Cli::from_arg_matches(&m).unwrap();
+        assert_eq!(cli.common.mask, Some(hush::MaskStyle::Label));
+        assert!(matches!(cli.command, Some(Commands::Scan(_))));
+    }
+
+    #[test]
+    fn filter_options_are_not_subcommand_options() {
+        assert!(parse_from(["hush", "scan", "--in-place", "x"]).is_err());
+        assert_eq!(parse_from(["hush", "--summary", "scan"]).err(), Some(EXIT_ERROR));
+        let cli = parse_from(["hush", "--no-default-sources", "selftest"]).unwrap();
+        assert!(cli.common.no_default_sources && matches!(cli.command, Some(Commands::Selftest(_))));
+        let cli = parse_from(["hush", "a.log", "./scan"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.filter.files, [std::path::PathBuf::from("a.log"), "./scan".into()]);
+    }
+
+    #[test]
+    fn help_has_exit_codes_and_examples() {
+        let help = cli_command().render_help().to_string();
+        assert!(help.contains("Exit status:") && help.contains("141"));
+        assert!(help.contains("docker history --no-trunc IMAGE | hush scan -"));
+    }
 }
