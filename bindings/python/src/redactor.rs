@@ -214,7 +214,7 @@ impl PyRedactor {
     fn __repr__(&self) -> String {
         let red = self.get();
         let active = red.rules().iter().filter(|r| r.active).count();
-        format!("Redactor(mask={:?}, active_rules={active})", red.mask_style().as_str())
+        format!("Redactor(mask='{}', active_rules={active})", red.mask_style().as_str())
     }
 }
 
@@ -248,7 +248,7 @@ impl PyFinding {
 #[pymethods]
 impl PyFinding {
     fn __repr__(&self) -> String {
-        format!("Finding(rule_id={:?}, kind={:?}, start={}, end={})", self.rule_id, self.kind, self.start, self.end)
+        format!("Finding(rule_id='{}', kind='{}', start={}, end={})", self.rule_id, self.kind, self.start, self.end)
     }
 }
 
@@ -295,6 +295,6 @@ impl From<hush::RuleInfo> for PyRuleInfo {
 #[pymethods]
 impl PyRuleInfo {
     fn __repr__(&self) -> String {
-        format!("RuleInfo(id={:?}, kind={:?}, source={:?}, active={})", self.id, self.kind, self.source, self.active)
+        format!("RuleInfo(id='{}', kind='{}', source='{}', active={})", self.id, self.kind, self.source, if self.active { "True" } else { "False" })
     }
 }
