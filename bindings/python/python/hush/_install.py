@@ -35,6 +35,10 @@ class RedactingTextStream:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         with self._lock:
+            if self._stream.finished:
+                # After finish() (interpreter exit): whole writes, redacted one by one.
+                self.wrapped.write(self._redactor.redact(text))
+                return len(text)
             return self._stream.write(text)
 
     def writelines(self, lines: Any) -> None:
@@ -43,7 +47,15 @@ class RedactingTextStream:
 
     def flush(self) -> None:
         with self._lock:
-            self._stream.flush_partial()
+            if self._stream.finished:
+                self.wrapped.flush()
+            else:
+                self._stream.flush_partial()
+
+    def finish(self) -> None:
+        """Writes out the held partial line (at exit or when unwrapping)."""
+        with self._lock:
+            self._stream.finish()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.wrapped, name)
@@ -107,11 +119,11 @@ def _unraisablehook(unraisable: Any) -> None:
     _write_redacted(head + text)
 
 
-def _flush_streams() -> None:
+def _finish_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, RedactingTextStream):
             try:
-                stream.flush()
+                stream.finish()
             except Exception:  # noqa: BLE001 - interpreter shutdown
                 pass
 
@@ -176,7 +188,7 @@ def uninstall() -> None:
         state = _state
         if state is None:
             return
-        _flush_streams()
+        _finish_streams()
         if logging.getLogRecordFactory() is state.factory:
             logging.setLogRecordFactory(state.previous_factory)
         logging.Logger.makeRecord = state.make_record  # type: ignore[method-assign]
@@ -190,4 +202,4 @@ def uninstall() -> None:
         _state = None
 
 
-atexit.register(_flush_streams)
+atexit.register(_finish_streams)
