@@ -4,6 +4,8 @@ import logging
 import os
 from typing import Any, Iterable, Literal, Optional, Protocol, Union, overload
 
+from typing_extensions import Self
+
 MaskName = Literal["redacted", "label", "hash", "partial", "fill"]
 RuleKind = Literal["key", "format", "known"]
 StrPath = Union[str, "os.PathLike[str]"]
@@ -102,7 +104,7 @@ class Redactor:
     def warnings(self) -> list[str]: ...
 
 class RecordRedactor:
-    def __new__(cls, redactor: Redactor) -> "RecordRedactor": ...
+    def __new__(cls, redactor: Redactor) -> Self: ...
     @property
     def redactor(self) -> Redactor: ...
     def filter(self, record: logging.LogRecord) -> bool: ...

@@ -174,9 +174,9 @@ def install(*, redactor: Optional[Redactor] = None, streams: bool = False) -> Re
         if streams:
             state.stdout, state.stderr = sys.stdout, sys.stderr
             if sys.stdout is not None:
-                sys.stdout = RedactingTextStream(sys.stdout, redactor)  # type: ignore[assignment]
+                sys.stdout = RedactingTextStream(sys.stdout, redactor)
             if sys.stderr is not None:
-                sys.stderr = RedactingTextStream(sys.stderr, redactor)  # type: ignore[assignment]
+                sys.stderr = RedactingTextStream(sys.stderr, redactor)
         _state = state
     return redactor
 
