@@ -9,7 +9,10 @@ use pyo3::types::PyType;
 
 /// The Python exception class `hush._errors.<name>`.
 fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyType>> {
-    Ok(py.import("hush._errors")?.getattr(name)?.cast_into::<PyType>()?)
+    Ok(py
+        .import("hush._errors")?
+        .getattr(name)?
+        .cast_into::<PyType>()?)
 }
 
 fn raise(py: Python<'_>, name: &str, message: String) -> PyErr {

@@ -43,7 +43,12 @@ fn logging_info(py: Python<'_>) -> PyResult<&LoggingInfo> {
         }
         let standard = PyFrozenSet::new(py, &all)?;
         let formatter = logging.getattr("Formatter")?.call0()?;
-        Ok(LoggingInfo { record_type: record_type.unbind(), standard: standard.unbind(), base_len, formatter: formatter.unbind() })
+        Ok(LoggingInfo {
+            record_type: record_type.unbind(),
+            standard: standard.unbind(),
+            base_len,
+            formatter: formatter.unbind(),
+        })
     })
 }
 
@@ -83,7 +88,9 @@ impl RecordRedactor {
         let py = record.py();
         let info = logging_info(py)?;
         let red = self.redactor.get().get();
-        let dict = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
+        let dict = record
+            .getattr(intern!(py, "__dict__"))?
+            .cast_into::<PyDict>()?;
 
         match self.render(info, record, &dict) {
             Ok(message) => {
@@ -102,23 +109,26 @@ impl RecordRedactor {
             Err(_) => self.redact_unformattable(&red, &dict)?,
         }
 
-        if let Some(exc_info) = dict.get_item(intern!(py, "exc_info"))? {
-            if exc_info.is_truthy()? {
-                let exc_text = match dict.get_item(intern!(py, "exc_text"))? {
-                    Some(t) if t.is_truthy()? => t,
-                    _ => info.formatter.bind(py).call_method1(intern!(py, "formatException"), (exc_info,))?,
-                };
-                if let Ok(s) = exc_text.cast::<PyString>() {
-                    dict.set_item(intern!(py, "exc_text"), text::redact_str(&red, s)?)?;
-                }
+        if let Some(exc_info) = dict.get_item(intern!(py, "exc_info"))?
+            && exc_info.is_truthy()?
+        {
+            let exc_text = match dict.get_item(intern!(py, "exc_text"))? {
+                Some(t) if t.is_truthy()? => t,
+                _ => info
+                    .formatter
+                    .bind(py)
+                    .call_method1(intern!(py, "formatException"), (exc_info,))?,
+            };
+            if let Ok(s) = exc_text.cast::<PyString>() {
+                dict.set_item(intern!(py, "exc_text"), text::redact_str(&red, s)?)?;
             }
         }
-        if let Some(stack) = dict.get_item(intern!(py, "stack_info"))? {
-            if let Ok(s) = stack.cast::<PyString>() {
-                let redacted = text::redact_str(&red, s)?;
-                if !redacted.is(s) {
-                    dict.set_item(intern!(py, "stack_info"), redacted)?;
-                }
+        if let Some(stack) = dict.get_item(intern!(py, "stack_info"))?
+            && let Ok(s) = stack.cast::<PyString>()
+        {
+            let redacted = text::redact_str(&red, s)?;
+            if !redacted.is(s) {
+                dict.set_item(intern!(py, "stack_info"), redacted)?;
             }
         }
         if extras && dict.len() > info.base_len {
@@ -134,26 +144,41 @@ impl RecordRedactor {
         }
         if let Some(args) = dict.get_item(intern!(py, "args"))? {
             if let Ok(tuple) = args.cast::<PyTuple>() {
-                let reprs = tuple.iter().map(|a| text::redact_str(red, &a.repr()?)).collect::<PyResult<Vec<_>>>()?;
+                let reprs = tuple
+                    .iter()
+                    .map(|a| text::redact_str(red, &a.repr()?))
+                    .collect::<PyResult<Vec<_>>>()?;
                 dict.set_item(intern!(py, "args"), PyTuple::new(py, reprs)?)?;
             } else {
-                dict.set_item(intern!(py, "args"), (text::redact_str(red, &args.repr()?)?,))?;
+                dict.set_item(
+                    intern!(py, "args"),
+                    (text::redact_str(red, &args.repr()?)?,),
+                )?;
             }
         }
         Ok(())
     }
 
-    fn redact_extras_of(&self, red: &hush::Redactor, info: &LoggingInfo, dict: &Bound<'_, PyDict>) -> PyResult<()> {
+    fn redact_extras_of(
+        &self,
+        red: &hush::Redactor,
+        info: &LoggingInfo,
+        dict: &Bound<'_, PyDict>,
+    ) -> PyResult<()> {
         let py = dict.py();
         let standard = info.standard.bind(py);
         // Collect first: the dict must not change while it is iterated.
         let mut changed = Vec::new();
         for (key, value) in dict.iter() {
-            let Ok(value) = value.cast::<PyString>() else { continue };
+            let Ok(value) = value.cast::<PyString>() else {
+                continue;
+            };
             if standard.contains(&key)? {
                 continue;
             }
-            let Ok(name) = key.cast::<PyString>() else { continue };
+            let Ok(name) = key.cast::<PyString>() else {
+                continue;
+            };
             let redacted = text::redact_value_str(red, &name.to_cow()?, value)?;
             if !redacted.is(value) {
                 changed.push((key.clone(), redacted));
@@ -194,7 +219,9 @@ impl RecordRedactor {
     fn redact_extras(&self, record: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = record.py();
         let info = logging_info(py)?;
-        let dict = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
+        let dict = record
+            .getattr(intern!(py, "__dict__"))?
+            .cast_into::<PyDict>()?;
         if dict.len() > info.base_len {
             self.redact_extras_of(&self.redactor.get().get(), info, &dict)?;
         }

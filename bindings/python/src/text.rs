@@ -10,8 +10,16 @@ use pyo3::types::{PyBytes, PyString};
 pub(crate) const DETACH_MIN_BYTES: usize = 4096;
 
 /// Runs `f` on `input`, releasing the GIL when the input is large.
-pub(crate) fn run<'a, T: Send>(py: Python<'_>, input: &'a [u8], f: impl FnOnce(&'a [u8]) -> T + Send) -> T {
-    if input.len() >= DETACH_MIN_BYTES { py.detach(|| f(input)) } else { f(input) }
+pub(crate) fn run<'a, T: Send>(
+    py: Python<'_>,
+    input: &'a [u8],
+    f: impl FnOnce(&'a [u8]) -> T + Send,
+) -> T {
+    if input.len() >= DETACH_MIN_BYTES {
+        py.detach(|| f(input))
+    } else {
+        f(input)
+    }
 }
 
 /// Redacts a Python `str`, returning the very same object when nothing was masked.
@@ -45,7 +53,10 @@ pub(crate) fn redact_value_str<'py>(
 }
 
 /// Redacts `bytes`, returning the same object when nothing was masked.
-pub(crate) fn redact_bytes<'py>(red: &hush::Redactor, data: &Bound<'py, PyBytes>) -> Bound<'py, PyBytes> {
+pub(crate) fn redact_bytes<'py>(
+    red: &hush::Redactor,
+    data: &Bound<'py, PyBytes>,
+) -> Bound<'py, PyBytes> {
     let py = data.py();
     match run(py, data.as_bytes(), |b| red.redact(b)) {
         Cow::Borrowed(_) => data.clone(),
@@ -62,7 +73,11 @@ pub(crate) struct CodePoints<'a> {
 
 impl<'a> CodePoints<'a> {
     pub(crate) fn new(text: &'a [u8]) -> Self {
-        CodePoints { text, byte: 0, chars: 0 }
+        CodePoints {
+            text,
+            byte: 0,
+            chars: 0,
+        }
     }
 
     /// The code-point index of byte offset `off` (offsets may come in any order, but
@@ -74,7 +89,10 @@ impl<'a> CodePoints<'a> {
             self.chars = 0;
         }
         // Every byte that is not a UTF-8 continuation byte starts a code point.
-        self.chars += self.text[self.byte..off].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        self.chars += self.text[self.byte..off]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
         self.byte = off;
         self.chars
     }
