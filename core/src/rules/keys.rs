@@ -261,12 +261,26 @@ fn plural_last(words: &[String], entry: &[String]) -> bool {
 
 /// A strong word glued to a preceding word in one token: `dbpassword`, `ACCESSTOKEN`.
 fn glued_tail(words: &[String], entry: &[String]) -> bool {
-    let glued = entry.concat();
-    glued.len() >= 5
+    // Runs for every strong word on every key candidate: compare part by part rather than
+    // allocating the glued form.
+    let glued_len: usize = entry.iter().map(String::len).sum();
+    glued_len >= 5
         && words.iter().any(|w| {
-            (w.len() > glued.len() && w.ends_with(glued.as_str()))
-                || (w.len() > glued.len() + 1 && w.ends_with('s') && w[..w.len() - 1].ends_with(glued.as_str()))
+            (w.len() > glued_len && ends_with_parts(w, entry))
+                || (w.len() > glued_len + 1 && w.ends_with('s') && ends_with_parts(&w[..w.len() - 1], entry))
         })
+}
+
+/// Does `word` end with the concatenation of `parts`?
+fn ends_with_parts(word: &str, parts: &[String]) -> bool {
+    let mut rest = word;
+    for part in parts.iter().rev() {
+        match rest.strip_suffix(part.as_str()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    true
 }
 
 fn title(w: &str) -> String {

@@ -9,7 +9,7 @@ import sys
 import threading
 import traceback
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Callable, Optional
+from typing import IO, TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from hush._hush import RecordFactory, RecordRedactor
 
@@ -159,10 +159,24 @@ def install(*, redactor: Optional[Redactor] = None, streams: bool = False) -> Re
         original_make_record = state.make_record
         record_redactor = state.record_redactor
 
-        # Extras are set on the record after the factory returns, in makeRecord.
-        def makeRecord(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.LogRecord:
-            record: logging.LogRecord = original_make_record(self, *args, **kwargs)
-            extra = kwargs.get("extra") if len(args) < 9 else args[8]
+        # Extras are set on the record after the factory returns, in makeRecord. The
+        # explicit signature (the one Logger._log calls) keeps the wrapper cheap.
+        def makeRecord(
+            self: logging.Logger,
+            name: str,
+            level: int,
+            fn: str,
+            lno: int,
+            msg: object,
+            args: Any,
+            exc_info: Any,
+            func: Optional[str] = None,
+            extra: Optional[Mapping[str, object]] = None,
+            sinfo: Optional[str] = None,
+        ) -> logging.LogRecord:
+            record: logging.LogRecord = original_make_record(
+                self, name, level, fn, lno, msg, args, exc_info, func, extra, sinfo
+            )
             if extra:
                 record_redactor.redact_extras(record)
             return record
