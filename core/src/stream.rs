@@ -47,6 +47,8 @@ pub(crate) struct Processor {
     line_pos: usize,
     /// Offset within the current line up to which output was already written.
     done_to: usize,
+    /// Offset within the current line where the last written mask ended.
+    mask_end: usize,
     cont: Option<Continuation>,
     pem: Option<Pem>,
     /// Absolute offset of the current line's start; 1-based line number.
@@ -69,6 +71,7 @@ impl Processor {
             pending: Vec::new(),
             line_pos: 0,
             done_to: 0,
+            mask_end: usize::MAX,
             cont: None,
             pem: None,
             line_abs: 0,
@@ -205,6 +208,7 @@ impl Processor {
         self.line_abs += len as u64;
         self.line_pos = 0;
         self.done_to = 0;
+        self.mask_end = usize::MAX;
     }
 
     /// Masks `win`'s spans and writes its bytes from `done_to` up to `owned` (or the end).
@@ -232,10 +236,12 @@ impl Processor {
                 continue;
             }
             let start = sp.start.max(skip);
-            let silent = sp.start < skip || (sp.start == 0 && self.line_pos > 0 && skip > 0);
+            // A span whose head was already written as a mask goes on silently.
+            let silent = sp.start < skip && self.mask_end == self.line_pos + skip;
             out.extend_from_slice(&win[cursor..start]);
             self.write_mask(win, sp, start, silent, out);
             cursor = sp.end;
+            self.mask_end = self.line_pos + sp.end;
             if !silent {
                 let finding = Finding {
                     rule: sp.rule.clone(),
@@ -338,7 +344,9 @@ impl Processor {
     }
 
     /// Releases the partial line up to its safe point: everything before the earliest
-    /// construct that could still become a match.
+    /// construct that could still become a match. The released bytes stay in the buffer
+    /// as context, so the line is scanned whole when it completes; only bytes after the
+    /// released point are written then.
     pub(crate) fn flush_partial(&mut self, out: &mut Vec<u8>) {
         if self.pending.is_empty() || self.pem.is_some() {
             return;
@@ -348,34 +356,28 @@ impl Processor {
         let engine = self.red.engine();
         let scan = engine.scan_line(&buf, region, self.red.keys());
         let mut safe = engine.open_construct_start(&buf, self.red.keys()).unwrap_or(buf.len());
-        for sp in &scan.spans {
-            if sp.continues.is_some() && sp.start <= safe {
-                safe = buf.len();
-                break;
-            }
+        if scan.spans.iter().any(|sp| sp.continues.is_some() && sp.start <= safe) {
+            // A value still running: release it masked; its rest is masked when it comes.
+            safe = buf.len();
         }
         for sp in &scan.spans {
-            if sp.continues.is_none() && sp.start < safe && sp.end >= safe {
+            if sp.continues.is_none() && sp.start < safe && sp.end >= safe && sp.end == buf.len() {
                 safe = sp.start;
             }
         }
-        let cont_before = self.cont.is_some();
-        let mut kept = LineScan { spans: Vec::new(), pem_begin: None };
-        kept.spans = scan.spans.into_iter().filter(|s| s.end <= safe || s.continues.is_some()).collect();
-        let head = &buf[..safe];
-        let mut spans = kept;
-        for s in &mut spans.spans {
-            s.end = s.end.min(safe);
-        }
-        spans.spans.retain(|s| s.start < s.end || s.continues.is_some());
-        self.emit(head, spans, None, out);
-        if self.cont.is_none() && cont_before && safe == buf.len() {
-            // The continued value ended inside this piece.
+        let skip = self.done_to.saturating_sub(self.line_pos);
+        if safe > skip {
+            let saved = self.cont.clone();
+            let mut spans = scan.spans;
+            spans.retain(|s| s.start < safe);
+            for s in &mut spans {
+                s.end = s.end.min(safe);
+                s.continues = None;
+            }
+            self.emit(&buf[..safe], LineScan { spans, pem_begin: None }, None, out);
+            self.cont = saved;
         }
         self.pending = buf;
-        self.pending.drain(..safe);
-        self.line_pos += safe;
-        self.done_to = self.line_pos;
     }
 }
 
