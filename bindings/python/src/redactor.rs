@@ -148,8 +148,8 @@ impl PyRedactor {
     fn redact_json<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
         let py = text.py();
         let red = self.get();
-        let utf8 = text.encode_utf8()?;
-        let out = text::run(py, utf8.as_bytes(), |b| red.redact_json(b))
+        let utf8 = text::utf8(text)?;
+        let out = text::run(py, &utf8, |b| red.redact_json(b))
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(match out {
             Cow::Borrowed(_) => text.clone(),
@@ -171,8 +171,8 @@ impl PyRedactor {
         let s = text
             .cast::<PyString>()
             .map_err(|_| PyTypeError::new_err("scan() takes str or bytes"))?;
-        let utf8 = s.encode_utf8()?;
-        let bytes = utf8.as_bytes();
+        let utf8 = text::utf8(s)?;
+        let bytes: &[u8] = &utf8;
         let mut found = text::run(py, bytes, |b| red.scan(b));
         found.sort_by_key(|f| f.start);
         let mut cp = CodePoints::new(bytes);

@@ -141,8 +141,8 @@ impl PyRedactStream {
             b.as_bytes()
         } else if let Ok(s) = data.cast::<PyString>() {
             mode = Mode::Text;
-            owned = s.encode_utf8()?;
-            owned.as_bytes()
+            owned = text::utf8(s)?;
+            &owned
         } else {
             return Err(PyTypeError::new_err(
                 "RedactStream.write() takes str or bytes",

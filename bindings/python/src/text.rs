@@ -22,15 +22,51 @@ pub(crate) fn run<'a, T: Send>(
     }
 }
 
+#[cfg(not(windows))]
+unsafe extern "C" {
+    // Part of the stable ABI since Python 3.10 and exported by every CPython 3.9 on Unix;
+    // pyo3 declares it only for 3.10+ or non-abi3 builds.
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut pyo3::ffi::PyObject,
+        size: *mut pyo3::ffi::Py_ssize_t,
+    ) -> *const std::ffi::c_char;
+}
+
+/// The UTF-8 bytes of a `str`, borrowed from the object without a copy where possible
+/// (for ASCII text it is the string's own buffer; otherwise CPython caches the encoding).
+#[cfg(not(windows))]
+pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> {
+    let mut size: pyo3::ffi::Py_ssize_t = 0;
+    // SAFETY: `text` is a live `str`. The buffer returned belongs to the object, is never
+    // mutated and lives as long as the object, which the borrow `'a` keeps alive.
+    let ptr = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
+    if ptr.is_null() {
+        return Err(PyErr::fetch(text.py()));
+    }
+    let len = usize::try_from(size).unwrap_or(0);
+    // SAFETY: CPython guarantees `len` readable bytes at `ptr` (see above for lifetime).
+    Ok(Cow::Borrowed(unsafe {
+        std::slice::from_raw_parts(ptr.cast::<u8>(), len)
+    }))
+}
+
+/// The UTF-8 bytes of a `str` (Windows' `python3.dll` of 3.9 lacks the borrowing call).
+#[cfg(windows)]
+pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> {
+    Ok(match text.to_cow()? {
+        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    })
+}
+
 /// Redacts a Python `str`, returning the very same object when nothing was masked.
 pub(crate) fn redact_str<'py>(
     red: &hush::Redactor,
     text: &Bound<'py, PyString>,
 ) -> PyResult<Bound<'py, PyString>> {
     let py = text.py();
-    // The limited API of Python 3.9 has no borrowed UTF-8 view of a str.
-    let utf8 = text.encode_utf8()?;
-    let out = run(py, utf8.as_bytes(), |b| red.redact(b));
+    let utf8 = utf8(text)?;
+    let out = run(py, &utf8, |b| red.redact(b));
     Ok(match out {
         Cow::Borrowed(_) => text.clone(),
         Cow::Owned(bytes) => PyString::new(py, &String::from_utf8_lossy(&bytes)),
@@ -44,8 +80,8 @@ pub(crate) fn redact_value_str<'py>(
     value: &Bound<'py, PyString>,
 ) -> PyResult<Bound<'py, PyString>> {
     let py = value.py();
-    let utf8 = value.encode_utf8()?;
-    let out = run(py, utf8.as_bytes(), |b| red.redact_value(key, b));
+    let utf8 = utf8(value)?;
+    let out = run(py, &utf8, |b| red.redact_value(key, b));
     Ok(match out {
         Cow::Borrowed(_) => value.clone(),
         Cow::Owned(bytes) => PyString::new(py, &String::from_utf8_lossy(&bytes)),
