@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use crate::engine::Engine;
 use crate::known::{KnownSources, KnownValue};
 use crate::mask::Masker;
-use crate::rules::format::{Allowlist, FormatRule};
+use crate::rules::format::FormatRule;
 use crate::rules::keys::KeyRules;
 use crate::stream::RedactWriter;
 use crate::{Error, Finding, JsonError, MaskStyle, Report, RuleId, RuleKind};
@@ -207,6 +207,31 @@ impl Redactor {
     }
 }
 
+/// Where a gitleaks rule file comes from.
+#[derive(Clone, Debug)]
+pub(crate) enum GitleaksSource {
+    Text(String),
+    #[cfg(feature = "fs")]
+    File(std::path::PathBuf),
+}
+
+impl GitleaksSource {
+    /// Reads (for a file) and imports the rules; errors name the file.
+    pub(crate) fn import(&self, lenient: bool) -> Result<crate::gitleaks::Imported, Error> {
+        match self {
+            GitleaksSource::Text(text) => crate::gitleaks::import(text, lenient),
+            #[cfg(feature = "fs")]
+            GitleaksSource::File(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    Error::new(crate::ErrorKind::Source, format!("cannot read gitleaks file: {}", e.kind()))
+                        .with_file(path)
+                })?;
+                crate::gitleaks::import(&text, lenient).map_err(|e| e.with_file(path))
+            }
+        }
+    }
+}
+
 /// Configures and compiles a [`Redactor`].
 ///
 /// ```
@@ -227,12 +252,11 @@ pub struct Builder {
     pub(crate) allow_keys: Vec<String>,
     pub(crate) extra_metadata: Vec<String>,
     pub(crate) format_rules: Vec<FormatRule>,
-    pub(crate) gitleaks: Vec<String>,
+    pub(crate) gitleaks: Vec<GitleaksSource>,
     pub(crate) lenient: bool,
     pub(crate) disabled: Vec<String>,
     pub(crate) allow_values: Vec<Zeroizing<Vec<u8>>>,
     pub(crate) allow_regexes: Vec<String>,
-    pub(crate) global_allowlists: Vec<Allowlist>,
     pub(crate) known: Vec<KnownValue>,
     pub(crate) sources: KnownSources,
     pub(crate) retained: Vec<KnownValue>,
@@ -293,9 +317,29 @@ impl Builder {
         self
     }
 
-    /// Imports rules from gitleaks TOML text.
+    /// Imports rules from gitleaks TOML text: keywords, allowlists, `secretGroup` and
+    /// `entropy` are honoured; path-only rules are listed as inactive.
+    ///
+    /// ```
+    /// let rules = r#"
+    /// [[rules]]
+    /// id = "acme-token"
+    /// regex = '''acme_[a-z0-9]{24}'''
+    /// keywords = ["acme_"]
+    /// "#;
+    /// let r = hush::Redactor::builder().gitleaks_toml(rules).build().unwrap();
+    /// assert_eq!(r.redact_str("key acme_0123456789abcdefghijklmn"), "key [REDACTED]");
+    /// ```
     pub fn gitleaks_toml(mut self, text: &str) -> Self {
-        self.gitleaks.push(text.to_owned());
+        self.gitleaks.push(GitleaksSource::Text(text.to_owned()));
+        self
+    }
+
+    /// Imports rules from a gitleaks TOML file, read when the redactor is built (and again
+    /// on [`Redactor::reload`]). Errors name the file and line.
+    #[cfg(feature = "fs")]
+    pub fn gitleaks_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.gitleaks.push(GitleaksSource::File(path.into()));
         self
     }
 
@@ -353,10 +397,73 @@ impl Builder {
     }
 
     /// Turns the default sources on or off: `/run/secrets`, sensitive `*_FILE` variables,
-    /// sensitive environment variables. Off unless asked for.
+    /// sensitive environment variables, the Kubernetes service-account token and the
+    /// credential files named by `GOOGLE_APPLICATION_CREDENTIALS`,
+    /// `AWS_SHARED_CREDENTIALS_FILE` and `PGPASSFILE`. Off unless asked for; the
+    /// environment is read when the redactor is built (see [`environment`](Self::environment)).
     #[cfg(all(feature = "fs", feature = "env"))]
     pub fn default_sources(mut self, on: bool) -> Self {
         self.sources.defaults = on;
+        self
+    }
+
+    /// The environment the default sources read, instead of the process environment:
+    /// for tests and for front ends that run a child with its own environment. Values are
+    /// held in zeroize-on-drop buffers.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join("hush-doc-no-such-dir");
+    /// let r = hush::Redactor::builder()
+    ///     .default_sources(true)
+    ///     .default_secrets_dir(&dir)
+    ///     .service_account_token_path(dir.join("token"))
+    ///     .environment([("API_TOKEN", "tok-9f8e7d6c5b"), ("LOG_LEVEL", "debug-verbose")])
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(r.redact_str("sent tok-9f8e7d6c5b at debug-verbose"), "sent [REDACTED] at debug-verbose");
+    /// ```
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn environment<I, K, V>(mut self, vars: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<std::ffi::OsStr>,
+        V: AsRef<std::ffi::OsStr>,
+    {
+        let vars = vars
+            .into_iter()
+            .map(|(k, v)| (k.as_ref().to_string_lossy().into_owned(), Zeroizing::new(v.as_ref().as_encoded_bytes().to_vec())))
+            .collect();
+        self.sources.env = Some(vars);
+        self
+    }
+
+    /// The directory the default sources read instead of `/run/secrets` (tests, or a
+    /// platform that mounts secrets elsewhere).
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn default_secrets_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.run_secrets_dir = Some(dir.into());
+        self
+    }
+
+    /// The Kubernetes service-account token file the default sources read instead of
+    /// `/var/run/secrets/kubernetes.io/serviceaccount/token`.
+    #[cfg(all(feature = "fs", feature = "env"))]
+    pub fn service_account_token_path(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.sources.k8s_token_path = Some(path.into());
+        self
+    }
+
+    /// Shortest known value, in bytes (default 6). Loaded values below it are skipped with
+    /// a warning; an explicit value below it is a build error.
+    pub fn known_min_len(mut self, bytes: usize) -> Self {
+        self.sources.limits.min_len = bytes.max(1);
+        self
+    }
+
+    /// Largest secret file read, in bytes (default 64 KiB); bigger files are skipped with a
+    /// warning. Known-value files may be 256 times bigger.
+    pub fn known_max_file_size(mut self, bytes: u64) -> Self {
+        self.sources.limits.max_file_size = bytes;
         self
     }
 

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::engine::{merge_spans, LineScan, Region, Span, ValueEnd};
+use crate::engine::{merge_spans, Hit, LineScan, Region, Span, ValueEnd};
 use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
@@ -51,10 +51,14 @@ pub(crate) struct Processor {
     mask_end: usize,
     cont: Option<Continuation>,
     pem: Option<Pem>,
+    /// Indentation of an open Kubernetes Secret `data:` block, whose values are decoded.
+    data_block: Option<usize>,
     /// Absolute offset of the current line's start; 1-based line number.
     line_abs: u64,
     line_no: u64,
     report: Report,
+    /// Reused buffer of literal hits.
+    hits: Vec<Hit>,
     /// Findings with their positions, collected when `collect` is set.
     pub(crate) events: Vec<StreamFinding>,
     pub(crate) collect: bool,
@@ -74,9 +78,11 @@ impl Processor {
             mask_end: usize::MAX,
             cont: None,
             pem: None,
+            data_block: None,
             line_abs: 0,
             line_no: 1,
             report: Report::default(),
+            hits: Vec::new(),
             events: Vec::new(),
             collect: false,
             window,
@@ -137,32 +143,82 @@ impl Processor {
         }
     }
 
-    /// Processes a block of complete lines (ending in `\n`) from the input.
+    /// Processes a block of complete lines (ending in `\n`) from the input. One literal
+    /// search runs through the block; lines without a hit are copied as they are.
     fn block(&mut self, data: &[u8], out: &mut Vec<u8>) {
         let mut pos = 0;
+        let mut next: Option<Hit> = None;
+        let mut exhausted = false;
+        let mut hits = std::mem::take(&mut self.hits);
         while pos < data.len() {
-            let line_start = if self.pem.is_some() || self.cont.is_some() {
-                pos
-            } else {
-                match self.red.engine().next_candidate(data, pos) {
-                    Some(ls) => ls,
-                    None => data.len(),
-                }
-            };
-            if line_start > pos {
-                let skipped = &data[pos..line_start];
-                out.extend_from_slice(skipped);
-                let n = memchr::memchr_iter(b'\n', skipped).count() as u64;
-                self.report.lines += n;
-                self.line_no += n;
-                self.line_abs += skipped.len() as u64;
-                pos = line_start;
+            if self.pem.is_some() || self.cont.is_some() || self.data_block.is_some() {
+                let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
+                self.whole_line(&data[pos..end], out);
+                pos = end;
                 continue;
             }
-            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
-            self.whole_line(&data[pos..end], out);
-            pos = end;
+            let red = self.red.clone();
+            let engine = red.engine();
+            let first = match next.take().filter(|h| h.start >= pos) {
+                Some(h) => Some(h),
+                None if exhausted => None,
+                None => engine.find_hit(data, pos),
+            };
+            let Some(first) = first else {
+                self.copy_lines(&data[pos..], out);
+                break;
+            };
+            let line_start = memchr::memrchr(b'\n', &data[pos..first.start]).map_or(pos, |i| pos + i + 1);
+            let line_end = memchr::memchr(b'\n', &data[first.start..]).map_or(data.len(), |i| first.start + i + 1);
+            self.copy_lines(&data[pos..line_start], out);
+            let line = &data[line_start..line_end];
+            if line.len() > self.window {
+                self.whole_line(line, out);
+                pos = line_end;
+                continue;
+            }
+            hits.clear();
+            engine.push_hit(first, &mut hits);
+            let mut at = engine.resume_after(first);
+            loop {
+                match engine.find_hit(data, at) {
+                    None => {
+                        exhausted = true;
+                        break;
+                    }
+                    Some(h) if h.start >= line_end => {
+                        next = Some(h);
+                        break;
+                    }
+                    Some(h) => {
+                        engine.push_hit(h, &mut hits);
+                        at = engine.resume_after(h);
+                    }
+                }
+            }
+            for h in &mut hits {
+                h.start -= line_start;
+                h.end = (h.end - line_start).min(line.len());
+            }
+            hits.sort_unstable_by_key(|h| h.start);
+            let region = Region { starts_line: true, ends_line: true };
+            let scan = engine.scan_hits(line, &hits, region, red.keys());
+            self.finish_line(line, scan, out);
+            pos = line_end;
         }
+        self.hits = hits;
+    }
+
+    /// Copies whole lines that hold no literal.
+    fn copy_lines(&mut self, lines: &[u8], out: &mut Vec<u8>) {
+        if lines.is_empty() {
+            return;
+        }
+        out.extend_from_slice(lines);
+        let n = memchr::memchr_iter(b'\n', lines).count() as u64;
+        self.report.lines += n;
+        self.line_no += n;
+        self.line_abs += lines.len() as u64;
     }
 
     /// A complete line given in one piece (it may still exceed the cap).
@@ -192,6 +248,22 @@ impl Processor {
         }
         let region = Region { starts_line: self.line_pos == 0, ends_line };
         let scan = self.red.engine().scan_line(piece, region, self.red.keys());
+        self.finish_line(piece, scan, out);
+    }
+
+    /// Emits the last piece of a line with its spans and moves to the next line.
+    fn finish_line(&mut self, piece: &[u8], mut scan: LineScan, out: &mut Vec<u8>) {
+        // Inside a Kubernetes `data:` block every entry's value is checked decoded.
+        if let (Some(indent), 0) = (self.data_block, self.line_pos)
+            && !self.red.engine().data_entry(piece, indent, self.red.keys(), &mut scan.spans)
+        {
+            self.data_block = None;
+        }
+        if self.line_pos == 0
+            && let Some(indent) = crate::engine::data_block_start(piece)
+        {
+            self.data_block = Some(indent);
+        }
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);
         self.cont = None;
@@ -341,6 +413,7 @@ impl Processor {
         }
         self.pem = None;
         self.cont = None;
+        self.data_block = None;
     }
 
     /// Releases the partial line up to its safe point: everything before the earliest
@@ -348,7 +421,7 @@ impl Processor {
     /// as context, so the line is scanned whole when it completes; only bytes after the
     /// released point are written then.
     pub(crate) fn flush_partial(&mut self, out: &mut Vec<u8>) {
-        if self.pending.is_empty() || self.pem.is_some() {
+        if self.pending.is_empty() || self.pem.is_some() || self.data_block.is_some() {
             return;
         }
         let buf = std::mem::take(&mut self.pending);

@@ -1,43 +1,57 @@
 //! `hush`: redact secrets from logs, env dumps and container output.
+//!
+//! Temporary wiring on the `runenv` branch (the `cli` branch owns this file): the default
+//! filter plus the `env` and `run` subcommands.
+
+// From the `cli` branch; parts of it serve subcommands that live there.
+#[allow(dead_code)]
+mod common;
+mod env_cmd;
+mod run;
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+
+use common::{CommonArgs, build_redactor};
 
 /// Redact secrets from files or stdin.
 #[derive(Parser, Debug)]
 #[command(name = "hush", version, about)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
     /// Files to redact (stdin when none).
     files: Vec<PathBuf>,
-    /// Config file (else $HUSH_CONFIG, else built-in defaults).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// Mask style: redacted, label, hash, partial, fill.
-    #[arg(long)]
-    mask: Option<String>,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
-fn main() -> ExitCode {
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Mask the values of an environment dump (env, .env, docker inspect, compose, k8s).
+    Env(env_cmd::EnvArgs),
+    /// Run a program with its stdout and stderr redacted.
+    Run(run::RunArgs),
+}
+
+fn main() {
     let cli = Cli::parse();
-    let mut builder = hush::Redactor::builder();
-    if let Some(m) = &cli.mask {
-        match m.parse() {
-            Ok(style) => builder = builder.mask(style),
-            Err(e) => {
-                eprintln!("hush: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let _ = &cli.config;
-    let redactor = match builder.build() {
+    let code = match cli.command {
+        Some(Cmd::Env(args)) => env_cmd::main(args, &cli.common),
+        Some(Cmd::Run(args)) => run::main(args, &cli.common),
+        None => filter(&cli.files, &cli.common),
+    };
+    std::process::exit(code);
+}
+
+fn filter(files: &[PathBuf], common: &CommonArgs) -> i32 {
+    let redactor = match build_redactor(common) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("hush: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let stdout = io::stdout();
@@ -52,14 +66,14 @@ fn main() -> ExitCode {
             w.write_all(&buf[..n])?;
         }
     };
-    let res = if cli.files.is_empty() {
+    let res = if files.is_empty() {
         copy(&mut io::stdin().lock())
     } else {
-        cli.files.iter().try_for_each(|f| copy(&mut std::fs::File::open(f)?))
+        files.iter().try_for_each(|f| copy(&mut std::fs::File::open(f)?))
     };
     if let Err(e) = res.and_then(|_| w.finish().map(|_| ())) {
         eprintln!("hush: {e}");
-        return ExitCode::from(2);
+        return 2;
     }
-    ExitCode::SUCCESS
+    0
 }

@@ -45,13 +45,118 @@ pub(crate) struct CompiledRule {
     id: RuleId,
     regex: Regex,
     group: Option<usize>,
+    /// gitleaks semantics for a rule without `secretGroup`: the secret is the first capture
+    /// group that matched non-empty, else the whole match.
+    first_group: bool,
     entropy: Option<f64>,
     allowlists: Vec<CompiledAllowlist>,
     bound: usize,
     unbounded: bool,
     keywords: Vec<String>,
+    /// For an imported rule whose every match starts with one of a few literals: those
+    /// literals. They replace the keywords as the rule's trigger, and the regex runs
+    /// anchored at each hit instead of over a window around it.
+    prefixes: Option<Vec<Vec<u8>>>,
+    /// For an imported rule whose matches are a bounded lead (`[\w.-]{0,50}?`) and then
+    /// one of a few literals: see [`LeadCheck`].
+    lead: Option<LeadCheck>,
     public_prefix: Option<usize>,
     validator: Validator,
+}
+
+/// A rule shaped `lead literal rest` (gitleaks' generic `…{0,50}?(?:api|key|…)…=value`):
+/// its trigger is the literal, a match starts at most `lead` bytes before a hit, and the
+/// bounded part of the regex from the literal on (`check`) must match anchored at the hit
+/// before the whole regex runs. Most hits of common words (`api` in `/api/`) fail the
+/// check within a few bytes, so the regex runs on few lines.
+struct LeadCheck {
+    lead: usize,
+    check: Regex,
+    literals: Vec<Vec<u8>>,
+}
+
+/// Splits `hir` into a bounded lead and a part that starts with a few literals (matched
+/// case-insensitively when the regex is): the lead's length, the check regex and the
+/// literals in lower, UPPER and Title case.
+fn lead_check(hir: &regex_syntax::hir::Hir) -> Option<LeadCheck> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Hir, HirKind};
+    let HirKind::Concat(parts) = hir.kind() else { return None };
+    let mut lead = 0usize;
+    for i in 0..parts.len() {
+        if i > 0 {
+            let mut extractor = Extractor::new();
+            extractor.kind(ExtractKind::Prefix).limit_total(5000).limit_literal_len(64);
+            let seq = extractor.extract(&Hir::concat(parts[i..].to_vec()));
+            if let Some(lits) = seq.literals().filter(|l| !l.is_empty() && l.iter().all(|l| l.as_bytes().len() >= 3)) {
+                let mut lower: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
+                lower.sort_unstable();
+                lower.dedup();
+                if lower.len() > 32 {
+                    return None;
+                }
+                let mut end = i + 1;
+                while end < parts.len() && parts[end].properties().maximum_len().is_some() {
+                    end += 1;
+                }
+                let check = meta::Builder::new()
+                    .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false))
+                    .build_from_hir(&Hir::concat(parts[i..end].to_vec()))
+                    .ok()?;
+                let mut literals = Vec::new();
+                for l in lower {
+                    let mut title = l.clone();
+                    title[0] = title[0].to_ascii_uppercase();
+                    for form in [l.to_ascii_uppercase(), title, l] {
+                        if !literals.contains(&form) {
+                            literals.push(form);
+                        }
+                    }
+                }
+                return Some(LeadCheck { lead, check, literals });
+            }
+        }
+        lead += parts[i].properties().maximum_len()?;
+        if lead > 256 {
+            return None;
+        }
+    }
+    None
+}
+
+/// Most hits of one anchored rule on one line searched one by one; above this the line
+/// is searched once as a window, so work stays linear on hostile input.
+pub(crate) const MAX_ANCHORED_HITS: usize = 64;
+
+/// The literals every match of `hir` starts with, when there are at most 64 and each is
+/// at least 2 bytes long.
+fn match_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(64);
+    let mut seq = extractor.extract(hir);
+    seq.dedup();
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > 64 || lits.iter().any(|l| l.as_bytes().len() < 2) {
+        return None;
+    }
+    if lits.len() <= 8 {
+        return Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect());
+    }
+    // Many literals are the case variants of a `(?i)` prefix: search the lower, UPPER and
+    // Title casings only (as keywords are searched), which keeps the literal automaton small.
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for l in lits {
+        let lower = l.as_bytes().to_ascii_lowercase();
+        let mut title = lower.clone();
+        title[0] = title[0].to_ascii_uppercase();
+        for form in [lower.to_ascii_uppercase(), title, lower] {
+            if !out.contains(&form) {
+                out.push(form);
+            }
+        }
+    }
+    Some(out)
 }
 
 impl CompiledRule {
@@ -63,6 +168,14 @@ impl CompiledRule {
             .build()
             .parse(&rule.regex)
             .map_err(|e| Error::rule(&rule.id, first_line(&e.to_string())))?;
+        let prefixes = match rule.source {
+            crate::rules::format::RuleSource::Gitleaks => match_prefixes(&hir),
+            _ => None,
+        };
+        let lead = match (&prefixes, rule.source) {
+            (None, crate::rules::format::RuleSource::Gitleaks) => lead_check(&hir),
+            _ => None,
+        };
         let cap = rule.max_len.unwrap_or(DEFAULT_MAX_LEN);
         let (bound, unbounded) = match hir.properties().maximum_len() {
             Some(n) if n <= 1 << 16 => (n, false),
@@ -87,6 +200,9 @@ impl CompiledRule {
                 condition: a.condition,
             });
         }
+        let first_group = rule.source == crate::rules::format::RuleSource::Gitleaks
+            && rule.secret_group.is_none()
+            && regex.group_info().group_len(regex_automata::PatternID::ZERO) > 1;
         let validator = match (rule.source, rule.id.as_str()) {
             (crate::rules::format::RuleSource::Builtin, "bearer-token") => Validator::Bearer,
             (crate::rules::format::RuleSource::Builtin, "basic-auth") => Validator::Basic,
@@ -96,19 +212,17 @@ impl CompiledRule {
             id: RuleId::new(&rule.id),
             regex,
             group: rule.secret_group,
+            first_group,
             entropy: rule.entropy,
             allowlists,
             bound,
             unbounded,
             keywords: rule.keywords.clone(),
+            prefixes,
+            lead,
             public_prefix: rule.public_prefix,
             validator,
         })
-    }
-
-    /// The rule id.
-    pub(crate) fn id(&self) -> &RuleId {
-        &self.id
     }
 
     /// Longest match (the rule's `max_len` cap for unbounded patterns).
@@ -116,8 +230,20 @@ impl CompiledRule {
         self.bound
     }
 
-    /// The keyword literals in the casings searched for: as given, lower, UPPER and Title.
+    /// Whether the regex runs anchored at each literal hit (see `prefixes`).
+    pub(crate) fn anchored(&self) -> bool {
+        self.prefixes.is_some()
+    }
+
+    /// The literals searched for: the match prefixes of an anchored rule, else the keywords
+    /// as given, lower, UPPER and Title.
     pub(crate) fn keyword_forms(&self) -> Vec<Vec<u8>> {
+        if let Some(p) = &self.prefixes {
+            return p.clone();
+        }
+        if let Some(l) = &self.lead {
+            return l.literals.clone();
+        }
         let mut out: Vec<Vec<u8>> = Vec::new();
         for k in &self.keywords {
             let mut title = k.to_ascii_lowercase();
@@ -134,21 +260,65 @@ impl CompiledRule {
         out
     }
 
+    /// Where to start searching for a match around a literal hit at `at`, or `None` when a
+    /// lead check shows no match can use this hit.
+    pub(crate) fn window_start(&self, line: &[u8], at: usize) -> Option<usize> {
+        match &self.lead {
+            Some(l) => {
+                let input = Input::new(line).span(at..line.len()).anchored(regex_automata::Anchored::Yes);
+                l.check.is_match(input).then(|| at.saturating_sub(l.lead))
+            }
+            None => Some(at.saturating_sub(self.bound)),
+        }
+    }
+
     /// Runs the regex on `line[lo..hi]` (look-around sees the whole line) and records matches.
     pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, out: &mut Vec<Span>) {
         let input = Input::new(line).span(lo..hi);
         for caps in self.regex.captures_iter(input) {
-            let Some(whole) = caps.get_match() else { continue };
+            self.record(line, &caps, out);
+        }
+    }
+
+    /// Runs the regex anchored at `at` (a literal hit of an anchored rule) and records the
+    /// match, if any. Returns where the match ends (`at` when there is none).
+    pub(crate) fn find_anchored(&self, line: &[u8], at: usize, out: &mut Vec<Span>) -> usize {
+        // An unbounded match is capped at the bound later; it must be seen whole to end
+        // where the pattern says (`$`, a delimiter), so it may run to the line end.
+        let hi = if self.unbounded { line.len() } else { (at + self.bound).min(line.len()) };
+        let input = Input::new(line).span(at..hi).anchored(regex_automata::Anchored::Yes);
+        // Most hits do not match: find that out without allocating capture slots.
+        if !self.regex.is_match(input.clone()) {
+            return at;
+        }
+        let mut caps = self.regex.create_captures();
+        self.regex.search_captures(&input, &mut caps);
+        match caps.get_match() {
+            Some(m) => {
+                self.record(line, &caps, out);
+                m.end()
+            }
+            None => at,
+        }
+    }
+
+    fn record(&self, line: &[u8], caps: &regex_automata::util::captures::Captures, out: &mut Vec<Span>) {
+        {
+            let Some(whole) = caps.get_match() else { return };
             let secret = match self.group {
                 Some(g) => match caps.get_group(g) {
                     Some(s) => s,
-                    None => continue,
+                    None => return,
                 },
+                None if self.first_group => (1..caps.group_len())
+                    .filter_map(|g| caps.get_group(g))
+                    .find(|s| !s.is_empty())
+                    .unwrap_or_else(|| whole.span()),
                 None => whole.span(),
             };
             let (start, mut end) = (secret.start, secret.end);
             if start == end {
-                continue;
+                return;
             }
             let mut truncated = false;
             if self.unbounded && end - start > self.bound {
@@ -157,10 +327,10 @@ impl CompiledRule {
             }
             let bytes = &line[start..end];
             if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
-                continue;
+                return;
             }
             if !self.validate(bytes) || self.allowed(line, whole.range(), bytes) {
-                continue;
+                return;
             }
             out.push(Span {
                 start,

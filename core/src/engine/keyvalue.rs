@@ -123,6 +123,11 @@ pub(crate) fn confirm(
     if dashes > 0 && !is_flag {
         return ne;
     }
+    // Cheap before the classification: a delimiter (or a flag's blank) must follow.
+    let after = skip_blank(line, if matches!(line.get(ne), Some(b'"' | b'\'' | b'`')) { ne + 1 } else { ne });
+    if !matches!(line.get(after), Some(b'=' | b':' | b'>')) && !(is_flag && after > ne) {
+        return ne;
+    }
     let Some(rule) = keys.classify_bytes(name) else { return ne };
 
     let quoted_name = matches!(before, b'"' | b'\'' | b'`') && line.get(ne) == Some(&before);

@@ -2,18 +2,20 @@
 //! known values and their encodings), then cheap local confirmation, then a bounded regex
 //! window only for format rules whose keyword occurred.
 
+mod decode;
 mod format;
 mod keyvalue;
 mod url;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
-use crate::known::{KnownValue, MIN_KNOWN_LEN};
+use crate::known::KnownValue;
 use crate::redactor::Builder;
 use crate::rules::format::{FormatRule, RuleSource};
 use crate::rules::keys::KeyRules;
 use crate::{Error, ErrorKind, RuleId, RuleInfo, RuleKind};
 
+pub(crate) use decode::data_block_start;
 pub(crate) use format::CompiledRule;
 pub(crate) use keyvalue::{ValueEnd, is_placeholder};
 
@@ -24,12 +26,14 @@ enum Trigger {
     Key,
     /// A keyword of format rule `n`: run its regex on a window around the hit.
     Format(u32),
-    /// Known value `n` (in some encoding): a finding as it stands.
-    Known(u32),
+    /// Known value `n` in encoding `form`: a finding as it stands (base64 grows to its token).
+    Known(u32, crate::known::Form),
     /// `://`: look for a password in URL userinfo.
     Url,
     /// `-----BEGIN`: maybe the first line of a multi-line PEM private key.
     PemBegin,
+    /// A context whose encoded segment is decoded and scanned (see `decode`).
+    Decode(decode::Context),
 }
 
 /// A span to mask, relative to the line or window it was found in.
@@ -67,8 +71,15 @@ pub(crate) struct Engine {
     ac: Option<AhoCorasick>,
     /// Every literal, sorted: finds a partial literal at the end of a held line.
     sorted_patterns: Vec<Vec<u8>>,
-    /// Triggers per pattern, including those of patterns that are prefixes of it.
+    pattern_lens: Vec<u32>,
+    /// Triggers per pattern.
     triggers: Vec<Vec<Trigger>>,
+    /// Per pattern: the other patterns occurring inside it, with their offsets. A
+    /// leftmost-longest match stands for those too.
+    implied: Vec<Vec<(u32, u32)>>,
+    /// Per pattern: could another pattern start inside it and run past its end? Only then
+    /// does the search resume inside a match instead of after it.
+    may_overlap: Vec<bool>,
     rules: Vec<CompiledRule>,
     known: Vec<KnownValue>,
     known_rules: Vec<RuleId>,
@@ -84,6 +95,10 @@ pub(crate) struct Engine {
 
 /// Longest match any rule may produce before it is capped.
 pub(crate) const DEFAULT_MAX_LEN: usize = 4096;
+/// Up to this many literals the prefilter is a full DFA: the automaton's default picks the
+/// slower contiguous NFA above about 100 patterns, which an imported gitleaks set (over 700
+/// keyword casings) exceeds; a DFA of a few thousand short literals stays within a few MiB.
+const DFA_MAX_PATTERNS: usize = 5000;
 /// Most format rules a redactor accepts.
 pub(crate) const MAX_RULES: usize = 20_000;
 
@@ -95,9 +110,11 @@ impl Engine {
         if b.builtin_formats.unwrap_or(true) {
             all_rules.extend(crate::rules::catalog::rules());
         }
-        for text in &b.gitleaks {
-            let imported = crate::gitleaks::import(text, b.lenient)?;
+        let mut disabled: Vec<String> = b.disabled.clone();
+        for source in &b.gitleaks {
+            let imported = source.import(b.lenient)?;
             warnings.extend(imported.warnings);
+            disabled.extend(imported.disabled);
             all_rules.extend(imported.rules);
         }
         all_rules.extend(b.format_rules.iter().cloned());
@@ -107,14 +124,15 @@ impl Engine {
 
         let mut rules = Vec::new();
         for rule in &all_rules {
-            let disabled = b.disabled.iter().any(|d| *d == rule.id);
-            if disabled || rule.inactive.is_some() {
+            let is_disabled = disabled.contains(&rule.id);
+            if is_disabled || rule.inactive.is_some() {
                 infos.push(RuleInfo::from_format(rule, None, false, rule.inactive.clone().or(Some("disabled by config".into()))));
                 continue;
             }
             match CompiledRule::compile(rule) {
                 Ok(c) => {
-                    infos.push(RuleInfo::from_format(rule, Some(c.bound()), true, None));
+                    let note = crate::gitleaks::coverage_note(rule);
+                    infos.push(RuleInfo::from_format(rule, Some(c.bound()), true, note));
                     rules.push(c);
                 }
                 Err(e) if b.lenient && rule.source != RuleSource::Builtin => {
@@ -125,28 +143,9 @@ impl Engine {
             }
         }
 
-        let mut known: Vec<KnownValue> = Vec::new();
-        for k in b.known.iter().chain(&b.retained) {
-            if k.value.len() < MIN_KNOWN_LEN {
-                if k.explicit {
-                    return Err(Error::config(format!(
-                        "known value `{}` is shorter than {MIN_KNOWN_LEN} bytes",
-                        k.rule
-                    )));
-                }
-                continue;
-            }
-            if !known.iter().any(|e| e.value == k.value) {
-                known.push(k.clone());
-            }
-        }
-        let loaded = crate::known::load(&b.sources, keys)?;
+        let loaded = crate::known::collect(b, keys)?;
         warnings.extend(loaded.warnings);
-        for k in loaded.values {
-            if !known.iter().any(|e| e.value == k.value) {
-                known.push(k);
-            }
-        }
+        let known: Vec<KnownValue> = loaded.values;
 
         // Literal table.
         let mut patterns: Vec<Vec<u8>> = Vec::new();
@@ -174,27 +173,21 @@ impl Engine {
         let mut known_rules = Vec::new();
         for (i, k) in known.iter().enumerate() {
             known_rules.push(RuleId::new(&k.rule));
-            for form in crate::known::encoded_forms(&k.value) {
-                add(&form, Trigger::Known(i as u32), &mut patterns, &mut pattern_triggers);
+            for (lit, form) in crate::known::encoded_forms(&k.value) {
+                add(&lit, Trigger::Known(i as u32, form), &mut patterns, &mut pattern_triggers);
             }
         }
         add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
         add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
-
-        // A leftmost-longest match also stands for every pattern that is a prefix of it.
-        let mut triggers = pattern_triggers.clone();
-        for (i, p) in patterns.iter().enumerate() {
-            for len in 1..p.len() {
-                if let Some(&j) = index.get(&p[..len]) {
-                    let extra = pattern_triggers[j].clone();
-                    triggers[i].extend(extra);
-                }
-            }
+        for (lit, ctx) in decode::literals() {
+            add(lit.as_bytes(), Trigger::Decode(*ctx), &mut patterns, &mut pattern_triggers);
         }
 
+        let triggers = pattern_triggers;
+        let (implied, may_overlap) = overlaps(&patterns);
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(if patterns.len() > 2000 { Some(AhoCorasickKind::ContiguousNFA) } else { None })
+            .kind(Some(if patterns.len() > DFA_MAX_PATTERNS { AhoCorasickKind::ContiguousNFA } else { AhoCorasickKind::DFA }))
             .build(&patterns)
             .map_err(|e| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}")))?;
 
@@ -230,7 +223,10 @@ impl Engine {
         Ok(Engine {
             ac: Some(ac),
             sorted_patterns,
+            pattern_lens: patterns.iter().map(|p| p.len() as u32).collect(),
             triggers,
+            implied,
+            may_overlap,
             rules,
             known,
             known_rules,
@@ -270,44 +266,99 @@ impl Engine {
         self.max_match
     }
 
-    pub(crate) fn pem_rule(&self) -> &RuleId {
-        &self.pem_rule
-    }
-
-    /// Finds the first line in `hay[from..]` that holds any literal; returns its start.
-    pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<usize> {
+    /// Finds the first line in `hay[from..]` that holds any literal; returns its start and
+    /// the position of the literal.
+    pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
         let ac = self.ac.as_ref()?;
         let m = ac.find(Input::new(hay).span(from..hay.len()))?;
-        Some(memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1))
+        let line_start = memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1);
+        Some((line_start, m.start()))
     }
 
     /// Scans one line (or a window of a long line) and returns the spans to mask.
     pub(crate) fn scan_line(&self, line: &[u8], region: Region, keys: &KeyRules) -> LineScan {
+        self.scan_line_at(line, region, keys, 0)
+    }
+
+    /// [`scan_line`](Self::scan_line) at decoding depth `depth` (0: the input itself).
+    fn scan_line_at(&self, line: &[u8], region: Region, keys: &KeyRules, depth: u8) -> LineScan {
+        let mut hits = Vec::new();
+        self.collect_hits(line, 0, line.len(), &mut hits);
+        self.scan_hits_at(line, &hits, region, keys, depth)
+    }
+
+    /// Every literal occurrence in `hay[from..to]`, in order of start. Hits are
+    /// `(start, end, pattern)`; the search skips over a match unless another literal could
+    /// start inside it and run past it.
+    pub(crate) fn collect_hits(&self, hay: &[u8], from: usize, to: usize, hits: &mut Vec<Hit>) {
+        let mut pos = from;
+        while pos < to {
+            let Some(hit) = self.find_hit(&hay[..to], pos) else { break };
+            self.push_hit(hit, hits);
+            pos = self.resume_after(hit);
+        }
+        hits.sort_unstable_by_key(|h| h.start);
+    }
+
+    /// The leftmost-longest literal occurrence in `hay[from..]`.
+    #[inline]
+    pub(crate) fn find_hit(&self, hay: &[u8], from: usize) -> Option<Hit> {
+        let m = self.ac.as_ref()?.find(Input::new(hay).span(from..hay.len()))?;
+        Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
+    }
+
+    /// Records `hit` and the literals occurring inside it.
+    #[inline]
+    pub(crate) fn push_hit(&self, hit: Hit, hits: &mut Vec<Hit>) {
+        hits.push(hit);
+        for &(off, q) in &self.implied[hit.pattern as usize] {
+            let start = hit.start + off as usize;
+            hits.push(Hit { start, end: start + self.pattern_len(q), pattern: q });
+        }
+    }
+
+    /// Where the search goes on after `hit`.
+    #[inline]
+    pub(crate) fn resume_after(&self, hit: Hit) -> usize {
+        if self.may_overlap[hit.pattern as usize] { hit.start + 1 } else { hit.end }
+    }
+
+    fn pattern_len(&self, q: u32) -> usize {
+        self.pattern_lens[q as usize] as usize
+    }
+
+    /// Confirms the hits of one line (positions relative to `line`) and returns its spans.
+    pub(crate) fn scan_hits(&self, line: &[u8], hits: &[Hit], region: Region, keys: &KeyRules) -> LineScan {
+        self.scan_hits_at(line, hits, region, keys, 0)
+    }
+
+    fn scan_hits_at(&self, line: &[u8], hits: &[Hit], region: Region, keys: &KeyRules, depth: u8) -> LineScan {
         let mut scan = LineScan::default();
-        let Some(ac) = &self.ac else { return scan };
+        let mut decodes = Vec::new();
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
         let mut key_done = 0usize;
-        let mut pos = 0;
-        while pos < line.len() {
-            let Some(m) = ac.find(Input::new(line).span(pos..line.len())) else { break };
-            let (s, e) = (m.start(), m.end());
-            for t in &self.triggers[m.pattern().as_usize()] {
+        for hit in hits {
+            let (s, e) = (hit.start, hit.end);
+            for t in &self.triggers[hit.pattern as usize] {
                 match *t {
                     Trigger::Key if s >= key_done => {
                         key_done = keyvalue::confirm(line, s, e, region, keys, &mut scan.spans);
                     }
                     Trigger::Key => {}
                     Trigger::Format(r) => windows.push((r, s, e)),
-                    Trigger::Known(k) => self.known_span(line, s, e, k, &mut scan.spans),
+                    Trigger::Known(k, form) => self.known_span(line, s, e, k, form, &mut scan.spans),
                     Trigger::Url => url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans),
                     Trigger::PemBegin => {
                         if pem_header_ends_line(&line[s..]) {
                             scan.pem_begin = Some(self.pem_rule.clone());
                         }
                     }
+                    Trigger::Decode(ctx) => decodes.push((ctx, s, e)),
                 }
             }
-            pos = s + 1;
+        }
+        if !decodes.is_empty() {
+            self.decode_contexts(line, &decodes, keys, depth, &mut scan.spans);
         }
         if !windows.is_empty() {
             windows.sort_unstable();
@@ -315,22 +366,38 @@ impl Engine {
             while i < windows.len() {
                 let r = windows[i].0;
                 let rule = &self.rules[r as usize];
-                let bound = rule.bound();
-                let mut lo = windows[i].1.saturating_sub(bound);
-                let mut hi = (windows[i].2 + bound).min(line.len());
-                i += 1;
-                while i < windows.len() && windows[i].0 == r {
-                    let (nlo, nhi) = (windows[i].1.saturating_sub(bound), (windows[i].2 + bound).min(line.len()));
-                    if nlo <= hi {
-                        hi = hi.max(nhi);
-                    } else {
-                        rule.find(line, lo, hi, &mut scan.spans);
-                        lo = nlo;
-                        hi = nhi;
+                let hits = windows[i..].iter().take_while(|w| w.0 == r).count();
+                if rule.anchored() && hits <= format::MAX_ANCHORED_HITS {
+                    // The match starts at a hit: try each hit not inside the last match.
+                    let (mut done, mut prev) = (0, usize::MAX);
+                    for &(_, s, _) in &windows[i..i + hits] {
+                        if s >= done && s != prev {
+                            prev = s;
+                            done = rule.find_anchored(line, s, &mut scan.spans).max(s);
+                        }
                     }
-                    i += 1;
+                    i += hits;
+                    continue;
                 }
-                rule.find(line, lo, hi, &mut scan.spans);
+                let bound = rule.bound();
+                // Hits whose window overlaps are searched as one window.
+                let mut current: Option<(usize, usize)> = None;
+                for &(_, s, e) in &windows[i..i + hits] {
+                    let Some(lo) = rule.window_start(line, s) else { continue };
+                    let hi = (e + bound).min(line.len());
+                    current = match current {
+                        Some((clo, chi)) if lo <= chi => Some((clo, chi.max(hi))),
+                        Some((clo, chi)) => {
+                            rule.find(line, clo, chi, &mut scan.spans);
+                            Some((lo, hi))
+                        }
+                        None => Some((lo, hi)),
+                    };
+                }
+                if let Some((lo, hi)) = current {
+                    rule.find(line, lo, hi, &mut scan.spans);
+                }
+                i += hits;
             }
         }
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
@@ -378,13 +445,14 @@ impl Engine {
                             .then_some(ns)
                     }
                     Trigger::Format(r) => (e + self.rules[r as usize].bound() > len).then(|| token_start(buf, s)),
-                    Trigger::Known(_) => (e == len).then_some(token_start(buf, s)),
+                    Trigger::Known(..) => (e == len).then_some(token_start(buf, s)),
                     Trigger::Url => {
                         let rest = &buf[e..];
                         let closed = rest.iter().any(|b| matches!(b, b'@' | b'/' | b' ' | b'\t' | b'"' | b'\''));
                         (!closed).then(|| token_start(buf, s))
                     }
                     Trigger::PemBegin => Some(s),
+                    Trigger::Decode(_) => None,
                 };
                 if let Some(h) = hold {
                     safe = safe.min(h);
@@ -400,8 +468,8 @@ impl Engine {
             || self.allow_regexes.iter().any(|r| r.is_match(regex_automata::Input::new(secret)))
     }
 
-    fn known_span(&self, line: &[u8], s: usize, e: usize, k: u32, out: &mut Vec<Span>) {
-        let (start, end) = crate::known::enclosing_run(line, s, e);
+    fn known_span(&self, line: &[u8], s: usize, e: usize, k: u32, form: crate::known::Form, out: &mut Vec<Span>) {
+        let (start, end) = crate::known::enclosing_run(line, s, e, form);
         out.push(Span {
             start,
             end,
@@ -413,6 +481,43 @@ impl Engine {
             continues: None,
         });
     }
+}
+
+/// A literal occurrence: byte span and pattern index.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub pattern: u32,
+}
+
+/// For each pattern, the patterns occurring inside it (with offsets), and whether some
+/// pattern could start inside it and extend past its end.
+fn overlaps(patterns: &[Vec<u8>]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
+    let mut implied = vec![Vec::new(); patterns.len()];
+    if let Ok(all) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(patterns) {
+        for (i, p) in patterns.iter().enumerate() {
+            for m in all.find_overlapping_iter(p) {
+                let q = m.pattern().as_usize();
+                if q != i {
+                    implied[i].push((m.start() as u32, q as u32));
+                }
+            }
+        }
+    }
+    let mut sorted: Vec<&[u8]> = patterns.iter().map(Vec::as_slice).collect();
+    sorted.sort_unstable();
+    let may_overlap = patterns
+        .iter()
+        .map(|p| {
+            (1..p.len()).any(|i| {
+                let suffix = &p[i..];
+                let at = sorted.partition_point(|q| *q < suffix);
+                sorted.get(at).is_some_and(|q| q.len() > suffix.len() && q.starts_with(suffix))
+            })
+        })
+        .collect();
+    (implied, may_overlap)
 }
 
 /// Start of the token around `at`: back over characters that tokens are made of.

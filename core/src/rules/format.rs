@@ -146,6 +146,40 @@ impl FormatRule {
     }
 }
 
+/// Parses `pattern` as hush compiles it (Unicode off, bytes): the syntax tree, or a
+/// one-line message without the pattern text.
+pub(crate) fn parse_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).map_err(|e| {
+        let text = e.to_string();
+        // regex-syntax prints the pattern with a caret, then `error: <what>`; keep the what.
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix("error:").map(|m| m.trim().to_owned()))
+            .unwrap_or_else(|| "invalid regex".to_owned())
+    })
+}
+
+/// Literal keywords for a rule that names none: the regex's literal prefixes, when there
+/// are a few and each is long enough to be selective (at least 3 bytes). `None` when the
+/// regex has no such prefix, and so cannot be prefiltered.
+pub(crate) fn derive_keywords(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(64);
+    let seq = extractor.extract(hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < 3) {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for l in lits {
+        let s = std::str::from_utf8(l.as_bytes()).ok()?.to_ascii_lowercase();
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Some(out)
+}
+
 /// Shannon entropy of `bytes` in bits per byte.
 pub fn shannon_entropy(bytes: &[u8]) -> f64 {
     if bytes.is_empty() {
@@ -169,6 +203,21 @@ pub fn shannon_entropy(bytes: &[u8]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_regex_reports_without_pattern() {
+        let err = parse_regex("(hunter2secret").unwrap_err();
+        assert_eq!(err, "unclosed group");
+        assert!(parse_regex(r"\bAKIA[A-Z2-7]{16}\b").is_ok());
+    }
+
+    #[test]
+    fn derived_keywords() {
+        let hir = parse_regex(r"(?:ghp|gho)_[0-9a-zA-Z]{36}").unwrap();
+        assert_eq!(derive_keywords(&hir).unwrap(), vec!["ghp_".to_owned(), "gho_".to_owned()]);
+        let hir = parse_regex(r"[a-z]+=\d+").unwrap();
+        assert!(derive_keywords(&hir).is_none());
+    }
 
     #[test]
     fn entropy() {
