@@ -9,10 +9,7 @@ use pyo3::types::PyType;
 
 /// The Python exception class `hush._errors.<name>`.
 fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyType>> {
-    Ok(py
-        .import("hush._errors")?
-        .getattr(name)?
-        .cast_into::<PyType>()?)
+    Ok(py.import("hush._errors")?.getattr(name)?.cast_into::<PyType>()?)
 }
 
 fn raise(py: Python<'_>, name: &str, message: String) -> PyErr {
@@ -29,11 +26,6 @@ pub(crate) fn from_core(py: Python<'_>, err: &hush::Error) -> PyErr {
         _ => "ConfigError",
     };
     raise(py, name, err.to_string())
-}
-
-/// A `ConfigError` with a message (which must not hold secret bytes).
-pub(crate) fn config(py: Python<'_>, message: String) -> PyErr {
-    raise(py, "ConfigError", message)
 }
 
 /// A `SourceError` for a file that could not be read: path and OS reason only.

@@ -88,9 +88,7 @@ impl RecordRedactor {
         let py = record.py();
         let info = logging_info(py)?;
         let red = self.redactor.get().get();
-        let dict = record
-            .getattr(intern!(py, "__dict__"))?
-            .cast_into::<PyDict>()?;
+        let dict = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
 
         match self.render(info, record, &dict) {
             Ok(message) => {
@@ -114,10 +112,7 @@ impl RecordRedactor {
         {
             let exc_text = match dict.get_item(intern!(py, "exc_text"))? {
                 Some(t) if t.is_truthy()? => t,
-                _ => info
-                    .formatter
-                    .bind(py)
-                    .call_method1(intern!(py, "formatException"), (exc_info,))?,
+                _ => info.formatter.bind(py).call_method1(intern!(py, "formatException"), (exc_info,))?,
             };
             if let Ok(s) = exc_text.cast::<PyString>() {
                 dict.set_item(intern!(py, "exc_text"), text::redact_str(&red, s)?)?;
@@ -144,27 +139,16 @@ impl RecordRedactor {
         }
         if let Some(args) = dict.get_item(intern!(py, "args"))? {
             if let Ok(tuple) = args.cast::<PyTuple>() {
-                let reprs = tuple
-                    .iter()
-                    .map(|a| text::redact_str(red, &a.repr()?))
-                    .collect::<PyResult<Vec<_>>>()?;
+                let reprs = tuple.iter().map(|a| text::redact_str(red, &a.repr()?)).collect::<PyResult<Vec<_>>>()?;
                 dict.set_item(intern!(py, "args"), PyTuple::new(py, reprs)?)?;
             } else {
-                dict.set_item(
-                    intern!(py, "args"),
-                    (text::redact_str(red, &args.repr()?)?,),
-                )?;
+                dict.set_item(intern!(py, "args"), (text::redact_str(red, &args.repr()?)?,))?;
             }
         }
         Ok(())
     }
 
-    fn redact_extras_of(
-        &self,
-        red: &hush::Redactor,
-        info: &LoggingInfo,
-        dict: &Bound<'_, PyDict>,
-    ) -> PyResult<()> {
+    fn redact_extras_of(&self, red: &hush::Redactor, info: &LoggingInfo, dict: &Bound<'_, PyDict>) -> PyResult<()> {
         let py = dict.py();
         let standard = info.standard.bind(py);
         // Collect first: the dict must not change while it is iterated.
@@ -219,9 +203,7 @@ impl RecordRedactor {
     fn redact_extras(&self, record: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = record.py();
         let info = logging_info(py)?;
-        let dict = record
-            .getattr(intern!(py, "__dict__"))?
-            .cast_into::<PyDict>()?;
+        let dict = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
         if dict.len() > info.base_len {
             self.redact_extras_of(&self.redactor.get().get(), info, &dict)?;
         }

@@ -37,9 +37,7 @@ pub(crate) struct PyRedactor {
 
 impl PyRedactor {
     pub(crate) fn from_core(red: hush::Redactor) -> Self {
-        PyRedactor {
-            inner: RwLock::new(red),
-        }
+        PyRedactor { inner: RwLock::new(red) }
     }
 
     /// The current redactor (a cheap handle).
@@ -53,8 +51,7 @@ fn read_file(py: Python<'_>, path: &std::path::Path) -> PyResult<Vec<u8>> {
 }
 
 fn parse_mask(py: Python<'_>, mask: &str) -> PyResult<hush::MaskStyle> {
-    mask.parse()
-        .map_err(|e: hush::Error| errors::from_core(py, &e))
+    mask.parse().map_err(|e: hush::Error| errors::from_core(py, &e))
 }
 
 #[pymethods]
@@ -73,13 +70,9 @@ impl PyRedactor {
     ) -> PyResult<Self> {
         let mut builder = hush::Redactor::builder();
         if let Some(path) = &config {
-            let bytes = read_file(py, path)?;
-            let text = std::str::from_utf8(&bytes).map_err(|_| {
-                errors::config(py, format!("{}: config is not valid UTF-8", path.display()))
-            })?;
-            builder = builder
-                .config_toml(text)
-                .map_err(|e| errors::from_core(py, &e.with_file(path)))?;
+            // Relative paths inside the config resolve against its directory.
+            let parsed = hush::config::Config::from_file(path).map_err(|e| errors::from_core(py, &e))?;
+            builder = builder.config(&parsed).map_err(|e| errors::from_core(py, &e))?;
         }
         // Keyword arguments override the config file.
         if let Some(mask) = mask {
@@ -100,9 +93,7 @@ impl PyRedactor {
         for secret in known.unwrap_or_default() {
             builder = builder.known_value(secret.as_bytes());
         }
-        let red = py
-            .detach(|| builder.build())
-            .map_err(|e| errors::from_core(py, &e))?;
+        let red = py.detach(|| builder.build()).map_err(|e| errors::from_core(py, &e))?;
         Ok(PyRedactor::from_core(red))
     }
 
@@ -118,10 +109,7 @@ impl PyRedactor {
         let text = text.cast::<PyString>().map_err(|_| {
             PyTypeError::new_err(format!(
                 "redact() takes str, not {} (use redact_bytes for bytes)",
-                text.get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
+                text.get_type().name().map(|n| n.to_string()).unwrap_or_default()
             ))
         })?;
         text::redact_str(&self.get(), text)
@@ -139,9 +127,7 @@ impl PyRedactor {
             let out = text::run(data.py(), &owned, |b| red.redact(b));
             return Ok(PyBytes::new(data.py(), &out));
         }
-        Err(PyTypeError::new_err(
-            "redact_bytes() takes bytes or bytearray (use redact for str)",
-        ))
+        Err(PyTypeError::new_err("redact_bytes() takes bytes or bytearray (use redact for str)"))
     }
 
     /// Redacts JSON text: keys at any depth act as key names; the result is valid JSON.
@@ -149,8 +135,7 @@ impl PyRedactor {
         let py = text.py();
         let red = self.get();
         let utf8 = text::utf8(text)?;
-        let out = text::run(py, &utf8, |b| red.redact_json(b))
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let out = text::run(py, &utf8, |b| red.redact_json(b)).map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(match out {
             Cow::Borrowed(_) => text.clone(),
             Cow::Owned(bytes) => PyString::new(py, &String::from_utf8_lossy(&bytes)),
@@ -163,14 +148,9 @@ impl PyRedactor {
         let red = self.get();
         if let Ok(bytes) = text.cast::<PyBytes>() {
             let found = text::run(py, bytes.as_bytes(), |b| red.scan(b));
-            return Ok(found
-                .iter()
-                .map(|f| PyFinding::new(f, f.start, f.end))
-                .collect());
+            return Ok(found.iter().map(|f| PyFinding::new(f, f.start, f.end)).collect());
         }
-        let s = text
-            .cast::<PyString>()
-            .map_err(|_| PyTypeError::new_err("scan() takes str or bytes"))?;
+        let s = text.cast::<PyString>().map_err(|_| PyTypeError::new_err("scan() takes str or bytes"))?;
         let utf8 = text::utf8(s)?;
         let bytes: &[u8] = &utf8;
         let mut found = text::run(py, bytes, |b| red.scan(b));
@@ -195,20 +175,14 @@ impl PyRedactor {
 
     /// Every rule: format rules, key rules and known-value sources, active or not.
     fn rules(&self) -> Vec<PyRuleInfo> {
-        self.get()
-            .rules()
-            .into_iter()
-            .map(PyRuleInfo::from)
-            .collect()
+        self.get().rules().into_iter().map(PyRuleInfo::from).collect()
     }
 
     /// Rebuilds from the same configuration and sources, re-reading secret files. Values
     /// known before stay known. On error the redactor keeps its current rules.
     fn reload(&self, py: Python<'_>) -> PyResult<()> {
         let current = self.get();
-        let fresh = py
-            .detach(|| current.reload())
-            .map_err(|e| errors::from_core(py, &e))?;
+        let fresh = py.detach(|| current.reload()).map_err(|e| errors::from_core(py, &e))?;
         *self.inner.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         Ok(())
     }
@@ -220,11 +194,7 @@ impl PyRedactor {
 
     /// Redacts `value` as the value of `key`: wholly masked when the key is sensitive,
     /// otherwise redacted as text. Returns the same object when unchanged.
-    fn redact_value<'py>(
-        &self,
-        key: &str,
-        value: &Bound<'py, PyString>,
-    ) -> PyResult<Bound<'py, PyString>> {
+    fn redact_value<'py>(&self, key: &str, value: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
         text::redact_value_str(&self.get(), key, value)
     }
 
@@ -243,10 +213,7 @@ impl PyRedactor {
     fn __repr__(&self) -> String {
         let red = self.get();
         let active = red.rules().iter().filter(|r| r.active).count();
-        format!(
-            "Redactor(mask='{}', active_rules={active})",
-            red.mask_style().as_str()
-        )
+        format!("Redactor(mask='{}', active_rules={active})", red.mask_style().as_str())
     }
 }
 
@@ -273,23 +240,14 @@ pub(crate) struct PyFinding {
 
 impl PyFinding {
     fn new(f: &hush::Finding, start: usize, end: usize) -> Self {
-        PyFinding {
-            rule_id: f.rule.as_str().to_owned(),
-            kind: f.kind.as_str(),
-            start,
-            end,
-            truncated: f.truncated,
-        }
+        PyFinding { rule_id: f.rule.as_str().to_owned(), kind: f.kind.as_str(), start, end, truncated: f.truncated }
     }
 }
 
 #[pymethods]
 impl PyFinding {
     fn __repr__(&self) -> String {
-        format!(
-            "Finding(rule_id='{}', kind='{}', start={}, end={})",
-            self.rule_id, self.kind, self.start, self.end
-        )
+        format!("Finding(rule_id='{}', kind='{}', start={}, end={})", self.rule_id, self.kind, self.start, self.end)
     }
 }
 

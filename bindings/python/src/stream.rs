@@ -22,10 +22,7 @@ impl Buffer {
 
 impl Write for Buffer {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -93,11 +90,7 @@ impl PyRedactStream {
             joined.extend_from_slice(&out);
             out = joined;
         }
-        let (head, tail) = if last {
-            (String::from_utf8_lossy(&out), &[][..])
-        } else {
-            text::split_utf8(&out)
-        };
+        let (head, tail) = if last { (String::from_utf8_lossy(&out), &[][..]) } else { text::split_utf8(&out) };
         let s = PyString::new(py, &head).into_any();
         self.carry = tail.to_vec();
         s
@@ -144,9 +137,7 @@ impl PyRedactStream {
             owned = text::utf8(s)?;
             &owned
         } else {
-            return Err(PyTypeError::new_err(
-                "RedactStream.write() takes str or bytes",
-            ));
+            return Err(PyTypeError::new_err("RedactStream.write() takes str or bytes"));
         };
         match self.mode {
             None => self.mode = Some(mode),
@@ -158,14 +149,9 @@ impl PyRedactStream {
             }
             Some(_) => {}
         }
-        let len = if mode == Mode::Text {
-            data.len()?
-        } else {
-            bytes.len()
-        };
+        let len = if mode == Mode::Text { data.len()? } else { bytes.len() };
         let writer = self.writer()?;
-        text::run(py, bytes, |b| writer.write_all(b))
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        text::run(py, bytes, |b| writer.write_all(b)).map_err(|e| PyValueError::new_err(e.to_string()))?;
         self.emit(py, false)?;
         Ok(len)
     }
@@ -173,9 +159,7 @@ impl PyRedactStream {
     /// Releases the pending partial line up to its safe point (a possible secret prefix
     /// is held), then flushes the sink.
     fn flush_partial(&mut self, py: Python<'_>) -> PyResult<()> {
-        self.writer()?
-            .flush_partial()
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        self.writer()?.flush_partial().map_err(|e| PyValueError::new_err(e.to_string()))?;
         self.emit(py, false)?;
         self.flush_sink(py)
     }
@@ -189,44 +173,26 @@ impl PyRedactStream {
     /// like the input.
     fn read<'py>(&mut self, py: Python<'py>) -> Bound<'py, PyAny> {
         let out = std::mem::take(&mut self.ready);
-        let last = self
-            .writer
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none();
+        let last = self.writer.get_mut().unwrap_or_else(|e| e.into_inner()).is_none();
         self.convert(py, out, last)
     }
 
     /// Processes the final partial line and returns the report. Calling it again returns
     /// the same report.
     fn finish(&mut self, py: Python<'_>) -> PyResult<PyReport> {
-        if let Some(writer) = self
-            .writer
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-        {
-            let (_, report) = writer
-                .finish()
-                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        if let Some(writer) = self.writer.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            let (_, report) = writer.finish().map_err(|e| PyValueError::new_err(e.to_string()))?;
             self.report = Some(report);
             self.emit(py, true)?;
             self.flush_sink(py)?;
         }
-        Ok(PyReport::from(
-            self.report
-                .as_ref()
-                .expect("finished streams keep their report"),
-        ))
+        Ok(PyReport::from(self.report.as_ref().expect("finished streams keep their report")))
     }
 
     /// True once `finish()` was called.
     #[getter]
     fn finished(&self) -> bool {
-        self.writer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none()
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).is_none()
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -234,11 +200,7 @@ impl PyRedactStream {
     }
 
     #[pyo3(signature = (*_exc))]
-    fn __exit__(
-        &mut self,
-        py: Python<'_>,
-        _exc: &Bound<'_, pyo3::types::PyTuple>,
-    ) -> PyResult<bool> {
+    fn __exit__(&mut self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
         self.finish(py)?;
         Ok(false)
     }
@@ -271,11 +233,7 @@ impl From<&hush::Report> for PyReport {
     fn from(r: &hush::Report) -> Self {
         PyReport {
             rules: r.rules.iter().map(|(k, v)| (k.clone(), v.count)).collect(),
-            by_kind: r
-                .by_kind()
-                .into_iter()
-                .map(|(k, v)| (k.as_str(), v))
-                .collect(),
+            by_kind: r.by_kind().into_iter().map(|(k, v)| (k.as_str(), v)).collect(),
             total: r.total(),
             bytes_in: r.bytes_in,
             bytes_out: r.bytes_out,
@@ -287,9 +245,6 @@ impl From<&hush::Report> for PyReport {
 #[pymethods]
 impl PyReport {
     fn __repr__(&self) -> String {
-        format!(
-            "Report(total={}, lines={}, rules={:?})",
-            self.total, self.lines, self.rules
-        )
+        format!("Report(total={}, lines={}, rules={:?})", self.total, self.lines, self.rules)
     }
 }

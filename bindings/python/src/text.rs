@@ -10,16 +10,8 @@ use pyo3::types::{PyBytes, PyString};
 pub(crate) const DETACH_MIN_BYTES: usize = 4096;
 
 /// Runs `f` on `input`, releasing the GIL when the input is large.
-pub(crate) fn run<'a, T: Send>(
-    py: Python<'_>,
-    input: &'a [u8],
-    f: impl FnOnce(&'a [u8]) -> T + Send,
-) -> T {
-    if input.len() >= DETACH_MIN_BYTES {
-        py.detach(|| f(input))
-    } else {
-        f(input)
-    }
+pub(crate) fn run<'a, T: Send>(py: Python<'_>, input: &'a [u8], f: impl FnOnce(&'a [u8]) -> T + Send) -> T {
+    if input.len() >= DETACH_MIN_BYTES { py.detach(|| f(input)) } else { f(input) }
 }
 
 #[cfg(not(windows))]
@@ -45,9 +37,7 @@ pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>>
     }
     let len = usize::try_from(size).unwrap_or(0);
     // SAFETY: CPython guarantees `len` readable bytes at `ptr` (see above for lifetime).
-    Ok(Cow::Borrowed(unsafe {
-        std::slice::from_raw_parts(ptr.cast::<u8>(), len)
-    }))
+    Ok(Cow::Borrowed(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) }))
 }
 
 /// The UTF-8 bytes of a `str` (Windows' `python3.dll` of 3.9 lacks the borrowing call).
@@ -60,10 +50,7 @@ pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>>
 }
 
 /// Redacts a Python `str`, returning the very same object when nothing was masked.
-pub(crate) fn redact_str<'py>(
-    red: &hush::Redactor,
-    text: &Bound<'py, PyString>,
-) -> PyResult<Bound<'py, PyString>> {
+pub(crate) fn redact_str<'py>(red: &hush::Redactor, text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
     let py = text.py();
     let utf8 = utf8(text)?;
     let out = run(py, &utf8, |b| red.redact(b));
@@ -89,10 +76,7 @@ pub(crate) fn redact_value_str<'py>(
 }
 
 /// Redacts `bytes`, returning the same object when nothing was masked.
-pub(crate) fn redact_bytes<'py>(
-    red: &hush::Redactor,
-    data: &Bound<'py, PyBytes>,
-) -> Bound<'py, PyBytes> {
+pub(crate) fn redact_bytes<'py>(red: &hush::Redactor, data: &Bound<'py, PyBytes>) -> Bound<'py, PyBytes> {
     let py = data.py();
     match run(py, data.as_bytes(), |b| red.redact(b)) {
         Cow::Borrowed(_) => data.clone(),
@@ -109,11 +93,7 @@ pub(crate) struct CodePoints<'a> {
 
 impl<'a> CodePoints<'a> {
     pub(crate) fn new(text: &'a [u8]) -> Self {
-        CodePoints {
-            text,
-            byte: 0,
-            chars: 0,
-        }
+        CodePoints { text, byte: 0, chars: 0 }
     }
 
     /// The code-point index of byte offset `off` (offsets may come in any order, but
@@ -125,10 +105,7 @@ impl<'a> CodePoints<'a> {
             self.chars = 0;
         }
         // Every byte that is not a UTF-8 continuation byte starts a code point.
-        self.chars += self.text[self.byte..off]
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count();
+        self.chars += self.text[self.byte..off].iter().filter(|&&b| b & 0xC0 != 0x80).count();
         self.byte = off;
         self.chars
     }
