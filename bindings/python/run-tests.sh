@@ -19,7 +19,8 @@ venv="${HUSH_PY_VENV:-$(mktemp -d)/venv}"
 cd "$here"
 # `hush` is imported from the installed wheel (the source tree has no compiled module).
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests
-"$venv/bin/python" -m mypy --strict --no-incremental tests/typing/usage.py -p hush
+"$venv/bin/python" -m mypy --strict --no-incremental tests/typing/usage.py
+"$venv/bin/python" -m mypy --strict --no-incremental -p hush
 # The stubs of the compiled module must match it (names, signatures, final classes).
 (cd /tmp && "$venv/bin/python" -m mypy.stubtest hush._hush)
 echo "python: all tests passed"
