@@ -1,0 +1,176 @@
+"""Logging integration: RedactingFilter, install(), dictConfig."""
+
+from __future__ import annotations
+
+import io
+import logging
+import logging.config
+from typing import Any, Iterator
+
+import pytest
+
+import hush
+import hush.logging
+from conftest import SECRET
+
+
+class BraceMessage:
+    """The logging cookbook's {}-style message."""
+
+    def __init__(self, fmt: str, /, *args: Any, **kwargs: Any) -> None:
+        self.fmt, self.args, self.kwargs = fmt, args, kwargs
+
+    def __str__(self) -> str:
+        return self.fmt.format(*self.args, **self.kwargs)
+
+
+@pytest.fixture
+def captured() -> Iterator[tuple[logging.Logger, io.StringIO, logging.Handler]]:
+    """A fresh non-propagating logger with a formatting handler writing to a buffer."""
+    buf = io.StringIO()
+    handler = logging.StreamHandler(buf)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger(f"hush.test.{id(buf)}")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    yield logger, buf, handler
+    logger.handlers.clear()
+
+
+def test_filter_is_a_logging_filter(redactor: hush.Redactor) -> None:
+    f = hush.logging.RedactingFilter(redactor)
+    assert isinstance(f, logging.Filter)
+    assert f.redactor is redactor
+
+
+def test_percent_args(captured: Any, redactor: hush.Redactor) -> None:
+    logger, buf, handler = captured
+    handler.addFilter(hush.logging.RedactingFilter(redactor))
+    logger.info("user %s logged in with token=%s", "bob", "abc123xyz")
+    logger.info("retry %d with %s", 3, SECRET)
+    logger.info("plain %s", "message")
+    assert buf.getvalue() == (
+        "INFO user bob logged in with token=[REDACTED]\n"
+        "INFO retry 3 with [REDACTED]\n"
+        "INFO plain message\n"
+    )
+
+
+def test_unchanged_records_keep_their_template(redactor: hush.Redactor) -> None:
+    record = logging.LogRecord("n", logging.INFO, __file__, 1, "user %s", ("bob",), None)
+    hush.logging.RedactingFilter(redactor).filter(record)
+    assert record.msg == "user %s" and record.args == ("bob",)
+    secret = logging.LogRecord("n", logging.INFO, __file__, 1, "key %s", (SECRET,), None)
+    hush.logging.RedactingFilter(redactor).filter(secret)
+    assert secret.getMessage() == "key [REDACTED]"
+
+
+def test_brace_style(captured: Any, redactor: hush.Redactor) -> None:
+    logger, buf, handler = captured
+    handler.addFilter(hush.logging.RedactingFilter(redactor))
+    handler.setFormatter(logging.Formatter("{levelname}: {message}", style="{"))
+    logger.warning(BraceMessage("login {user} password={pw}", user="bob", pw="hunter22"))
+    assert buf.getvalue() == "WARNING: login bob password=[REDACTED]\n"
+
+
+def test_exception_traceback_is_redacted(captured: Any, redactor: hush.Redactor) -> None:
+    logger, buf, handler = captured
+    handler.addFilter(hush.logging.RedactingFilter(redactor))
+    try:
+        raise ValueError(f"cannot connect with {SECRET}")
+    except ValueError:
+        logger.exception("failed, api_key=%s", "abcdef123")
+    out = buf.getvalue()
+    assert SECRET not in out and "abcdef123" not in out
+    assert "ValueError: cannot connect with [REDACTED]" in out
+    assert out.startswith("ERROR failed, api_key=[REDACTED]\nTraceback")
+
+
+def test_stack_info_is_redacted(captured: Any, redactor: hush.Redactor) -> None:
+    logger, buf, handler = captured
+    handler.addFilter(hush.logging.RedactingFilter(redactor))
+    logger.warning("checking", stack_info=True) if "password=hunter22xx" else None
+    out = buf.getvalue()
+    assert "Stack (most recent call last)" in out
+    assert "hunter22xx" not in out and "password=[REDACTED]" in out
+
+
+def test_extras_are_redacted_key_aware(captured: Any, redactor: hush.Redactor) -> None:
+    logger, buf, handler = captured
+    handler.addFilter(hush.logging.RedactingFilter(redactor))
+    handler.setFormatter(logging.Formatter("%(message)s|%(api_key)s|%(user)s|%(note)s|%(count)s"))
+    logger.info("hi", extra={"api_key": "abcdef", "user": "bob", "note": f"uses {SECRET}", "count": 3})
+    assert buf.getvalue() == "hi|[REDACTED]|bob|uses [REDACTED]|3\n"
+
+
+def test_unformattable_record_is_reported_redacted(
+    captured: Any, redactor: hush.Redactor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logger, buf, handler = captured
+    handler.addFilter(hush.logging.RedactingFilter(redactor))
+    logger.info("%s and %s", f"token={SECRET}")  # one argument short
+    err = capsys.readouterr().err
+    assert "--- Logging error ---" in err
+    assert SECRET not in err and SECRET not in buf.getvalue()
+
+
+def test_dict_config(redactor: hush.Redactor, capsys: pytest.CaptureFixture[str]) -> None:
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "filters": {
+                "hush": {
+                    "()": "hush.logging.RedactingFilter",
+                    "default_sources": False,
+                    "known": [SECRET],
+                    "mask": "label",
+                }
+            },
+            "formatters": {"plain": {"format": "%(name)s %(message)s"}},
+            "handlers": {
+                "out": {
+                    "class": "logging.StreamHandler",
+                    "stream": "ext://sys.stdout",
+                    "formatter": "plain",
+                    "filters": ["hush"],
+                }
+            },
+            "loggers": {"hush.dictconfig": {"handlers": ["out"], "level": "INFO", "propagate": False}},
+        }
+    )
+    logging.getLogger("hush.dictconfig").info("db password=%s via %s", "hunter22", SECRET)
+    assert capsys.readouterr().out == (
+        "hush.dictconfig db password=[REDACTED:key:password] via [REDACTED:known:api:1]\n"
+    )
+    logging.getLogger("hush.dictconfig").handlers.clear()
+
+
+def test_install_covers_non_propagating_loggers(
+    captured: Any, redactor: hush.Redactor, clean_install: None
+) -> None:
+    logger, buf, handler = captured  # propagate=False, its own handler, no filter
+    handler.setFormatter(logging.Formatter("%(message)s %(token)s"))
+    assert hush.install(redactor=redactor) is redactor
+    logger.info("uvicorn-style %s", SECRET, extra={"token": "abcdefgh"})
+    try:
+        {}["k"]
+    except KeyError:
+        logger.exception("boom password=%s", "hunter22", extra={"token": "x"})
+    out = buf.getvalue()
+    assert out.startswith("uvicorn-style [REDACTED] [REDACTED]\nboom password=[REDACTED] [REDACTED]\n")
+    assert "KeyError" in out
+
+
+def test_install_then_uninstall_restores_the_factory(redactor: hush.Redactor, clean_install: None) -> None:
+    before = logging.getLogRecordFactory()
+    hush.install(redactor=redactor)
+    assert logging.getLogRecordFactory() is not before
+    hush.install(redactor=redactor)  # a second call replaces, never stacks
+    factory = logging.getLogRecordFactory()
+    assert isinstance(factory, hush._hush.RecordFactory) and factory.previous is before
+    hush.uninstall()
+    assert logging.getLogRecordFactory() is before
+    record = logging.getLogger("x").makeRecord("x", 20, "f", 1, "password=hunter22", (), None)
+    assert record.getMessage() == "password=hunter22"
