@@ -335,9 +335,12 @@ impl Ctx<'_> {
         if let Some(at) = self.known_prefix(token) {
             return Some(start + at.min(token_word_start(token)));
         }
-        let tokenish = token
-            .iter()
-            .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || matches!(b, b'_' | b'-'));
+        // Token prefixes mix letters with digits, capitals or `_`/`-` (`ghp_`, `AKIA`,
+        // `eyJ`, `sk-`); plain words and plain numbers are not probed.
+        let tokenish = token.iter().any(u8::is_ascii_alphabetic)
+            && token
+                .iter()
+                .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || matches!(b, b'_' | b'-'));
         if !tokenish {
             return None;
         }

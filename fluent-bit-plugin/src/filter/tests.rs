@@ -141,6 +141,10 @@ fn trailing_candidates_masked_when_cut_short() {
     );
     // Ordinary words at the end stay.
     assert_eq!(run(&mut f, "t", r#"{"log":"user login ok"}"#), None);
+    assert_eq!(
+        run(&mut f, "t", r#"{"log":"status 200","path":"/api/v1/x"}"#),
+        None
+    );
     assert_eq!(f.counters().partial_tails, 2);
 }
 
