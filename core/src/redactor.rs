@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use crate::engine::Engine;
 use crate::known::{KnownSources, KnownValue};
 use crate::mask::Masker;
-use crate::rules::format::{Allowlist, FormatRule};
+use crate::rules::format::FormatRule;
 use crate::rules::keys::KeyRules;
 use crate::stream::RedactWriter;
 use crate::{Error, Finding, JsonError, MaskStyle, Report, RuleId, RuleKind};
@@ -232,7 +232,6 @@ pub struct Builder {
     pub(crate) disabled: Vec<String>,
     pub(crate) allow_values: Vec<Zeroizing<Vec<u8>>>,
     pub(crate) allow_regexes: Vec<String>,
-    pub(crate) global_allowlists: Vec<Allowlist>,
     pub(crate) known: Vec<KnownValue>,
     pub(crate) sources: KnownSources,
     pub(crate) retained: Vec<KnownValue>,

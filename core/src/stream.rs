@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::engine::{merge_spans, LineScan, Region, Span, ValueEnd};
+use crate::engine::{merge_spans, Hit, LineScan, Region, Span, ValueEnd};
 use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
@@ -47,12 +47,16 @@ pub(crate) struct Processor {
     line_pos: usize,
     /// Offset within the current line up to which output was already written.
     done_to: usize,
+    /// Offset within the current line where the last written mask ended.
+    mask_end: usize,
     cont: Option<Continuation>,
     pem: Option<Pem>,
     /// Absolute offset of the current line's start; 1-based line number.
     line_abs: u64,
     line_no: u64,
     report: Report,
+    /// Reused buffer of literal hits.
+    hits: Vec<Hit>,
     /// Findings with their positions, collected when `collect` is set.
     pub(crate) events: Vec<StreamFinding>,
     pub(crate) collect: bool,
@@ -69,11 +73,13 @@ impl Processor {
             pending: Vec::new(),
             line_pos: 0,
             done_to: 0,
+            mask_end: usize::MAX,
             cont: None,
             pem: None,
             line_abs: 0,
             line_no: 1,
             report: Report::default(),
+            hits: Vec::new(),
             events: Vec::new(),
             collect: false,
             window,
@@ -134,32 +140,82 @@ impl Processor {
         }
     }
 
-    /// Processes a block of complete lines (ending in `\n`) from the input.
+    /// Processes a block of complete lines (ending in `\n`) from the input. One literal
+    /// search runs through the block; lines without a hit are copied as they are.
     fn block(&mut self, data: &[u8], out: &mut Vec<u8>) {
         let mut pos = 0;
+        let mut next: Option<Hit> = None;
+        let mut exhausted = false;
+        let mut hits = std::mem::take(&mut self.hits);
         while pos < data.len() {
-            let line_start = if self.pem.is_some() || self.cont.is_some() {
-                pos
-            } else {
-                match self.red.engine().next_candidate(data, pos) {
-                    Some(ls) => ls,
-                    None => data.len(),
-                }
-            };
-            if line_start > pos {
-                let skipped = &data[pos..line_start];
-                out.extend_from_slice(skipped);
-                let n = memchr::memchr_iter(b'\n', skipped).count() as u64;
-                self.report.lines += n;
-                self.line_no += n;
-                self.line_abs += skipped.len() as u64;
-                pos = line_start;
+            if self.pem.is_some() || self.cont.is_some() {
+                let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
+                self.whole_line(&data[pos..end], out);
+                pos = end;
                 continue;
             }
-            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
-            self.whole_line(&data[pos..end], out);
-            pos = end;
+            let red = self.red.clone();
+            let engine = red.engine();
+            let first = match next.take().filter(|h| h.start >= pos) {
+                Some(h) => Some(h),
+                None if exhausted => None,
+                None => engine.find_hit(data, pos),
+            };
+            let Some(first) = first else {
+                self.copy_lines(&data[pos..], out);
+                break;
+            };
+            let line_start = memchr::memrchr(b'\n', &data[pos..first.start]).map_or(pos, |i| pos + i + 1);
+            let line_end = memchr::memchr(b'\n', &data[first.start..]).map_or(data.len(), |i| first.start + i + 1);
+            self.copy_lines(&data[pos..line_start], out);
+            let line = &data[line_start..line_end];
+            if line.len() > self.window {
+                self.whole_line(line, out);
+                pos = line_end;
+                continue;
+            }
+            hits.clear();
+            engine.push_hit(first, &mut hits);
+            let mut at = engine.resume_after(first);
+            loop {
+                match engine.find_hit(data, at) {
+                    None => {
+                        exhausted = true;
+                        break;
+                    }
+                    Some(h) if h.start >= line_end => {
+                        next = Some(h);
+                        break;
+                    }
+                    Some(h) => {
+                        engine.push_hit(h, &mut hits);
+                        at = engine.resume_after(h);
+                    }
+                }
+            }
+            for h in &mut hits {
+                h.start -= line_start;
+                h.end = (h.end - line_start).min(line.len());
+            }
+            hits.sort_unstable_by_key(|h| h.start);
+            let region = Region { starts_line: true, ends_line: true };
+            let scan = engine.scan_hits(line, &hits, region, red.keys());
+            self.finish_line(line, scan, out);
+            pos = line_end;
         }
+        self.hits = hits;
+    }
+
+    /// Copies whole lines that hold no literal.
+    fn copy_lines(&mut self, lines: &[u8], out: &mut Vec<u8>) {
+        if lines.is_empty() {
+            return;
+        }
+        out.extend_from_slice(lines);
+        let n = memchr::memchr_iter(b'\n', lines).count() as u64;
+        self.report.lines += n;
+        self.line_no += n;
+        self.line_abs += lines.len() as u64;
     }
 
     /// A complete line given in one piece (it may still exceed the cap).
@@ -189,6 +245,11 @@ impl Processor {
         }
         let region = Region { starts_line: self.line_pos == 0, ends_line };
         let scan = self.red.engine().scan_line(piece, region, self.red.keys());
+        self.finish_line(piece, scan, out);
+    }
+
+    /// Emits the last piece of a line with its spans and moves to the next line.
+    fn finish_line(&mut self, piece: &[u8], scan: LineScan, out: &mut Vec<u8>) {
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);
         self.cont = None;
@@ -205,6 +266,7 @@ impl Processor {
         self.line_abs += len as u64;
         self.line_pos = 0;
         self.done_to = 0;
+        self.mask_end = usize::MAX;
     }
 
     /// Masks `win`'s spans and writes its bytes from `done_to` up to `owned` (or the end).
@@ -232,10 +294,12 @@ impl Processor {
                 continue;
             }
             let start = sp.start.max(skip);
-            let silent = sp.start < skip || (sp.start == 0 && self.line_pos > 0 && skip > 0);
+            // A span whose head was already written as a mask goes on silently.
+            let silent = sp.start < skip && self.mask_end == self.line_pos + skip;
             out.extend_from_slice(&win[cursor..start]);
             self.write_mask(win, sp, start, silent, out);
             cursor = sp.end;
+            self.mask_end = self.line_pos + sp.end;
             if !silent {
                 let finding = Finding {
                     rule: sp.rule.clone(),
@@ -338,7 +402,9 @@ impl Processor {
     }
 
     /// Releases the partial line up to its safe point: everything before the earliest
-    /// construct that could still become a match.
+    /// construct that could still become a match. The released bytes stay in the buffer
+    /// as context, so the line is scanned whole when it completes; only bytes after the
+    /// released point are written then.
     pub(crate) fn flush_partial(&mut self, out: &mut Vec<u8>) {
         if self.pending.is_empty() || self.pem.is_some() {
             return;
@@ -348,34 +414,28 @@ impl Processor {
         let engine = self.red.engine();
         let scan = engine.scan_line(&buf, region, self.red.keys());
         let mut safe = engine.open_construct_start(&buf, self.red.keys()).unwrap_or(buf.len());
-        for sp in &scan.spans {
-            if sp.continues.is_some() && sp.start <= safe {
-                safe = buf.len();
-                break;
-            }
+        if scan.spans.iter().any(|sp| sp.continues.is_some() && sp.start <= safe) {
+            // A value still running: release it masked; its rest is masked when it comes.
+            safe = buf.len();
         }
         for sp in &scan.spans {
-            if sp.continues.is_none() && sp.start < safe && sp.end >= safe {
+            if sp.continues.is_none() && sp.start < safe && sp.end >= safe && sp.end == buf.len() {
                 safe = sp.start;
             }
         }
-        let cont_before = self.cont.is_some();
-        let mut kept = LineScan { spans: Vec::new(), pem_begin: None };
-        kept.spans = scan.spans.into_iter().filter(|s| s.end <= safe || s.continues.is_some()).collect();
-        let head = &buf[..safe];
-        let mut spans = kept;
-        for s in &mut spans.spans {
-            s.end = s.end.min(safe);
-        }
-        spans.spans.retain(|s| s.start < s.end || s.continues.is_some());
-        self.emit(head, spans, None, out);
-        if self.cont.is_none() && cont_before && safe == buf.len() {
-            // The continued value ended inside this piece.
+        let skip = self.done_to.saturating_sub(self.line_pos);
+        if safe > skip {
+            let saved = self.cont.clone();
+            let mut spans = scan.spans;
+            spans.retain(|s| s.start < safe);
+            for s in &mut spans {
+                s.end = s.end.min(safe);
+                s.continues = None;
+            }
+            self.emit(&buf[..safe], LineScan { spans, pem_begin: None }, None, out);
+            self.cont = saved;
         }
         self.pending = buf;
-        self.pending.drain(..safe);
-        self.line_pos += safe;
-        self.done_to = self.line_pos;
     }
 }
 

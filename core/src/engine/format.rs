@@ -106,21 +106,20 @@ impl CompiledRule {
         })
     }
 
-    /// The rule id.
-    pub(crate) fn id(&self) -> &RuleId {
-        &self.id
-    }
-
     /// Longest match (the rule's `max_len` cap for unbounded patterns).
     pub(crate) fn bound(&self) -> usize {
         self.bound
     }
 
-    /// The keyword literals in the casings searched for: as given, lower and UPPER.
+    /// The keyword literals in the casings searched for: as given, lower, UPPER and Title.
     pub(crate) fn keyword_forms(&self) -> Vec<Vec<u8>> {
         let mut out: Vec<Vec<u8>> = Vec::new();
         for k in &self.keywords {
-            for form in [k.clone(), k.to_ascii_lowercase(), k.to_ascii_uppercase()] {
+            let mut title = k.to_ascii_lowercase();
+            if let Some(first) = title.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            for form in [k.clone(), k.to_ascii_lowercase(), k.to_ascii_uppercase(), title] {
                 let form = form.into_bytes();
                 if !form.is_empty() && !out.contains(&form) {
                     out.push(form);

@@ -31,7 +31,7 @@ pub(crate) fn is_name_byte(b: u8) -> bool {
 
 #[inline]
 fn is_terminator(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
+    b <= b' ' || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
 }
 
 /// Skips spaces, tabs and ANSI colour sequences from `p`.
@@ -109,6 +109,9 @@ pub(crate) fn confirm(
     while ne < line.len() && is_name_byte(line[ne]) {
         ne += 1;
     }
+    if inside_mask(line, ns) {
+        return ne;
+    }
     let raw = &line[ns..ne];
     let dashes = raw.iter().take_while(|&&b| b == b'-').count();
     let name = raw[dashes..].strip_suffix(b".").unwrap_or(&raw[dashes..]);
@@ -118,6 +121,11 @@ pub(crate) fn confirm(
     let before = if ns > 0 { line[ns - 1] } else { b'\n' };
     let is_flag = dashes > 0 && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
     if dashes > 0 && !is_flag {
+        return ne;
+    }
+    // Cheap before the classification: a delimiter (or a flag's blank) must follow.
+    let after = skip_blank(line, if matches!(line.get(ne), Some(b'"' | b'\'' | b'`')) { ne + 1 } else { ne });
+    if !matches!(line.get(after), Some(b'=' | b':' | b'>')) && !(is_flag && after > ne) {
         return ne;
     }
     let Some(rule) = keys.classify_bytes(name) else { return ne };
@@ -176,8 +184,21 @@ pub(crate) fn confirm(
     ne
 }
 
+/// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.
+fn inside_mask(line: &[u8], at: usize) -> bool {
+    let from = at.saturating_sub(96);
+    match memchr::memrchr(b'[', &line[from..at]) {
+        Some(i) => {
+            let open = from + i;
+            line[open..].starts_with(b"[REDACTED") && !line[open..at].contains(&b']')
+        }
+        None => false,
+    }
+}
+
 /// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?
 fn starts_line(prefix: &[u8]) -> bool {
+    let prefix = memchr::memrchr(b'\r', prefix).map_or(prefix, |i| &prefix[i + 1..]);
     let mut p = prefix.trim_ascii_start();
     for lead in [&b"export"[..], b"declare -x", b"declare -rx", b"set", b"-"] {
         if let Some(rest) = p.strip_prefix(lead) {
@@ -219,6 +240,8 @@ impl Value {
             return Value { start, end: eol, quote: Some(first), continues: Some(ValueEnd::Quote(first)) };
         }
         if line_start && !quoted_name {
+            // To the end of the line, or of the `\r`-separated segment (progress bars).
+            let eol = line[p..eol].iter().position(|&b| b < b' ' && b != b'\t' && b != 0x1b).map_or(eol, |i| p + i);
             let mut end = eol;
             while end > p && line[end - 1].is_ascii_whitespace() {
                 end -= 1;

@@ -67,8 +67,15 @@ pub(crate) struct Engine {
     ac: Option<AhoCorasick>,
     /// Every literal, sorted: finds a partial literal at the end of a held line.
     sorted_patterns: Vec<Vec<u8>>,
-    /// Triggers per pattern, including those of patterns that are prefixes of it.
+    pattern_lens: Vec<u32>,
+    /// Triggers per pattern.
     triggers: Vec<Vec<Trigger>>,
+    /// Per pattern: the other patterns occurring inside it, with their offsets. A
+    /// leftmost-longest match stands for those too.
+    implied: Vec<Vec<(u32, u32)>>,
+    /// Per pattern: could another pattern start inside it and run past its end? Only then
+    /// does the search resume inside a match instead of after it.
+    may_overlap: Vec<bool>,
     rules: Vec<CompiledRule>,
     known: Vec<KnownValue>,
     known_rules: Vec<RuleId>,
@@ -181,20 +188,11 @@ impl Engine {
         add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
         add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
 
-        // A leftmost-longest match also stands for every pattern that is a prefix of it.
-        let mut triggers = pattern_triggers.clone();
-        for (i, p) in patterns.iter().enumerate() {
-            for len in 1..p.len() {
-                if let Some(&j) = index.get(&p[..len]) {
-                    let extra = pattern_triggers[j].clone();
-                    triggers[i].extend(extra);
-                }
-            }
-        }
-
+        let triggers = pattern_triggers;
+        let (implied, may_overlap) = overlaps(&patterns);
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(if patterns.len() > 2000 { Some(AhoCorasickKind::ContiguousNFA) } else { None })
+            .kind(Some(if patterns.len() > 2000 { AhoCorasickKind::ContiguousNFA } else { AhoCorasickKind::DFA }))
             .build(&patterns)
             .map_err(|e| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}")))?;
 
@@ -230,7 +228,10 @@ impl Engine {
         Ok(Engine {
             ac: Some(ac),
             sorted_patterns,
+            pattern_lens: patterns.iter().map(|p| p.len() as u32).collect(),
             triggers,
+            implied,
+            may_overlap,
             rules,
             known,
             known_rules,
@@ -270,28 +271,75 @@ impl Engine {
         self.max_match
     }
 
-    pub(crate) fn pem_rule(&self) -> &RuleId {
-        &self.pem_rule
-    }
-
-    /// Finds the first line in `hay[from..]` that holds any literal; returns its start.
-    pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<usize> {
+    /// Finds the first line in `hay[from..]` that holds any literal; returns its start and
+    /// the position of the literal.
+    pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
         let ac = self.ac.as_ref()?;
         let m = ac.find(Input::new(hay).span(from..hay.len()))?;
-        Some(memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1))
+        let line_start = memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1);
+        Some((line_start, m.start()))
     }
 
     /// Scans one line (or a window of a long line) and returns the spans to mask.
     pub(crate) fn scan_line(&self, line: &[u8], region: Region, keys: &KeyRules) -> LineScan {
+        self.scan_line_from(line, 0, region, keys)
+    }
+
+    /// Like [`scan_line`](Self::scan_line), when no literal starts before `from`.
+    pub(crate) fn scan_line_from(&self, line: &[u8], from: usize, region: Region, keys: &KeyRules) -> LineScan {
+        let mut hits = Vec::new();
+        self.collect_hits(line, from, line.len(), &mut hits);
+        self.scan_hits(line, &hits, region, keys)
+    }
+
+    /// Every literal occurrence in `hay[from..to]`, in order of start. Hits are
+    /// `(start, end, pattern)`; the search skips over a match unless another literal could
+    /// start inside it and run past it.
+    pub(crate) fn collect_hits(&self, hay: &[u8], from: usize, to: usize, hits: &mut Vec<Hit>) {
+        let mut pos = from;
+        while pos < to {
+            let Some(hit) = self.find_hit(&hay[..to], pos) else { break };
+            self.push_hit(hit, hits);
+            pos = self.resume_after(hit);
+        }
+        hits.sort_unstable_by_key(|h| h.start);
+    }
+
+    /// The leftmost-longest literal occurrence in `hay[from..]`.
+    #[inline]
+    pub(crate) fn find_hit(&self, hay: &[u8], from: usize) -> Option<Hit> {
+        let m = self.ac.as_ref()?.find(Input::new(hay).span(from..hay.len()))?;
+        Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
+    }
+
+    /// Records `hit` and the literals occurring inside it.
+    #[inline]
+    pub(crate) fn push_hit(&self, hit: Hit, hits: &mut Vec<Hit>) {
+        hits.push(hit);
+        for &(off, q) in &self.implied[hit.pattern as usize] {
+            let start = hit.start + off as usize;
+            hits.push(Hit { start, end: start + self.pattern_len(q), pattern: q });
+        }
+    }
+
+    /// Where the search goes on after `hit`.
+    #[inline]
+    pub(crate) fn resume_after(&self, hit: Hit) -> usize {
+        if self.may_overlap[hit.pattern as usize] { hit.start + 1 } else { hit.end }
+    }
+
+    fn pattern_len(&self, q: u32) -> usize {
+        self.pattern_lens[q as usize] as usize
+    }
+
+    /// Confirms the hits of one line (positions relative to `line`) and returns its spans.
+    pub(crate) fn scan_hits(&self, line: &[u8], hits: &[Hit], region: Region, keys: &KeyRules) -> LineScan {
         let mut scan = LineScan::default();
-        let Some(ac) = &self.ac else { return scan };
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
         let mut key_done = 0usize;
-        let mut pos = 0;
-        while pos < line.len() {
-            let Some(m) = ac.find(Input::new(line).span(pos..line.len())) else { break };
-            let (s, e) = (m.start(), m.end());
-            for t in &self.triggers[m.pattern().as_usize()] {
+        for hit in hits {
+            let (s, e) = (hit.start, hit.end);
+            for t in &self.triggers[hit.pattern as usize] {
                 match *t {
                     Trigger::Key if s >= key_done => {
                         key_done = keyvalue::confirm(line, s, e, region, keys, &mut scan.spans);
@@ -307,7 +355,6 @@ impl Engine {
                     }
                 }
             }
-            pos = s + 1;
         }
         if !windows.is_empty() {
             windows.sort_unstable();
@@ -413,6 +460,43 @@ impl Engine {
             continues: None,
         });
     }
+}
+
+/// A literal occurrence: byte span and pattern index.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub pattern: u32,
+}
+
+/// For each pattern, the patterns occurring inside it (with offsets), and whether some
+/// pattern could start inside it and extend past its end.
+fn overlaps(patterns: &[Vec<u8>]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
+    let mut implied = vec![Vec::new(); patterns.len()];
+    if let Ok(all) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(patterns) {
+        for (i, p) in patterns.iter().enumerate() {
+            for m in all.find_overlapping_iter(p) {
+                let q = m.pattern().as_usize();
+                if q != i {
+                    implied[i].push((m.start() as u32, q as u32));
+                }
+            }
+        }
+    }
+    let mut sorted: Vec<&[u8]> = patterns.iter().map(Vec::as_slice).collect();
+    sorted.sort_unstable();
+    let may_overlap = patterns
+        .iter()
+        .map(|p| {
+            (1..p.len()).any(|i| {
+                let suffix = &p[i..];
+                let at = sorted.partition_point(|q| *q < suffix);
+                sorted.get(at).is_some_and(|q| q.len() > suffix.len() && q.starts_with(suffix))
+            })
+        })
+        .collect();
+    (implied, may_overlap)
 }
 
 /// Start of the token around `at`: back over characters that tokens are made of.

@@ -18,10 +18,11 @@ pub(crate) fn structural_rules() -> Vec<FormatRule> {
         rule(
             "private-key",
             "PEM private key on one line (escaped newlines, e.g. inside JSON)",
-            r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY( BLOCK)?-----((?:\\n|\\r|\s)[A-Za-z0-9+/=:, \-\\]{16,16384}?)(?:\\n|\\r|\s)*-----END[ A-Z0-9]{0,40}PRIVATE KEY( BLOCK)?-----",
+            r"-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY( BLOCK)?-----((?:\\n|\\r|\s)[A-Za-z0-9+/=:, \-\\]{16,}?)(?:\\n|\\r|\s)*-----END[ A-Z0-9]{0,40}PRIVATE KEY( BLOCK)?-----",
             &["PRIVATE KEY"],
         )
         .secret_group(2)
+        .max_len(16 * 1024)
         .examples(
             &[r#""-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n""#],
             &["-----BEGIN PUBLIC KEY-----\\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\\n-----END PUBLIC KEY-----"],

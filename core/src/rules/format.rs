@@ -132,6 +132,12 @@ impl FormatRule {
         self
     }
 
+    /// Caps the match length of an unbounded pattern.
+    pub fn max_len(mut self, bytes: usize) -> Self {
+        self.max_len = Some(bytes);
+        self
+    }
+
     /// Sets positive and negative examples.
     pub fn examples(mut self, positive: &[&str], negative: &[&str]) -> Self {
         self.examples = positive.iter().map(|s| (*s).to_owned()).collect();

@@ -80,17 +80,106 @@ pub struct KeyRules {
     allow: Vec<Vec<String>>,
 }
 
-/// A list entry split into words, with its interned rule id.
+/// A list entry split into words, with its glued form and interned rule id.
 #[derive(Clone, Debug)]
 struct Word {
     words: Vec<String>,
+    glued: Vec<u8>,
     rule: RuleId,
 }
 
 impl Word {
     fn new(entry: &str) -> Self {
         let words = split_words(entry.as_bytes());
-        Word { rule: RuleId::new(&format!("key:{}", words.join("_"))), words }
+        Word { rule: RuleId::new(&format!("key:{}", words.join("_"))), glued: words.concat().into_bytes(), words }
+    }
+}
+
+/// A name split into lower-case words without allocating (names up to 128 bytes).
+struct Split {
+    buf: [u8; 128],
+    ranges: [(u8, u8); 32],
+    n: usize,
+}
+
+impl Split {
+    fn new(name: &[u8]) -> Option<Split> {
+        if name.len() > 128 {
+            return None;
+        }
+        let mut s = Split { buf: [0; 128], ranges: [(0, 0); 32], n: 0 };
+        let mut start: Option<usize> = None;
+        for (i, &c) in name.iter().enumerate() {
+            s.buf[i] = c.to_ascii_lowercase();
+            if !c.is_ascii_alphanumeric() {
+                if let Some(st) = start.take() {
+                    s.push(st, i)?;
+                }
+                continue;
+            }
+            if let Some(st) = start {
+                let prev = name[i - 1];
+                let next_lower = name.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                if c.is_ascii_uppercase()
+                    && (prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower))
+                {
+                    s.push(st, i)?;
+                    start = Some(i);
+                }
+            } else {
+                start = Some(i);
+            }
+        }
+        if let Some(st) = start {
+            s.push(st, name.len())?;
+        }
+        Some(s)
+    }
+
+    fn push(&mut self, a: usize, b: usize) -> Option<()> {
+        *self.ranges.get_mut(self.n)? = (a as u8, (b.min(128)) as u8);
+        self.n += 1;
+        Some(())
+    }
+
+    fn word(&self, i: usize) -> &[u8] {
+        let (a, b) = self.ranges[i];
+        &self.buf[usize::from(a)..usize::from(b)]
+    }
+
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    fn eq_list(&self, entry: &[String]) -> bool {
+        self.n == entry.len() && (0..self.n).all(|i| self.word(i) == entry[i].as_bytes())
+    }
+
+    fn ends_with(&self, entry: &[String]) -> bool {
+        !entry.is_empty()
+            && self.n >= entry.len()
+            && entry.iter().enumerate().all(|(j, e)| self.word(self.n - entry.len() + j) == e.as_bytes())
+    }
+
+    fn contains(&self, entry: &[String]) -> bool {
+        let k = entry.len();
+        k > 0
+            && k <= self.n
+            && (0..=self.n - k).any(|start| {
+                entry.iter().enumerate().all(|(j, e)| {
+                    let w = self.word(start + j);
+                    if j + 1 == k { eq_word(w, e.as_bytes()) } else { w == e.as_bytes() }
+                })
+            })
+    }
+
+    fn glued_tail(&self, glued: &[u8]) -> bool {
+        glued.len() >= 5
+            && (0..self.n).any(|i| {
+                let w = self.word(i);
+                (w.len() > glued.len() && w.ends_with(glued))
+                    || (w.len() > glued.len() + 1 && w.ends_with(b"s") && w[..w.len() - 1].ends_with(glued))
+            })
     }
 }
 
@@ -207,30 +296,31 @@ impl KeyRules {
     }
 
     pub(crate) fn classify_bytes(&self, name: &[u8]) -> Option<RuleId> {
-        let words = split_words(name);
-        if words.is_empty() {
+        let words = Split::new(name)?;
+        if words.len() == 0 {
             return None;
         }
-        if self.allow.iter().any(|a| *a == words) {
+        if self.allow.iter().any(|a| words.eq_list(a)) {
             return None;
         }
-        if self.deny.iter().any(|d| *d == words) {
-            return Some(RuleId::new(&format!("key:{}", words.join("_"))));
+        if self.deny.iter().any(|d| words.eq_list(d)) {
+            let joined: Vec<&str> = (0..words.len()).map(|i| std::str::from_utf8(words.word(i)).unwrap_or("")).collect();
+            return Some(RuleId::new(&format!("key:{}", joined.join("_"))));
         }
-        if self.excluded.iter().any(|e| ends_with_words(&words, e)) {
+        if self.excluded.iter().any(|e| words.ends_with(e)) {
             return None;
         }
-        let last = words.last().map(String::as_str).unwrap_or("");
-        if self.metadata.iter().any(|m| m == last) {
+        let last = words.word(words.len() - 1);
+        if self.metadata.iter().any(|m| m.as_bytes() == last) {
             return None;
         }
         for w in &self.strong {
-            if contains_words(&words, &w.words) || glued_tail(&words, &w.words) {
+            if words.contains(&w.words) || words.glued_tail(&w.glued) {
                 return Some(w.rule.clone());
             }
         }
         for w in &self.weak {
-            if ends_with_words(&words, &w.words) || plural_last(&words, &w.words) {
+            if words.ends_with(&w.words) || (w.words.len() == 1 && eq_word(last, w.words[0].as_bytes())) {
                 return Some(w.rule.clone());
             }
         }
@@ -238,36 +328,10 @@ impl KeyRules {
     }
 }
 
-fn eq_word(word: &str, entry: &str) -> bool {
-    word == entry || (word.len() == entry.len() + 1 && word.ends_with('s') && word.starts_with(entry))
+fn eq_word(word: &[u8], entry: &[u8]) -> bool {
+    word == entry || (word.len() == entry.len() + 1 && word.ends_with(b"s") && word.starts_with(entry))
 }
 
-fn contains_words(words: &[String], entry: &[String]) -> bool {
-    if entry.is_empty() || entry.len() > words.len() {
-        return false;
-    }
-    words.windows(entry.len()).any(|w| {
-        w.iter().zip(entry).enumerate().all(|(i, (a, b))| if i + 1 == entry.len() { eq_word(a, b) } else { a == b })
-    })
-}
-
-fn ends_with_words(words: &[String], entry: &[String]) -> bool {
-    !entry.is_empty() && words.len() >= entry.len() && words[words.len() - entry.len()..] == *entry
-}
-
-fn plural_last(words: &[String], entry: &[String]) -> bool {
-    entry.len() == 1 && words.last().is_some_and(|w| w.len() == entry[0].len() + 1 && eq_word(w, &entry[0]))
-}
-
-/// A strong word glued to a preceding word in one token: `dbpassword`, `ACCESSTOKEN`.
-fn glued_tail(words: &[String], entry: &[String]) -> bool {
-    let glued = entry.concat();
-    glued.len() >= 5
-        && words.iter().any(|w| {
-            (w.len() > glued.len() && w.ends_with(glued.as_str()))
-                || (w.len() > glued.len() + 1 && w.ends_with('s') && w[..w.len() - 1].ends_with(glued.as_str()))
-        })
-}
 
 fn title(w: &str) -> String {
     let mut t = w.to_owned();

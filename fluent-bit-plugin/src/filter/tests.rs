@@ -211,14 +211,16 @@ fn loads_config_and_secrets_and_reloads_on_mtime_change() {
 }
 
 #[test]
-fn bad_config_falls_back_to_builtin_rules_without_quoting_it() {
-    let dir = temp_dir("badconfig");
-    std::fs::write(dir.join(CONFIG_NAME), "mask = [unclosed hunter2").unwrap();
+fn load_failure_falls_back_to_builtin_rules_without_quoting_files() {
+    let dir = temp_dir("badsource");
+    // `secrets` is a file, not a directory: it cannot be listed.
+    std::fs::write(dir.join("secrets"), "hunter2hunter2").unwrap();
     let (mut f, err) = Filter::from_dir(Some(dir.clone()));
-    let err = err.expect("bad config reported");
-    assert!(err.contains("hush.toml") && !err.contains("hunter2"));
+    let err = err.expect("load failure reported");
+    assert!(err.contains("secrets") && !err.contains("hunter2"), "message names the path only");
     assert_eq!(f.counters().load_errors, 1);
-    assert!(run(&mut f, "t", r#"{"password":"x1"}"#).is_some());
+    let out = run(&mut f, "t", r#"{"password":"x1y2z3"}"#);
+    assert!(out.is_some_and(|o| o == r#"{"password":"[REDACTED]"}"#), "built-in rules not in force");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -1,0 +1,37 @@
+//! Quick one-shot throughput probe: `throughput [MB] [known-values]` prints MB/s of
+//! `redact` and of the streaming writer on the realistic corpus, and the candidate rate.
+
+use std::io::Write;
+use std::time::Instant;
+
+fn main() {
+    let mb: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(64);
+    let known: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let input = hush_benches::corpus(mb << 20, hush_benches::Density::OneIn(200), 7);
+    let mut b = hush::Redactor::builder();
+    for v in hush_benches::KNOWN_VALUES {
+        b = b.known_value(v.as_bytes());
+    }
+    for i in 0..known {
+        b = b.known_value(format!("known-value-{i:06}-xyz").as_bytes());
+    }
+    let t = Instant::now();
+    let r = b.build().unwrap();
+    eprintln!("build: {:?}", t.elapsed());
+    let reps: usize = std::env::var("REPS").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    for _ in 1..reps {
+        std::hint::black_box(r.redact(&input));
+    }
+    let t = Instant::now();
+    let (out, report) = r.redact_with_report(&input);
+    let secs = t.elapsed().as_secs_f64();
+    println!("redact: {:.0} MB/s ({} findings, {} bytes out)", input.len() as f64 / secs / 1e6, report.total(), out.len());
+    let t = Instant::now();
+    let mut w = r.stream(std::io::sink());
+    for chunk in input.chunks(64 << 10) {
+        w.write_all(chunk).unwrap();
+    }
+    w.finish().unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!("stream: {:.0} MB/s", input.len() as f64 / secs / 1e6);
+}

@@ -1,0 +1,62 @@
+//! The conformance corpus (`testdata/conformance/*.json`) through the core: one-shot,
+//! streaming in several chunkings, and idempotence.
+
+mod common;
+
+use std::io::Write;
+
+use common::{is_json, load_cases, redactor_for};
+
+/// The corpus must not shrink unnoticed.
+const MIN_CASES: usize = 100;
+
+#[test]
+fn corpus_is_large_enough_and_names_are_unique() {
+    let cases = load_cases();
+    assert!(cases.len() >= MIN_CASES, "only {} conformance cases (need {MIN_CASES})", cases.len());
+    let mut names: Vec<_> = cases.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(before, names.len(), "duplicate case names");
+}
+
+#[test]
+fn every_case_matches() {
+    let mut failures = Vec::new();
+    for case in load_cases() {
+        let r = redactor_for(&case);
+        let got = if is_json(&case) {
+            r.redact_json(&case.input).map(|c| c.into_owned()).unwrap_or_else(|e| e.to_string().into_bytes())
+        } else {
+            r.redact(&case.input).into_owned()
+        };
+        if got != case.expected {
+            failures.push(format!(
+                "{} ({})\n  expected: {:?}\n  got:      {:?}",
+                case.name,
+                case.file,
+                String::from_utf8_lossy(&case.expected),
+                String::from_utf8_lossy(&got)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn streaming_and_idempotence() {
+    for case in load_cases().into_iter().filter(|c| !is_json(c)) {
+        let r = redactor_for(&case);
+        let once = r.redact(&case.input).into_owned();
+        assert_eq!(r.redact(&once).as_ref(), once.as_slice(), "{}: not idempotent", case.name);
+        for size in [1, 2, 3, 7, 64] {
+            let mut w = r.stream(Vec::new());
+            for chunk in case.input.chunks(size) {
+                w.write_all(chunk).unwrap();
+            }
+            let (out, _) = w.finish().unwrap();
+            assert_eq!(out, once, "{}: chunks of {size} differ from one-shot", case.name);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Property tests: the engine against a naive reference redactor on generated logs, chunking
+//! invariance, idempotence, the `flush_partial` no-leak guarantee and JSON validity.
+//!
+//! The reference shares no code with the matcher or the stream: per rule a `regex::bytes`
+//! over each whole line, known values by substring search, then merge and mask.
+
+use std::io::Write;
+
+use proptest::prelude::*;
+use regex::bytes::Regex;
+
+const SENSITIVE: &[&str] = &["password", "DB_PASSWORD", "api_key", "apiKey", "access_token", "client_secret", "X-Auth-Token"];
+const PLAIN: &[&str] = &["user", "host", "level", "path", "token_count", "keyboard", "author", "session_timeout"];
+const WORDS: &[&str] = &["GET", "/api/v1/items", "ok", "retrying", "9f1c2e7a-3b4d-4e5f-8a9b-0c1d2e3f4a5b", "200", "took", "3ms", "user", "info"];
+const KNOWN: &[u8] = b"plum-Orbit-4471";
+const GH_PREFIX: &str = "ghp_";
+
+#[derive(Clone, Debug)]
+enum Piece {
+    Word(usize),
+    Pair { key: String, value: String },
+    Known,
+    GitHub(String),
+    Json { key: String, value: String },
+}
+
+fn piece() -> impl Strategy<Value = Piece> {
+    let value = "[A-Za-z0-9]{6,14}";
+    prop_oneof![
+        4 => (0..WORDS.len()).prop_map(Piece::Word),
+        2 => (prop::sample::select(SENSITIVE), value).prop_map(|(k, v)| Piece::Pair { key: k.to_owned(), value: v }),
+        2 => (prop::sample::select(PLAIN), value).prop_map(|(k, v)| Piece::Pair { key: k.to_owned(), value: v }),
+        1 => Just(Piece::Known),
+        1 => "[A-Za-z0-9]{36}".prop_map(Piece::GitHub),
+        1 => (prop::sample::select(SENSITIVE), value).prop_map(|(k, v)| Piece::Json { key: k.to_owned(), value: v }),
+    ]
+}
+
+fn render(lines: &[Vec<Piece>]) -> Vec<u8> {
+    let mut out = String::new();
+    for line in lines {
+        out.push_str("ts=1");
+        for p in line {
+            out.push(' ');
+            match p {
+                Piece::Word(i) => out.push_str(WORDS[*i]),
+                Piece::Pair { key, value } => out.push_str(&format!("{key}={value}")),
+                Piece::Known => out.push_str(std::str::from_utf8(KNOWN).unwrap()),
+                Piece::GitHub(t) => out.push_str(&format!("{GH_PREFIX}{t}")),
+                Piece::Json { key, value } => out.push_str(&format!("{{\"{key}\": \"{value}\"}}")),
+            }
+        }
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn logs() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(prop::collection::vec(piece(), 0..8), 1..12).prop_map(|l| render(&l))
+}
+
+/// The naive reference redactor.
+struct Reference {
+    rules: Vec<Regex>,
+}
+
+impl Reference {
+    fn new() -> Self {
+        let keys = SENSITIVE.iter().map(|k| regex::escape(k)).collect::<Vec<_>>().join("|");
+        Reference {
+            rules: vec![
+                Regex::new(&format!(r#"(?:^|[\s{{])(?:{keys})=([^\s,;&)}}\]"']+)"#)).unwrap(),
+                Regex::new(&format!(r#""(?:{keys})": "([^"]*)""#)).unwrap(),
+                Regex::new(r"\b(ghp_[A-Za-z0-9]{36})\b").unwrap(),
+            ],
+        }
+    }
+
+    fn redact(&self, input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for line in input.split_inclusive(|&b| b == b'\n') {
+            let mut spans: Vec<(usize, usize)> = Vec::new();
+            for re in &self.rules {
+                for c in re.captures_iter(line) {
+                    let m = c.get(1).unwrap();
+                    spans.push((m.start(), m.end()));
+                }
+            }
+            let mut at = 0;
+            while let Some(i) = line[at..].windows(KNOWN.len()).position(|w| w == KNOWN) {
+                spans.push((at + i, at + i + KNOWN.len()));
+                at += i + 1;
+            }
+            spans.sort();
+            let mut cursor = 0;
+            for (s, e) in spans {
+                if e <= cursor {
+                    continue;
+                }
+                let s = s.max(cursor);
+                out.extend_from_slice(&line[cursor..s]);
+                if s == cursor && cursor > 0 && out.ends_with(b"[REDACTED]") {
+                    // Adjacent or overlapping spans merged into one mask.
+                } else {
+                    out.extend_from_slice(b"[REDACTED]");
+                }
+                cursor = e;
+            }
+            out.extend_from_slice(&line[cursor..]);
+        }
+        out
+    }
+}
+
+fn redactor() -> hush::Redactor {
+    hush::Redactor::builder()
+        .known_value(KNOWN)
+        .format_rule(hush::FormatRule::new("test-github-pat", r"\bghp_[A-Za-z0-9]{36}\b", &["ghp_"]))
+        .build()
+        .unwrap()
+}
+
+fn stream(r: &hush::Redactor, input: &[u8], cuts: &[usize], partial: bool) -> Vec<u8> {
+    let mut w = r.stream(Vec::new());
+    let mut last = 0;
+    let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+    points.sort_unstable();
+    for p in points {
+        w.write_all(&input[last..p]).unwrap();
+        if partial {
+            w.flush_partial().unwrap();
+        }
+        last = p;
+    }
+    w.write_all(&input[last..]).unwrap();
+    w.finish().unwrap().0
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn engine_matches_reference(input in logs()) {
+        let r = redactor();
+        let got = r.redact(&input).into_owned();
+        let want = Reference::new().redact(&input);
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    }
+
+    #[test]
+    fn chunking_invariance_and_idempotence(input in logs(), cuts in prop::collection::vec(any::<usize>(), 0..20)) {
+        let r = redactor();
+        let once = r.redact(&input).into_owned();
+        prop_assert_eq!(&stream(&r, &input, &cuts, false), &once);
+        prop_assert_eq!(r.redact(&once).into_owned(), once);
+    }
+
+    #[test]
+    fn flush_partial_never_leaks(input in logs(), cuts in prop::collection::vec(any::<usize>(), 1..30)) {
+        let r = redactor();
+        let out = stream(&r, &input, &cuts, true);
+        for secret in secrets_in(&input) {
+            for window in secret.windows(8) {
+                prop_assert!(
+                    !out.windows(8).any(|w| w == window),
+                    "8 characters of a secret leaked (secret length {})", secret.len()
+                );
+            }
+        }
+        // Line count is kept.
+        prop_assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), input.iter().filter(|&&b| b == b'\n').count());
+    }
+
+    #[test]
+    fn json_lines_stay_valid(pairs in prop::collection::vec((prop::sample::select(SENSITIVE), "[ -~]{0,20}"), 1..6), plain in "[ -~]{0,30}") {
+        let mut obj = serde_json::Map::new();
+        for (k, v) in &pairs {
+            obj.insert((*k).to_owned(), serde_json::Value::String(v.clone()));
+        }
+        obj.insert("msg".into(), serde_json::Value::String(plain.clone()));
+        obj.insert("n".into(), serde_json::json!(42));
+        let line = serde_json::to_string(&serde_json::Value::Object(obj.clone())).unwrap();
+        let r = redactor();
+        for out in [r.redact(line.as_bytes()).into_owned(), r.redact_json(line.as_bytes()).unwrap().into_owned()] {
+            let parsed: serde_json::Value = serde_json::from_slice(&out).expect("redacted JSON parses");
+            let keys: Vec<_> = parsed.as_object().unwrap().keys().cloned().collect();
+            let want: Vec<_> = obj.keys().cloned().collect();
+            prop_assert_eq!(keys, want);
+            prop_assert_eq!(&parsed["n"], &serde_json::json!(42));
+        }
+    }
+}
+
+/// The secrets a generated log contains (values of sensitive pairs, the known value, tokens).
+fn secrets_in(input: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = vec![KNOWN.to_vec()];
+    for re in &Reference::new().rules {
+        for c in re.captures_iter(input) {
+            let m = c.get(1).unwrap().as_bytes();
+            if m.len() >= 8 {
+                out.push(m.to_vec());
+            }
+        }
+    }
+    out
+}
