@@ -7,6 +7,9 @@ mod host;
 
 use std::time::Instant;
 
+/// Builds the record with sequence number `i`.
+type MakeRecord = fn(usize) -> String;
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
@@ -14,7 +17,7 @@ fn main() {
         .unwrap_or(1_000_000);
     let path = host::module_path();
     let mut h = host::Host::load(&path, "hush_filter");
-    let kinds: [(&str, fn(usize) -> String); 2] = [
+    let kinds: [(&str, MakeRecord); 2] = [
         ("key record", |i| {
             format!(
                 r#"{{"level":"info","msg":"user login","password":"hunter2","path":"/api/v1/x","seq":{i}}}"#

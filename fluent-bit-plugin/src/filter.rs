@@ -205,11 +205,9 @@ impl Filter {
         if walked.is_err() {
             return self.invalid(record);
         }
-        if self.edits.is_empty() {
-            if let Cow::Borrowed(_) = redacted {
-                self.counters.unchanged += 1;
-                return Verdict::Unchanged;
-            }
+        if self.edits.is_empty() && matches!(redacted, Cow::Borrowed(_)) {
+            self.counters.unchanged += 1;
+            return Verdict::Unchanged;
         }
         self.counters.redacted += 1;
         let mut at = 0;

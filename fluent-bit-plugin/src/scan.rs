@@ -320,7 +320,10 @@ fn hex4(b: &[u8]) -> Option<u32> {
 mod tests {
     use super::*;
 
-    fn items(json: &str) -> Result<Vec<(Option<String>, String, Kind, usize)>, ScanError> {
+    /// Member name, raw value, kind and depth of one scalar.
+    type Seen = (Option<String>, String, Kind, usize);
+
+    fn items(json: &str) -> Result<Vec<Seen>, ScanError> {
         let mut out = Vec::new();
         walk(json.as_bytes(), |it| {
             let key = it.key.clone().map(|k| json[k].to_owned());

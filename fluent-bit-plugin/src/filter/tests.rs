@@ -217,10 +217,16 @@ fn load_failure_falls_back_to_builtin_rules_without_quoting_files() {
     std::fs::write(dir.join("secrets"), "hunter2hunter2").unwrap();
     let (mut f, err) = Filter::from_dir(Some(dir.clone()));
     let err = err.expect("load failure reported");
-    assert!(err.contains("secrets") && !err.contains("hunter2"), "message names the path only");
+    assert!(
+        err.contains("secrets") && !err.contains("hunter2"),
+        "message names the path only"
+    );
     assert_eq!(f.counters().load_errors, 1);
     let out = run(&mut f, "t", r#"{"password":"x1y2z3"}"#);
-    assert!(out.is_some_and(|o| o == r#"{"password":"[REDACTED]"}"#), "built-in rules not in force");
+    assert!(
+        out.is_some_and(|o| o == r#"{"password":"[REDACTED]"}"#),
+        "built-in rules not in force"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
