@@ -1,0 +1,50 @@
+//! Records per second through the `.wasm` module under the Fluent Bit host harness
+//! (wasmi interpreter). Usage: `cargo run --release --example bench_harness [N]`
+//! (module from `HUSH_WASM` or the release build; N defaults to 1,000,000).
+
+#[path = "../tests/common/host.rs"]
+mod host;
+
+use std::time::Instant;
+
+/// Builds the record with sequence number `i`.
+type MakeRecord = fn(usize) -> String;
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let path = host::module_path();
+    let mut h = host::Host::load(&path, "hush_filter");
+    let kinds: [(&str, MakeRecord); 2] = [
+        ("key record", |i| {
+            format!(
+                r#"{{"level":"info","msg":"user login","password":"hunter2","path":"/api/v1/x","seq":{i}}}"#
+            )
+        }),
+        ("secret in log string", |i| {
+            format!(
+                r#"{{"log":"2024-05-01T10:00:00Z GET /api/v1/x?api_key=abc123xyz{i} Authorization: Bearer 9f8e7d6c5b4a39281706f5e4 DB_PASSWORD=plum-Orbit-4471\n","stream":"stdout","seq":{i}}}"#
+            )
+        }),
+    ];
+    for (name, make) in kinds {
+        let records: Vec<String> = (0..1000).map(make).collect();
+        let start = Instant::now();
+        let mut kept = 0usize;
+        for i in 0..n {
+            kept += usize::from(
+                h.call("bench", i as u32, 0, &records[i % records.len()])
+                    .record()
+                    .is_some(),
+            );
+        }
+        let secs = start.elapsed().as_secs_f64();
+        assert_eq!(kept, n, "records dropped");
+        println!(
+            "wasm harness (wasmi)  {name:<22} {n} records in {secs:.2} s = {:.0} records/s",
+            n as f64 / secs
+        );
+    }
+}

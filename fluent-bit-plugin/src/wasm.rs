@@ -1,0 +1,105 @@
+//! The WebAssembly exports: `hush_filter` and `hush_counter`.
+//!
+//! Fluent Bit calls one module instance from one thread and never re-enters it, so the
+//! filter lives in a plain static cell. It holds no borrow flag or lock across a call:
+//! after a trap (which the host turns into a dropped record) the next call starts over.
+
+use std::cell::UnsafeCell;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::Filter;
+
+struct Global(UnsafeCell<Option<Filter>>);
+
+// SAFETY: a module instance runs on one thread (wasm32-wasip1 has no threads).
+unsafe impl Sync for Global {}
+
+static FILTER: Global = Global(UnsafeCell::new(None));
+
+fn filter() -> &'static mut Filter {
+    // SAFETY: single-threaded and not re-entered (see the module docs), so this is the
+    // only live reference.
+    let slot = unsafe { &mut *FILTER.0.get() };
+    slot.get_or_insert_with(|| {
+        let (filter, error) = Filter::from_dir(first_preopen());
+        if let Some(e) = error {
+            eprintln!("[hush] using the built-in rules: {e}");
+        }
+        filter
+    })
+}
+
+/// Redacts one record. Tag and record are NUL-terminated copies in module memory; the
+/// result is `record_ptr` (unchanged) or a NUL-terminated JSON object in a buffer owned
+/// by the module and reused by the next call.
+///
+/// # Safety
+/// `tag_ptr`/`record_ptr` must be null or point at `tag_len`/`record_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hush_filter(
+    tag_ptr: *const u8,
+    tag_len: u32,
+    _time_sec: u32,
+    _time_nsec: u32,
+    record_ptr: *const u8,
+    record_len: u32,
+) -> *const u8 {
+    let f = filter();
+    if let Some(e) = f.maybe_reload(Instant::now()) {
+        eprintln!("[hush] keeping the previous rules: {e}");
+    }
+    let tag: &[u8] = if tag_ptr.is_null() {
+        &[]
+    } else {
+        // SAFETY: the host copied `tag_len` bytes there.
+        unsafe { std::slice::from_raw_parts(tag_ptr, tag_len as usize) }
+    };
+    let record = (!record_ptr.is_null()).then(|| {
+        // SAFETY: the host copied `record_len` bytes there.
+        unsafe { std::slice::from_raw_parts(record_ptr, record_len as usize) }
+    });
+    match f.filter(tag, record) {
+        crate::Verdict::Unchanged => record_ptr,
+        crate::Verdict::Rewritten => f.output().as_ptr(),
+    }
+}
+
+/// The counter at `index` (see `COUNTER_NAMES`), or -1 for an unknown index.
+#[unsafe(no_mangle)]
+pub extern "C" fn hush_counter(index: u32) -> i64 {
+    filter().counters().get(index as usize)
+}
+
+#[repr(C)]
+struct Prestat {
+    tag: u8,
+    name_len: u32,
+}
+
+#[link(wasm_import_module = "wasi_snapshot_preview1")]
+unsafe extern "C" {
+    fn fd_prestat_get(fd: i32, out: *mut Prestat) -> i32;
+    fn fd_prestat_dir_name(fd: i32, path: *mut u8, len: usize) -> i32;
+}
+
+/// The name of the first preopened directory (fd 3): the first of `accessible_paths`.
+fn first_preopen() -> Option<PathBuf> {
+    let mut stat = Prestat {
+        tag: 0,
+        name_len: 0,
+    };
+    // SAFETY: WASI writes a prestat into `stat`.
+    if unsafe { fd_prestat_get(3, &mut stat) } != 0 || stat.tag != 0 {
+        return None;
+    }
+    let mut name = vec![0u8; stat.name_len as usize];
+    // SAFETY: `name` has room for `name_len` bytes.
+    if unsafe { fd_prestat_dir_name(3, name.as_mut_ptr(), name.len()) } != 0 {
+        return None;
+    }
+    while name.last() == Some(&0) {
+        name.pop();
+    }
+    String::from_utf8(name).ok().map(PathBuf::from)
+}

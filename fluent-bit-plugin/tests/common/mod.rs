@@ -1,0 +1,2 @@
+//! Test support shared by the integration tests and the bench.
+pub mod host;
