@@ -27,7 +27,6 @@ struct Pem {
     rule: RuleId,
     lines: usize,
     bytes: usize,
-    counted: bool,
 }
 
 /// A key value that runs on past the end of the last region.
@@ -241,7 +240,6 @@ impl Processor {
     /// The last piece of a line (or the final partial line at end of input).
     fn final_window(&mut self, piece: &[u8], ends_line: bool, out: &mut Vec<u8>) {
         if self.pem.is_some() && self.line_pos == 0 && self.pem_line(piece, out) {
-            self.report_pem(piece);
             self.next_line(piece.len());
             return;
         }
@@ -267,7 +265,7 @@ impl Processor {
         self.emit(piece, scan, None, out);
         self.cont = None;
         if let Some(rule) = pem_begin {
-            self.pem = Some(Pem { rule, lines: 0, bytes: 0, counted: false });
+            self.pem = Some(Pem { rule, lines: 0, bytes: 0 });
         }
         let total = self.line_pos + piece.len();
         self.next_line(total);
@@ -380,33 +378,17 @@ impl Processor {
             out.extend_from_slice(line);
             return true;
         }
+        // Each body line is a finding of its own, so `scan` covers every masked byte.
         let rule = pem.rule.clone();
-        let first = !pem.counted;
-        pem.counted = true;
-        if first {
-            let finding = Finding { rule: rule.clone(), kind: RuleKind::Format, start: 0, end: 0, truncated: false };
-            self.report.record(&finding);
+        let start = self.line_abs as usize;
+        let finding = Finding { rule: rule.clone(), kind: RuleKind::Format, start, end: start + content_end, truncated: false };
+        self.report.record(&finding);
+        if self.collect {
+            self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
         }
         self.red.masker().write(out, &rule, content, 0);
         out.extend_from_slice(&line[content_end..]);
         true
-    }
-
-    fn report_pem(&mut self, line: &[u8]) {
-        if let Some(pem) = &self.pem
-            && pem.lines == 1
-            && self.collect
-        {
-            let content_end = line.len() - line.iter().rev().take_while(|b| matches!(b, b'\n' | b'\r')).count();
-            let finding = Finding {
-                rule: pem.rule.clone(),
-                kind: RuleKind::Format,
-                start: self.line_abs as usize,
-                end: self.line_abs as usize + content_end,
-                truncated: false,
-            };
-            self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
-        }
     }
 
     /// Processes the final partial line.
