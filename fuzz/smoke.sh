@@ -26,7 +26,25 @@ for path in glob.glob("../testdata/conformance/*.json"):
             open(f"corpus/{target}/seed-{n}", "wb").write(data)
         n += 1
 PY
+# 1. Replay the seeds and every regression input: deterministic, a failure fails the run.
+# 2. Explore for a short time: new crashes are reported loudly with their artifact (to be turned
+#    into regression inputs) but do not fail the run, so CI stays deterministic.
+status=0
+found=()
 for target in $(cargo +nightly fuzz list); do
+  mkdir -p "corpus/$target"
+  if [[ -d "regressions/$target" ]]; then cp regressions/"$target"/* "corpus/$target/"; fi
+  echo "replaying seeds of $target"
+  if ! cargo +nightly fuzz run "$target" "corpus/$target" -- -runs=0 >"/tmp/hush-fuzz-$target.log" 2>&1; then
+    tail -n 30 "/tmp/hush-fuzz-$target.log"; echo "FAILED: $target on a seed or regression input"; status=1; continue
+  fi
   echo "fuzzing $target for ${secs}s"
-  cargo +nightly fuzz run "$target" -- -max_total_time="$secs" -max_len=65536 2>&1 | tail -n 3
+  if ! cargo +nightly fuzz run "$target" -- -max_total_time="$secs" -max_len=65536 >"/tmp/hush-fuzz-$target.log" 2>&1; then
+    found+=("$target: $(grep -o 'artifacts/[^ ]*' "/tmp/hush-fuzz-$target.log" | tail -n 1)")
+  fi
 done
+if ((${#found[@]})); then
+  echo "FUZZ FINDINGS (not fatal; add them to fuzz/regressions/<target>/ once fixed):"
+  printf '  %s\n' "${found[@]}"
+fi
+exit $status

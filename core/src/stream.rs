@@ -381,7 +381,8 @@ impl Processor {
         // Each body line is a finding of its own, so `scan` covers every masked byte.
         let rule = pem.rule.clone();
         let start = self.line_abs as usize;
-        let finding = Finding { rule: rule.clone(), kind: RuleKind::Format, start, end: start + content_end, truncated: false };
+        let finding =
+            Finding { rule: rule.clone(), kind: RuleKind::Format, start, end: start + content_end, truncated: false };
         self.report.record(&finding);
         if self.collect {
             self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });

@@ -11,17 +11,12 @@ use std::time::Instant;
 type MakeRecord = fn(usize) -> String;
 
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let path = host::module_path();
     let mut h = host::Host::load(&path, "hush_filter");
     let kinds: [(&str, MakeRecord); 2] = [
         ("key record", |i| {
-            format!(
-                r#"{{"level":"info","msg":"user login","password":"hunter2","path":"/api/v1/x","seq":{i}}}"#
-            )
+            format!(r#"{{"level":"info","msg":"user login","password":"hunter2","path":"/api/v1/x","seq":{i}}}"#)
         }),
         ("secret in log string", |i| {
             format!(
@@ -34,17 +29,10 @@ fn main() {
         let start = Instant::now();
         let mut kept = 0usize;
         for i in 0..n {
-            kept += usize::from(
-                h.call("bench", i as u32, 0, &records[i % records.len()])
-                    .record()
-                    .is_some(),
-            );
+            kept += usize::from(h.call("bench", i as u32, 0, &records[i % records.len()]).record().is_some());
         }
         let secs = start.elapsed().as_secs_f64();
         assert_eq!(kept, n, "records dropped");
-        println!(
-            "wasm harness (wasmi)  {name:<22} {n} records in {secs:.2} s = {:.0} records/s",
-            n as f64 / secs
-        );
+        println!("wasm harness (wasmi)  {name:<22} {n} records in {secs:.2} s = {:.0} records/s", n as f64 / secs);
     }
 }

@@ -115,10 +115,7 @@ impl Filter {
     pub fn from_dir(dir: Option<PathBuf>) -> (Self, Option<String>) {
         let (loaded, error) = match source::load(dir.as_deref(), &[]) {
             Ok(l) => (l, None),
-            Err(e) => (
-                source::load(None, &[]).expect("built-in rules load"),
-                Some(e),
-            ),
+            Err(e) => (source::load(None, &[]).expect("built-in rules load"), Some(e)),
         };
         let mut f = Self::from_redactor(loaded.redactor);
         f.secrets = loaded.secrets;
@@ -176,10 +173,7 @@ impl Filter {
         self.out.clear();
         let Some(record) = record else {
             self.counters.null_record += 1;
-            self.error_record(
-                "record not copied into module memory (raise wasm_heap_size)",
-                None,
-            );
+            self.error_record("record not copied into module memory (raise wasm_heap_size)", None);
             return Verdict::Rewritten;
         };
         if record.len() > self.cap {
@@ -194,12 +188,7 @@ impl Filter {
         self.edits.clear();
         let walked = {
             let (edits, blocks, counters) = (&mut self.edits, &mut self.blocks, &mut self.counters);
-            let ctx = Ctx {
-                tag,
-                json: &redacted,
-                secrets: &self.secrets,
-                redactor: &self.redactor,
-            };
+            let ctx = Ctx { tag, json: &redacted, secrets: &self.secrets, redactor: &self.redactor };
             scan::walk(&redacted, |item| ctx.inspect(item, blocks, edits, counters))
         };
         if walked.is_err() {
@@ -290,10 +279,7 @@ impl Ctx<'_> {
             return;
         }
         let raw = &self.json[item.raw.clone()];
-        let key = item
-            .key
-            .as_ref()
-            .map_or(&b""[..], |k| &self.json[k.clone()]);
+        let key = item.key.as_ref().map_or(&b""[..], |k| &self.json[k.clone()]);
         if !blocks.is_empty() && blocks.is_open(self.tag) {
             match blocks.continue_block(self.tag, key, raw) {
                 pem::Verdict::Mask { end } => {
@@ -336,9 +322,7 @@ impl Ctx<'_> {
         // Token prefixes mix letters with digits, capitals or `_`/`-` (`ghp_`, `AKIA`,
         // `eyJ`, `sk-`); plain words and plain numbers are not probed.
         let tokenish = token.iter().any(u8::is_ascii_alphabetic)
-            && token
-                .iter()
-                .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || matches!(b, b'_' | b'-'));
+            && token.iter().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || matches!(b, b'_' | b'-'));
         if !tokenish {
             return None;
         }
@@ -375,11 +359,7 @@ impl Ctx<'_> {
 
 /// Characters a token (or a `key=value` pair) is made of.
 fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'_' | b'-' | b'+' | b'/' | b'=' | b'.' | b':' | b'%' | b'~'
-        )
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.' | b':' | b'%' | b'~')
 }
 
 /// Start of the run of token bytes at the end of `raw`.
@@ -390,10 +370,7 @@ fn token_start(raw: &[u8]) -> usize {
 /// Where the last word of `token` starts (after its last `=` or `:`): a known value's
 /// prefix is masked from there, so the whole cut-off value goes.
 fn token_word_start(token: &[u8]) -> usize {
-    token
-        .iter()
-        .rposition(|b| matches!(b, b'=' | b':'))
-        .map_or(0, |i| i + 1)
+    token.iter().rposition(|b| matches!(b, b'=' | b':')).map_or(0, |i| i + 1)
 }
 
 /// The text that replaces a span the filter masks itself, in the configured style.

@@ -81,25 +81,13 @@ impl Blocks {
             return false;
         }
         if self.open.len() >= MAX_TAGS && !self.open.contains_key(tag) {
-            let oldest = self
-                .open
-                .iter()
-                .min_by_key(|(_, b)| b.opened)
-                .map(|(t, _)| t.clone());
+            let oldest = self.open.iter().min_by_key(|(_, b)| b.opened).map(|(t, _)| t.clone());
             if let Some(t) = oldest {
                 self.open.remove(&t);
             }
         }
         self.clock += 1;
-        self.open.insert(
-            tag.to_vec(),
-            Block {
-                key: key.to_vec(),
-                lines: 0,
-                bytes: 0,
-                opened: self.clock,
-            },
-        );
+        self.open.insert(tag.to_vec(), Block { key: key.to_vec(), lines: 0, bytes: 0, opened: self.clock });
         true
     }
 }
@@ -108,9 +96,7 @@ impl Blocks {
 pub(crate) fn content_end(raw: &[u8]) -> usize {
     let mut end = raw.len();
     loop {
-        if end >= 2
-            && matches!(&raw[end - 2..end], br"\n" | br"\r" | br"\t")
-            && !escaped_backslash_before(raw, end - 2)
+        if end >= 2 && matches!(&raw[end - 2..end], br"\n" | br"\r" | br"\t") && !escaped_backslash_before(raw, end - 2)
         {
             end -= 2;
         } else if end >= 1 && matches!(raw[end - 1], b' ' | b'\t') {
@@ -152,14 +138,11 @@ fn ends_in_header(content: &[u8]) -> bool {
     };
     let label = &rest[begin + 10..];
     let before = &content[..begin];
-    let line_start =
-        before.is_empty() || before.ends_with(br"\n") || before.trim_ascii_end().is_empty();
+    let line_start = before.is_empty() || before.ends_with(br"\n") || before.trim_ascii_end().is_empty();
     line_start
         && label.len() <= 48
         && label.ends_with(b"PRIVATE KEY")
-        && label
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b' ')
+        && label.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b' ')
 }
 
 #[cfg(test)]
@@ -171,23 +154,11 @@ mod tests {
         let mut b = Blocks::default();
         assert!(!b.maybe_open(b"t", b"log", br"-----BEGIN PUBLIC KEY-----\n"));
         assert!(b.maybe_open(b"t", b"log", br"-----BEGIN RSA PRIVATE KEY-----\n"));
-        assert_eq!(
-            b.continue_block(b"other", b"log", b"MIIEow"),
-            Verdict::Leave
-        );
+        assert_eq!(b.continue_block(b"other", b"log", b"MIIEow"), Verdict::Leave);
         assert_eq!(b.continue_block(b"t", b"stream", b"stderr"), Verdict::Leave);
-        assert_eq!(
-            b.continue_block(b"t", b"log", br"MIIEowIBAAKCAQEA\n"),
-            Verdict::Mask { end: 16 }
-        );
-        assert_eq!(
-            b.continue_block(b"t", b"log", br"ab\/cd=="),
-            Verdict::Mask { end: 8 }
-        );
-        assert_eq!(
-            b.continue_block(b"t", b"log", br"-----END RSA PRIVATE KEY-----\n"),
-            Verdict::Closed
-        );
+        assert_eq!(b.continue_block(b"t", b"log", br"MIIEowIBAAKCAQEA\n"), Verdict::Mask { end: 16 });
+        assert_eq!(b.continue_block(b"t", b"log", br"ab\/cd=="), Verdict::Mask { end: 8 });
+        assert_eq!(b.continue_block(b"t", b"log", br"-----END RSA PRIVATE KEY-----\n"), Verdict::Closed);
         assert!(b.is_empty());
     }
 
@@ -201,11 +172,7 @@ mod tests {
         }
         assert_eq!(masked, MAX_LINES);
         for i in 0..MAX_TAGS + 10 {
-            b.maybe_open(
-                format!("tag{i}").as_bytes(),
-                b"log",
-                b"-----BEGIN PRIVATE KEY-----",
-            );
+            b.maybe_open(format!("tag{i}").as_bytes(), b"log", b"-----BEGIN PRIVATE KEY-----");
         }
         assert_eq!(b.open.len(), MAX_TAGS);
         assert!(!b.is_open(b"tag0"));

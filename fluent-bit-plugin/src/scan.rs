@@ -73,10 +73,7 @@ pub(crate) fn walk(buf: &[u8], mut on_item: impl FnMut(&Item)) -> Result<(), Sca
         return err(pos, "expected a JSON object");
     }
     pos += 1;
-    let mut stack: Vec<Frame> = vec![Frame {
-        object: true,
-        key: None,
-    }];
+    let mut stack: Vec<Frame> = vec![Frame { object: true, key: None }];
     let mut state = State::FirstKey;
     while let Some(top) = stack.last_mut() {
         pos = skip_ws(buf, pos);
@@ -120,23 +117,13 @@ pub(crate) fn walk(buf: &[u8], mut on_item: impl FnMut(&Item)) -> Result<(), Sca
                         }
                         let object = b == b'{';
                         stack.push(Frame { object, key });
-                        state = if object {
-                            State::FirstKey
-                        } else {
-                            State::FirstValue
-                        };
+                        state = if object { State::FirstKey } else { State::FirstValue };
                         pos += 1;
                         continue;
                     }
                     b'"' => {
                         let end = string_end(buf, pos + 1)?;
-                        on_item(&Item {
-                            key,
-                            raw: pos + 1..end,
-                            kind: Kind::Str,
-                            depth,
-                            member,
-                        });
+                        on_item(&Item { key, raw: pos + 1..end, kind: Kind::Str, depth, member });
                         pos = end + 1;
                     }
                     b't' | b'f' | b'n' => {
@@ -148,13 +135,7 @@ pub(crate) fn walk(buf: &[u8], mut on_item: impl FnMut(&Item)) -> Result<(), Sca
                         if !buf[pos..].starts_with(word) {
                             return err(pos, "invalid literal");
                         }
-                        on_item(&Item {
-                            key,
-                            raw: pos..pos + word.len(),
-                            kind,
-                            depth,
-                            member,
-                        });
+                        on_item(&Item { key, raw: pos..pos + word.len(), kind, depth, member });
                         pos += word.len();
                     }
                     b'-' | b'0'..=b'9' => {
@@ -162,13 +143,7 @@ pub(crate) fn walk(buf: &[u8], mut on_item: impl FnMut(&Item)) -> Result<(), Sca
                         if end == pos {
                             return err(pos, "invalid number");
                         }
-                        on_item(&Item {
-                            key,
-                            raw: pos..end,
-                            kind: Kind::Number,
-                            depth,
-                            member,
-                        });
+                        on_item(&Item { key, raw: pos..end, kind: Kind::Number, depth, member });
                         pos = end;
                     }
                     _ => return err(pos, "expected a value"),
@@ -208,33 +183,20 @@ fn skip_ws(buf: &[u8], mut pos: usize) -> usize {
 fn string_end(buf: &[u8], mut pos: usize) -> Result<usize, ScanError> {
     loop {
         let Some(i) = memchr::memchr2(b'"', b'\\', &buf[pos..]) else {
-            return Err(ScanError {
-                offset: buf.len(),
-                reason: "unterminated string",
-            });
+            return Err(ScanError { offset: buf.len(), reason: "unterminated string" });
         };
         let at = pos + i;
         if let Some(bad) = buf[pos..at].iter().position(|&c| c < 0x20) {
-            return Err(ScanError {
-                offset: pos + bad,
-                reason: "control character in string",
-            });
+            return Err(ScanError { offset: pos + bad, reason: "control character in string" });
         }
         if buf[at] == b'"' {
             return Ok(at);
         }
         match buf.get(at + 1) {
             Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => pos = at + 2,
-            Some(b'u')
-                if buf.len() >= at + 6 && buf[at + 2..at + 6].iter().all(u8::is_ascii_hexdigit) =>
-            {
-                pos = at + 6
-            }
+            Some(b'u') if buf.len() >= at + 6 && buf[at + 2..at + 6].iter().all(u8::is_ascii_hexdigit) => pos = at + 6,
             _ => {
-                return Err(ScanError {
-                    offset: at,
-                    reason: "invalid escape",
-                });
+                return Err(ScanError { offset: at, reason: "invalid escape" });
             }
         }
     }
@@ -334,8 +296,7 @@ mod tests {
 
     #[test]
     fn reports_scalars_with_their_member_names() {
-        let got =
-            items(r#"{"a":"x","n":-1.5e3,"o":{"b":[true,null,"y\"z"]},"e":{},"f":[]}"#).unwrap();
+        let got = items(r#"{"a":"x","n":-1.5e3,"o":{"b":[true,null,"y\"z"]},"e":{},"f":[]}"#).unwrap();
         let want = vec![
             (Some("a".into()), "x".into(), Kind::Str, 1),
             (Some("n".into()), "-1.5e3".into(), Kind::Number, 1),
@@ -362,11 +323,7 @@ mod tests {
         ] {
             assert!(items(bad).is_err(), "accepted case #{}", bad.len());
         }
-        let deep = format!(
-            "{{\"a\":{}{}}}",
-            "[".repeat(MAX_DEPTH),
-            "]".repeat(MAX_DEPTH)
-        );
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert_eq!(items(&deep).unwrap_err().reason, "nested too deeply");
     }
 

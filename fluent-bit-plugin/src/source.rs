@@ -32,19 +32,12 @@ pub(crate) struct Loaded {
 /// messages that name files, never their contents.
 pub(crate) fn load(dir: Option<&Path>, retained: &[Secret]) -> Result<Loaded, String> {
     let Some(dir) = dir else {
-        return Ok(Loaded {
-            redactor: Redactor::default(),
-            secrets: Vec::new(),
-        });
+        return Ok(Loaded { redactor: Redactor::default(), secrets: Vec::new() });
     };
     let mut builder = Redactor::builder();
     let config_path = dir.join(CONFIG_FILE);
     match std::fs::read_to_string(&config_path) {
-        Ok(text) => {
-            builder = builder
-                .config_toml(&text)
-                .map_err(|e| format!("{}: {e}", config_path.display()))?
-        }
+        Ok(text) => builder = builder.config_toml(&text).map_err(|e| format!("{}: {e}", config_path.display()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(format!("{}: {e}", config_path.display())),
     }
@@ -52,10 +45,7 @@ pub(crate) fn load(dir: Option<&Path>, retained: &[Secret]) -> Result<Loaded, St
     // Values known before stay masked: they can still be in flight after a rotation.
     for old in retained {
         if !secrets.iter().any(|s| s.value == old.value) {
-            secrets.push(Secret {
-                name: old.name.clone(),
-                value: old.value.clone(),
-            });
+            secrets.push(Secret { name: old.name.clone(), value: old.value.clone() });
         }
     }
     for s in &secrets {
@@ -85,8 +75,7 @@ fn read_secrets(dir: &Path) -> Result<Vec<Secret>, String> {
         if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
             continue;
         }
-        let mut value =
-            Zeroizing::new(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+        let mut value = Zeroizing::new(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
         while value.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
             value.pop();
         }
@@ -111,11 +100,7 @@ pub(crate) struct Watch {
 impl Watch {
     pub(crate) fn new(dir: Option<PathBuf>) -> Self {
         let mtime = dir.as_deref().and_then(secrets_mtime);
-        Watch {
-            dir,
-            last_check: None,
-            mtime,
-        }
+        Watch { dir, last_check: None, mtime }
     }
 
     /// True when a check is due at `now` and the directory changed since the last load.
@@ -139,7 +124,5 @@ impl Watch {
 }
 
 fn secrets_mtime(dir: &Path) -> Option<SystemTime> {
-    std::fs::metadata(dir.join(SECRETS_DIR))
-        .and_then(|m| m.modified())
-        .ok()
+    std::fs::metadata(dir.join(SECRETS_DIR)).and_then(|m| m.modified()).ok()
 }

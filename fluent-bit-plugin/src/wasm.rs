@@ -85,10 +85,7 @@ unsafe extern "C" {
 
 /// The name of the first preopened directory (fd 3): the first of `accessible_paths`.
 fn first_preopen() -> Option<PathBuf> {
-    let mut stat = Prestat {
-        tag: 0,
-        name_len: 0,
-    };
+    let mut stat = Prestat { tag: 0, name_len: 0 };
     // SAFETY: WASI writes a prestat into `stat`.
     if unsafe { fd_prestat_get(3, &mut stat) } != 0 || stat.tag != 0 {
         return None;

@@ -66,17 +66,11 @@ fn keys_and_embedded_text() {
         "status": 200
     }));
     let out = h.call("app.web", 1_700_000_000, 5, &rec);
-    let Outcome::Replaced(text) = &out else {
-        panic!("expected a rewritten record, got {out:?}")
-    };
+    let Outcome::Replaced(text) = &out else { panic!("expected a rewritten record, got {out:?}") };
     let v = parse(text);
     assert_eq!(v["user"], "alice");
     same!(v["password"], "[REDACTED]", "password not masked");
-    same!(
-        v["log"],
-        "GET /x Authorization: Bearer [REDACTED]\n",
-        "bearer token not masked"
-    );
+    same!(v["log"], "GET /x Authorization: Bearer [REDACTED]\n", "bearer token not masked");
     assert_eq!(v["status"], 200);
     same!(v, core_json(&rec), "differs from the core");
 }
@@ -92,47 +86,24 @@ fn nested_maps_and_arrays() {
     }));
     let out = h.call("k8s", 0, 0, &rec);
     let v = parse(out.record().expect("record kept"));
-    assert_eq!(
-        v["kubernetes"],
-        json!({"pod": "web-1", "labels": {"app": "web"}})
-    );
+    assert_eq!(v["kubernetes"], json!({"pod": "web-1", "labels": {"app": "web"}}));
     assert_eq!(v["request"]["headers"]["Accept"], "*/*");
-    assert!(
-        !v.to_string().contains("YWRtaW46aHVudGVyMg"),
-        "basic credential left in output"
-    );
+    assert!(!v.to_string().contains("YWRtaW46aHVudGVyMg"), "basic credential left in output");
     assert_eq!(v["env"][0], "PATH=/usr/bin");
-    same!(
-        v["env"][1],
-        "DB_PASSWORD=[REDACTED]",
-        "env password not masked"
-    );
-    same!(
-        v["env"][2]["api_key"],
-        "[REDACTED]",
-        "nested api_key not masked"
-    );
-    assert!(
-        !v.to_string().contains("a1b2c3d4e5"),
-        "value under a sensitive key left in output"
-    );
+    same!(v["env"][1], "DB_PASSWORD=[REDACTED]", "env password not masked");
+    same!(v["env"][2]["api_key"], "[REDACTED]", "nested api_key not masked");
+    assert!(!v.to_string().contains("a1b2c3d4e5"), "value under a sensitive key left in output");
     same!(v, core_json(&rec), "differs from the core");
 }
 
 #[test]
 fn unicode_escapes() {
     let Some(mut h) = host() else { return };
-    let rec = fb_json(
-        &json!({"msg": "café ☕ 😀 user=zoë password=plüm-Orbit-4471 done\n", "name": "Zoë"}),
-    );
+    let rec = fb_json(&json!({"msg": "café ☕ 😀 user=zoë password=plüm-Orbit-4471 done\n", "name": "Zoë"}));
     assert!(rec.contains("\\u00e9") && rec.contains("\\ud83d\\ude00"));
     let out = h.call("u", 0, 0, &rec);
     let v = parse(out.record().expect("record kept"));
-    same!(
-        v["msg"],
-        "café ☕ 😀 user=zoë password=[REDACTED] done\n",
-        "msg not redacted as expected"
-    );
+    same!(v["msg"], "café ☕ 😀 user=zoë password=[REDACTED] done\n", "msg not redacted as expected");
     assert_eq!(v["name"], "Zoë");
 }
 
@@ -143,16 +114,9 @@ fn one_mib_record_is_redacted() {
     let rec = fb_json(&json!({"log": format!("{filler} token=plum-Orbit-4471 end\n"), "seq": 1}));
     assert!(rec.len() > 1 << 20);
     let out = h.call("big", 0, 0, &rec);
-    let Outcome::Replaced(text) = out else {
-        panic!("1 MiB record not redacted")
-    };
+    let Outcome::Replaced(text) = out else { panic!("1 MiB record not redacted") };
     let v = parse(&text);
-    assert!(
-        v["log"]
-            .as_str()
-            .unwrap()
-            .ends_with(" token=[REDACTED] end\n")
-    );
+    assert!(v["log"].as_str().unwrap().ends_with(" token=[REDACTED] end\n"));
     assert!(v.get("hush_error").is_none());
 }
 
@@ -173,12 +137,7 @@ fn error_paths_fail_closed_and_count() {
     let names = hush_fluent_bit::COUNTER_NAMES;
     let idx = |n: &str| names.iter().position(|x| *x == n).unwrap() as u32;
     // Not JSON: the harmless numbers and booleans survive, nothing else.
-    let out = h.call(
-        "t",
-        0,
-        0,
-        r#"{"pid":42,"ok":true,"password":1234,"msg":"password=hunter2 unterminated"#,
-    );
+    let out = h.call("t", 0, 0, r#"{"pid":42,"ok":true,"password":1234,"msg":"password=hunter2 unterminated"#);
     same!(
         parse(out.record().unwrap()),
         json!({"hush_error": "invalid JSON", "pid": 42, "ok": true}),
@@ -187,20 +146,11 @@ fn error_paths_fail_closed_and_count() {
     assert_eq!(h.counter(idx("invalid_json")), 1);
     // Not an object.
     let out = h.call("t", 0, 0, r#"["password=hunter2"]"#);
-    assert_eq!(
-        parse(out.record().unwrap()),
-        json!({"hush_error": "invalid JSON"})
-    );
+    assert_eq!(parse(out.record().unwrap()), json!({"hush_error": "invalid JSON"}));
     // Over the 16 MiB cap.
-    let big = format!(
-        r#"{{"n":1,"log":"{}"}}"#,
-        "a".repeat(hush_fluent_bit::DEFAULT_RECORD_CAP)
-    );
+    let big = format!(r#"{{"n":1,"log":"{}"}}"#, "a".repeat(hush_fluent_bit::DEFAULT_RECORD_CAP));
     let out = h.call("t", 0, 0, &big);
-    assert_eq!(
-        parse(out.record().unwrap()),
-        json!({"hush_error": "record over the size cap", "n": 1})
-    );
+    assert_eq!(parse(out.record().unwrap()), json!({"hush_error": "record over the size cap", "n": 1}));
     assert_eq!(h.counter(idx("over_cap")), 1);
     // A null record pointer (the host could not copy the record).
     let out = h.call_raw("t", None);
@@ -217,18 +167,11 @@ fn dropped_after_trap_and_next_call_works() {
     h.store.data_mut().trap_next_clock = true;
     let rec = r#"{"password":"hunter2"}"#;
     let out = h.call("t", 0, 0, rec);
-    assert!(
-        matches!(out, Outcome::Trapped(_)),
-        "expected a trap, got {out:?}"
-    );
+    assert!(matches!(out, Outcome::Trapped(_)), "expected a trap, got {out:?}");
     assert_eq!(out.record(), None, "a trapped call drops the record");
     for _ in 0..3 {
         let out = h.call("t", 0, 0, rec);
-        same!(
-            parse(out.record().unwrap()),
-            json!({"password": "[REDACTED]"}),
-            "not redacted after a trap"
-        );
+        same!(parse(out.record().unwrap()), json!({"password": "[REDACTED]"}), "not redacted after a trap");
     }
 }
 
@@ -243,41 +186,16 @@ fn pem_key_split_across_three_records() {
     let mut logs = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         // Another tag's records in between are not affected.
-        let other = h.call(
-            "other",
-            0,
-            0,
-            &fb_json(&json!({"log": "QUJDREVGR0hJSktMTU5PUA\n"})),
-        );
-        assert!(
-            matches!(other, Outcome::Unchanged(_)),
-            "record {i} of another tag changed"
-        );
-        let out = h.call(
-            "pod-a",
-            0,
-            0,
-            &fb_json(&json!({"log": line, "stream": "stderr"})),
-        );
+        let other = h.call("other", 0, 0, &fb_json(&json!({"log": "QUJDREVGR0hJSktMTU5PUA\n"})));
+        assert!(matches!(other, Outcome::Unchanged(_)), "record {i} of another tag changed");
+        let out = h.call("pod-a", 0, 0, &fb_json(&json!({"log": line, "stream": "stderr"})));
         let v = parse(out.record().unwrap());
         assert_eq!(v["stream"], "stderr");
         logs.push(v["log"].as_str().unwrap().to_owned());
     }
-    same!(
-        logs,
-        [lines[0], "[REDACTED]\n", lines[2]],
-        "PEM body not masked across records"
-    );
-    let after = h.call(
-        "pod-a",
-        0,
-        0,
-        &fb_json(&json!({"log": "QUJDREVGR0hJSktMTU5PUA\n"})),
-    );
-    assert!(
-        matches!(after, Outcome::Unchanged(_)),
-        "block stayed open after END"
-    );
+    same!(logs, [lines[0], "[REDACTED]\n", lines[2]], "PEM body not masked across records");
+    let after = h.call("pod-a", 0, 0, &fb_json(&json!({"log": "QUJDREVGR0hJSktMTU5PUA\n"})));
+    assert!(matches!(after, Outcome::Unchanged(_)), "block stayed open after END");
 }
 
 #[test]
@@ -292,11 +210,7 @@ fn memory_does_not_grow_over_100k_calls() {
         })
         .collect();
     for i in 0..2_000 {
-        assert!(
-            h.call("warm", 0, 0, &records[i % records.len()])
-                .record()
-                .is_some()
-        );
+        assert!(h.call("warm", 0, 0, &records[i % records.len()]).record().is_some());
     }
     let pages = h.pages();
     for i in 0..100_000 {
@@ -329,18 +243,12 @@ fn corpus_lines_as_log_records_match_the_core() {
             if path.extension().is_none_or(|e| e != "json") {
                 continue;
             }
-            let cases: Vec<Value> =
-                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             for case in cases {
                 // Cases with options need a config the module reads from accessible_paths.
-                let options_empty = case
-                    .get("options")
-                    .is_none_or(|o| o.as_object().is_none_or(|m| m.is_empty()));
+                let options_empty = case.get("options").is_none_or(|o| o.as_object().is_none_or(|m| m.is_empty()));
                 if let (true, Some(input)) = (options_empty, case["input"].as_str()) {
-                    lines.push((
-                        case["name"].as_str().unwrap_or("?").to_owned(),
-                        input.to_owned(),
-                    ));
+                    lines.push((case["name"].as_str().unwrap_or("?").to_owned(), input.to_owned()));
                 }
             }
         }
@@ -348,27 +256,11 @@ fn corpus_lines_as_log_records_match_the_core() {
     let mut checked = 0;
     for (i, (name, input)) in lines.iter().enumerate() {
         // A complete line, as Docker and CRI deliver it (so no tail is cut short).
-        let line = if input.ends_with('\n') {
-            input.clone()
-        } else {
-            format!("{input}\n")
-        };
+        let line = if input.ends_with('\n') { input.clone() } else { format!("{input}\n") };
         let want = String::from_utf8(core.redact(line.as_bytes()).into_owned()).unwrap();
-        let out = h.call(
-            &format!("corpus-{i}"),
-            0,
-            0,
-            &fb_json(&json!({ "log": line })),
-        );
-        let v = parse(
-            out.record()
-                .unwrap_or_else(|| panic!("{name}: record dropped")),
-        );
-        same!(
-            v["log"].as_str(),
-            Some(want.as_str()),
-            "case {name}: differs from the core"
-        );
+        let out = h.call(&format!("corpus-{i}"), 0, 0, &fb_json(&json!({ "log": line })));
+        let v = parse(out.record().unwrap_or_else(|| panic!("{name}: record dropped")));
+        same!(v["log"].as_str(), Some(want.as_str()), "case {name}: differs from the core");
         checked += 1;
     }
     assert!(checked >= 6);

@@ -62,11 +62,7 @@ fn guard<T>(fallback: T, f: impl FnOnce() -> Result<T, String>) -> T {
 /// `data` must be NULL (then `len` must be 0) or point at `len` readable bytes.
 unsafe fn bytes<'a>(data: *const u8, len: usize) -> Result<&'a [u8], String> {
     if data.is_null() {
-        return if len == 0 {
-            Ok(&[])
-        } else {
-            Err("NULL input with a non-zero length".into())
-        };
+        return if len == 0 { Ok(&[]) } else { Err("NULL input with a non-zero length".into()) };
     }
     // SAFETY: the caller guarantees `len` readable bytes at `data`.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
@@ -77,32 +73,18 @@ unsafe fn bytes<'a>(data: *const u8, len: usize) -> Result<&'a [u8], String> {
 unsafe fn output<'a>(out: *mut HushOutput) -> Result<&'a mut HushOutput, String> {
     // SAFETY: the caller guarantees `out` is writable when not NULL.
     let out = unsafe { out.as_mut() }.ok_or("NULL output")?;
-    *out = HushOutput {
-        data: ptr::null_mut(),
-        len: 0,
-        changed: 0,
-    };
+    *out = HushOutput { data: ptr::null_mut(), len: 0, changed: 0 };
     Ok(out)
 }
 
 fn fill(out: &mut HushOutput, result: std::borrow::Cow<'_, [u8]>) {
     match result {
-        std::borrow::Cow::Borrowed(b) => {
-            *out = HushOutput {
-                data: ptr::null_mut(),
-                len: b.len(),
-                changed: 0,
-            }
-        }
+        std::borrow::Cow::Borrowed(b) => *out = HushOutput { data: ptr::null_mut(), len: b.len(), changed: 0 },
         std::borrow::Cow::Owned(v) => {
             let boxed = v.into_boxed_slice();
             let len = boxed.len();
             let data = Box::into_raw(boxed).cast::<u8>();
-            *out = HushOutput {
-                data,
-                len,
-                changed: 1,
-            };
+            *out = HushOutput { data, len, changed: 1 };
         }
     }
 }
@@ -138,17 +120,13 @@ pub unsafe extern "C" fn hush_new_from_toml(
     guard(ptr::null_mut(), || {
         // SAFETY: forwarded caller guarantee.
         let text = unsafe { bytes(toml.cast(), toml_len) }?;
-        let text = std::str::from_utf8(text)
-            .map_err(|e| format!("config is not UTF-8 (at byte {})", e.valid_up_to()))?;
-        let mut builder = Redactor::builder()
-            .config_toml(text)
-            .map_err(|e| e.to_string())?;
+        let text =
+            std::str::from_utf8(text).map_err(|e| format!("config is not UTF-8 (at byte {})", e.valid_up_to()))?;
+        let mut builder = Redactor::builder().config_toml(text).map_err(|e| e.to_string())?;
         if !secrets_dir.is_null() {
             // SAFETY: the caller guarantees a NUL-terminated string.
             let dir = unsafe { CStr::from_ptr(secrets_dir) };
-            let dir = dir
-                .to_str()
-                .map_err(|_| "secrets directory path is not UTF-8".to_owned())?;
+            let dir = dir.to_str().map_err(|_| "secrets directory path is not UTF-8".to_owned())?;
             builder = builder.secrets_dir(dir);
         }
         let redactor = builder.build().map_err(|e| e.to_string())?;
@@ -204,13 +182,7 @@ pub unsafe extern "C" fn hush_redact_json(
     guard(-1, || {
         // SAFETY: forwarded caller guarantees.
         let (out, input) = unsafe { (output(out)?, bytes(input, len)?) };
-        fill(
-            out,
-            handle(r)?
-                .redactor
-                .redact_json(input)
-                .map_err(|e| e.to_string())?,
-        );
+        fill(out, handle(r)?.redactor.redact_json(input).map_err(|e| e.to_string())?);
         Ok(0)
     })
 }
@@ -231,13 +203,7 @@ pub unsafe extern "C" fn hush_redact_value(
 ) -> c_int {
     guard(-1, || {
         // SAFETY: forwarded caller guarantees.
-        let (out, key, value) = unsafe {
-            (
-                output(out)?,
-                bytes(key.cast(), key_len)?,
-                bytes(value, value_len)?,
-            )
-        };
+        let (out, key, value) = unsafe { (output(out)?, bytes(key.cast(), key_len)?, bytes(value, value_len)?) };
         let key = std::str::from_utf8(key).map_err(|_| "key is not UTF-8".to_owned())?;
         fill(out, handle(r)?.redactor.redact_value(key, value));
         Ok(0)
@@ -249,11 +215,7 @@ pub unsafe extern "C" fn hush_redact_value(
 /// # Safety
 /// `r` must be a live handle; `key` must point at `key_len` readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hush_key_is_sensitive(
-    r: *const HushRedactor,
-    key: *const c_char,
-    key_len: usize,
-) -> c_int {
+pub unsafe extern "C" fn hush_key_is_sensitive(r: *const HushRedactor, key: *const c_char, key_len: usize) -> c_int {
     guard(-1, || {
         // SAFETY: forwarded caller guarantee.
         let key = unsafe { bytes(key.cast(), key_len) }?;
@@ -277,11 +239,7 @@ pub unsafe extern "C" fn hush_output_free(out: *mut HushOutput) {
         // SAFETY: `data`/`len` came from Box<[u8]>::into_raw in `fill`.
         drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(out.data, out.len)) });
     }
-    *out = HushOutput {
-        data: ptr::null_mut(),
-        len: 0,
-        changed: 0,
-    };
+    *out = HushOutput { data: ptr::null_mut(), len: 0, changed: 0 };
 }
 
 /// The last error on the calling thread as a NUL-terminated string, or NULL when the last
@@ -305,29 +263,18 @@ mod tests {
     fn redact_value_and_last_error() {
         let r = hush_new();
         assert!(!r.is_null());
-        let mut out = HushOutput {
-            data: ptr::null_mut(),
-            len: 0,
-            changed: 0,
-        };
+        let mut out = HushOutput { data: ptr::null_mut(), len: 0, changed: 0 };
         let (k, v) = ("api_key", b"abc123xyz");
-        let rc = unsafe {
-            hush_redact_value(r, k.as_ptr().cast(), k.len(), v.as_ptr(), v.len(), &mut out)
-        };
+        let rc = unsafe { hush_redact_value(r, k.as_ptr().cast(), k.len(), v.as_ptr(), v.len(), &mut out) };
         assert_eq!(rc, 0);
         assert_eq!(out.changed, 1);
-        assert_eq!(
-            unsafe { std::slice::from_raw_parts(out.data, out.len) },
-            b"[REDACTED]"
-        );
+        assert_eq!(unsafe { std::slice::from_raw_parts(out.data, out.len) }, b"[REDACTED]");
         unsafe { hush_output_free(&mut out) };
         assert!(out.data.is_null());
         assert!(hush_last_error().is_null());
         let rc = unsafe { hush_redact(r, ptr::null(), 3, &mut out) };
         assert_eq!(rc, -1);
-        let msg = unsafe { CStr::from_ptr(hush_last_error()) }
-            .to_str()
-            .unwrap();
+        let msg = unsafe { CStr::from_ptr(hush_last_error()) }.to_str().unwrap();
         assert_eq!(msg, "NULL input with a non-zero length");
         unsafe { hush_free(r) };
     }

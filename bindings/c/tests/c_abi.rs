@@ -37,11 +37,7 @@ fn build_program() -> PathBuf {
 fn c_program_uses_the_abi() {
     let exe = build_program();
     let out = Command::new(&exe).output().expect("run C test");
-    assert!(
-        out.status.success(),
-        "C test failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "C test failed:\n{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ok\n");
 }
 
@@ -52,20 +48,11 @@ fn c_program_is_clean_under_valgrind() {
     }
     let exe = build_program();
     let out = Command::new("valgrind")
-        .args([
-            "--leak-check=full",
-            "--errors-for-leak-kinds=definite",
-            "--error-exitcode=1",
-            "-q",
-        ])
+        .args(["--leak-check=full", "--errors-for-leak-kinds=definite", "--error-exitcode=1", "-q"])
         .arg(&exe)
         .arg("50")
         .output()
         .expect("run valgrind");
-    assert!(
-        out.status.success(),
-        "valgrind reported errors:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "valgrind reported errors:\n{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ok\n");
 }

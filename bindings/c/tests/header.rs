@@ -19,8 +19,5 @@ fn header_is_up_to_date() {
         std::fs::write(&path, &generated).expect("write hush.h");
     }
     let committed = std::fs::read(&path).expect("hush.h is committed");
-    assert!(
-        committed == generated,
-        "hush.h is stale: run HUSH_BLESS=1 cargo test -p hush-c --test header"
-    );
+    assert!(committed == generated, "hush.h is stale: run HUSH_BLESS=1 cargo test -p hush-c --test header");
 }

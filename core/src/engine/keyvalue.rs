@@ -39,7 +39,7 @@ fn skip_blank(line: &[u8], mut p: usize) -> usize {
     loop {
         match line.get(p) {
             Some(b' ' | b'\t') => p += 1,
-            Some(0x1b) => p = skip_ansi(line, p),
+            Some(0x1b) if line.get(p + 1) == Some(&b'[') => p = skip_ansi(line, p),
             _ => return p,
         }
     }
@@ -62,7 +62,7 @@ fn skip_ansi(line: &[u8], p: usize) -> usize {
 
 /// Skips ANSI sequences only (no spaces).
 fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
-    while line.get(p) == Some(&0x1b) {
+    while line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') {
         p = skip_ansi(line, p);
     }
     p
@@ -263,7 +263,7 @@ impl Value {
         }
         let mut q = p;
         while q < eol && !is_terminator(line[q]) {
-            if line[q] == 0x1b {
+            if line[q] == 0x1b && line.get(q + 1) == Some(&b'[') {
                 break;
             }
             q += 1;

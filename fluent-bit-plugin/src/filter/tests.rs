@@ -26,14 +26,7 @@ fn temp_dir(name: &str) -> PathBuf {
 #[test]
 fn unchanged_records_are_not_copied() {
     let mut f = Filter::new();
-    assert_eq!(
-        run(
-            &mut f,
-            "t",
-            r#"{"level":"info","msg":"user login","seq":1}"#
-        ),
-        None
-    );
+    assert_eq!(run(&mut f, "t", r#"{"level":"info","msg":"user login","seq":1}"#), None);
     assert_eq!(f.counters().unchanged, 1);
     assert_eq!(f.counters().records, 1);
 }
@@ -42,33 +35,20 @@ fn unchanged_records_are_not_copied() {
 fn sensitive_keys_are_masked() {
     let mut f = Filter::new();
     let out = run(&mut f, "t", r#"{"msg":"user login","password":"hunter2"}"#).unwrap();
-    assert!(
-        out == r#"{"msg":"user login","password":"[REDACTED]"}"#,
-        "password not masked"
-    );
+    assert!(out == r#"{"msg":"user login","password":"[REDACTED]"}"#, "password not masked");
     assert_eq!(f.counters().redacted, 1);
 }
 
 #[test]
 fn error_record_keeps_harmless_scalars_only() {
     let mut f = Filter::new();
-    let out = run(
-        &mut f,
-        "t",
-        r#"{"n":1,"x":01,"ok":false,"secret":7,"o":{"m":2},"s":"password=x"#,
-    )
-    .unwrap();
+    let out = run(&mut f, "t", r#"{"n":1,"x":01,"ok":false,"secret":7,"o":{"m":2},"s":"password=x"#).unwrap();
     assert_eq!(out, r#"{"hush_error":"invalid JSON","n":1,"ok":false}"#);
     assert_eq!(f.counters().invalid_json, 1);
     assert_eq!(f.filter(b"t", None), Verdict::Rewritten);
     assert_eq!(f.counters().null_record, 1);
     let mut small = Filter::new().with_cap(32);
-    let out = run(
-        &mut small,
-        "t",
-        r#"{"n":2,"log":"0123456789012345678901234567"}"#,
-    )
-    .unwrap();
+    let out = run(&mut small, "t", r#"{"n":2,"log":"0123456789012345678901234567"}"#).unwrap();
     assert_eq!(out, r#"{"hush_error":"record over the size cap","n":2}"#);
     assert_eq!(small.counters().over_cap, 1);
 }
@@ -76,75 +56,31 @@ fn error_record_keeps_harmless_scalars_only() {
 #[test]
 fn pem_lines_masked_per_tag_across_records() {
     let mut f = Filter::new();
-    assert_eq!(
-        run(&mut f, "a", r#"{"log":"-----BEGIN EC PRIVATE KEY-----\n"}"#),
-        None
-    );
-    assert_eq!(
-        run(&mut f, "b", r#"{"log":"QUJDREVGR0hJSktMTU5PUA==\n"}"#),
-        None
-    );
-    let out = run(
-        &mut f,
-        "a",
-        r#"{"log":"QUJDREVGR0hJSktMTU5PUA==\n","stream":"stderr"}"#,
-    )
-    .unwrap();
-    assert!(
-        out == r#"{"log":"[REDACTED]\n","stream":"stderr"}"#,
-        "PEM body line not masked"
-    );
-    assert_eq!(
-        run(&mut f, "a", r#"{"log":"-----END EC PRIVATE KEY-----\n"}"#),
-        None
-    );
-    assert_eq!(
-        run(&mut f, "a", r#"{"log":"QUJDREVGR0hJSktMTU5PUA==\n"}"#),
-        None
-    );
+    assert_eq!(run(&mut f, "a", r#"{"log":"-----BEGIN EC PRIVATE KEY-----\n"}"#), None);
+    assert_eq!(run(&mut f, "b", r#"{"log":"QUJDREVGR0hJSktMTU5PUA==\n"}"#), None);
+    let out = run(&mut f, "a", r#"{"log":"QUJDREVGR0hJSktMTU5PUA==\n","stream":"stderr"}"#).unwrap();
+    assert!(out == r#"{"log":"[REDACTED]\n","stream":"stderr"}"#, "PEM body line not masked");
+    assert_eq!(run(&mut f, "a", r#"{"log":"-----END EC PRIVATE KEY-----\n"}"#), None);
+    assert_eq!(run(&mut f, "a", r#"{"log":"QUJDREVGR0hJSktMTU5PUA==\n"}"#), None);
     assert_eq!(f.counters().pem_lines, 1);
 }
 
 #[test]
 fn trailing_candidates_masked_when_cut_short() {
-    let mut f = Filter::from_redactor(
-        Redactor::builder()
-            .known_value_named("file:db", b"plum-Orbit-4471")
-            .build()
-            .unwrap(),
-    );
-    f.secrets.push(Secret {
-        name: "db".into(),
-        value: zeroize::Zeroizing::new(b"plum-Orbit-4471".to_vec()),
-    });
+    let mut f =
+        Filter::from_redactor(Redactor::builder().known_value_named("file:db", b"plum-Orbit-4471").build().unwrap());
+    f.secrets.push(Secret { name: "db".into(), value: zeroize::Zeroizing::new(b"plum-Orbit-4471".to_vec()) });
     // A prefix of a known value at the end of an unterminated value.
     let out = run(&mut f, "t", r#"{"log":"retrying with plum-Or"}"#).unwrap();
-    assert!(
-        out == r#"{"log":"retrying with [REDACTED]"}"#,
-        "known-value prefix not masked"
-    );
+    assert!(out == r#"{"log":"retrying with [REDACTED]"}"#, "known-value prefix not masked");
     // A complete line is never cut short.
-    assert_eq!(
-        run(&mut f, "t", r#"{"log":"retrying with plum-Or\n"}"#),
-        None
-    );
+    assert_eq!(run(&mut f, "t", r#"{"log":"retrying with plum-Or\n"}"#), None);
     // A JWT cut short: its signature is too short to match, but more bytes would complete it.
-    let out = run(
-        &mut f,
-        "t",
-        r#"{"log":"sent eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl"}"#,
-    )
-    .unwrap();
-    assert!(
-        out == r#"{"log":"sent [REDACTED]"}"#,
-        "partial JWT not masked"
-    );
+    let out = run(&mut f, "t", r#"{"log":"sent eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl"}"#).unwrap();
+    assert!(out == r#"{"log":"sent [REDACTED]"}"#, "partial JWT not masked");
     // Ordinary words at the end stay.
     assert_eq!(run(&mut f, "t", r#"{"log":"user login ok"}"#), None);
-    assert_eq!(
-        run(&mut f, "t", r#"{"log":"status 200","path":"/api/v1/x"}"#),
-        None
-    );
+    assert_eq!(run(&mut f, "t", r#"{"log":"status 200","path":"/api/v1/x"}"#), None);
     assert_eq!(f.counters().partial_tails, 2);
 }
 
@@ -155,10 +91,7 @@ fn docker_split_value_masks_its_trailing_token() {
     let value = format!("{head}{}", "abcdefghij");
     assert_eq!(value.len(), DOCKER_SPLIT);
     let out = run(&mut f, "t", &format!(r#"{{"log":"{value}"}}"#)).unwrap();
-    assert!(
-        out == format!(r#"{{"log":"{head}[REDACTED]"}}"#),
-        "split tail not masked"
-    );
+    assert!(out == format!(r#"{{"log":"{head}[REDACTED]"}}"#), "split tail not masked");
     let shorter = &value[1..];
     assert_eq!(run(&mut f, "t", &format!(r#"{{"log":"{shorter}"}}"#)), None);
 }
@@ -171,16 +104,8 @@ fn loads_config_and_secrets_and_reloads_on_mtime_change() {
     std::fs::write(dir.join("secrets/db_password"), "plum-Orbit-4471\n").unwrap();
     let (mut f, err) = Filter::from_dir(Some(dir.clone()));
     assert!(err.is_none(), "load failed");
-    let out = run(
-        &mut f,
-        "t",
-        r#"{"log":"login with plum-Orbit-4471 failed\n"}"#,
-    )
-    .unwrap();
-    assert!(
-        out == r#"{"log":"login with [REDACTED] failed\n"}"#,
-        "secret file value not masked"
-    );
+    let out = run(&mut f, "t", r#"{"log":"login with plum-Orbit-4471 failed\n"}"#).unwrap();
+    assert!(out == r#"{"log":"login with [REDACTED] failed\n"}"#, "secret file value not masked");
 
     let t0 = Instant::now();
     assert_eq!(f.maybe_reload(t0), None);
@@ -190,10 +115,7 @@ fn loads_config_and_secrets_and_reloads_on_mtime_change() {
     // Not yet due: the new file is not read.
     assert_eq!(f.maybe_reload(t0 + Duration::from_secs(10)), None);
     assert_eq!(run(&mut f, "t", rec), None);
-    assert_eq!(
-        f.maybe_reload(t0 + RELOAD_INTERVAL + Duration::from_secs(1)),
-        None
-    );
+    assert_eq!(f.maybe_reload(t0 + RELOAD_INTERVAL + Duration::from_secs(1)), None);
     assert_eq!(f.counters().reloads, 1);
     assert!(
         run(&mut f, "t", rec).is_some_and(|o| o == r#"{"log":"using [REDACTED]\n"}"#),
@@ -203,10 +125,7 @@ fn loads_config_and_secrets_and_reloads_on_mtime_change() {
     std::fs::remove_file(dir.join("secrets/db_password")).unwrap();
     assert_eq!(f.maybe_reload(t0 + RELOAD_INTERVAL * 3), None);
     assert_eq!(f.counters().reloads, 2);
-    assert!(
-        run(&mut f, "t", r#"{"log":"plum-Orbit-4471\n"}"#).is_some(),
-        "rotated-out secret unmasked"
-    );
+    assert!(run(&mut f, "t", r#"{"log":"plum-Orbit-4471\n"}"#).is_some(), "rotated-out secret unmasked");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -217,16 +136,10 @@ fn load_failure_falls_back_to_builtin_rules_without_quoting_files() {
     std::fs::write(dir.join("secrets"), "hunter2hunter2").unwrap();
     let (mut f, err) = Filter::from_dir(Some(dir.clone()));
     let err = err.expect("load failure reported");
-    assert!(
-        err.contains("secrets") && !err.contains("hunter2"),
-        "message names the path only"
-    );
+    assert!(err.contains("secrets") && !err.contains("hunter2"), "message names the path only");
     assert_eq!(f.counters().load_errors, 1);
     let out = run(&mut f, "t", r#"{"password":"x1y2z3"}"#);
-    assert!(
-        out.is_some_and(|o| o == r#"{"password":"[REDACTED]"}"#),
-        "built-in rules not in force"
-    );
+    assert!(out.is_some_and(|o| o == r#"{"password":"[REDACTED]"}"#), "built-in rules not in force");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -16,9 +16,7 @@
 
 use std::path::Path;
 
-use wasmi::{
-    Caller, Engine, Extern, Func, Instance, Linker, Memory, Module, Store, TypedFunc, Val,
-};
+use wasmi::{Caller, Engine, Extern, Func, Instance, Linker, Memory, Module, Store, TypedFunc, Val};
 
 /// Host-side state seen by the WASI stubs.
 #[derive(Default)]
@@ -75,57 +73,30 @@ impl Host {
     /// Loads and instantiates the module at `path`, calling `_initialize` when exported
     /// (WAMR runs a WASI reactor's initializer at instantiation).
     pub fn load(path: &Path, function: &str) -> Host {
-        let bytes =
-            std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let engine = Engine::default();
         let module = Module::new(&engine, &bytes[..]).expect("valid wasm module");
-        let mut store = Store::new(
-            &engine,
-            HostState {
-                rng: 0x9e37_79b9_7f4a_7c15,
-                ..HostState::default()
-            },
-        );
+        let mut store = Store::new(&engine, HostState { rng: 0x9e37_79b9_7f4a_7c15, ..HostState::default() });
         let mut linker = Linker::<HostState>::new(&engine);
         let start = std::time::Instant::now();
         for import in module.imports() {
             assert_eq!(import.module(), WASI, "unexpected import module");
             let ty = import.ty().func().expect("only function imports").clone();
             let name = import.name().to_owned();
-            let func = Func::new(&mut store, ty, move |caller, params, results| {
-                wasi(&name, caller, params, results, start)
-            });
-            linker
-                .define(WASI, import.name(), func)
-                .expect("define import");
+            let func =
+                Func::new(&mut store, ty, move |caller, params, results| wasi(&name, caller, params, results, start));
+            linker.define(WASI, import.name(), func).expect("define import");
         }
-        let instance = linker
-            .instantiate_and_start(&mut store, &module)
-            .expect("instantiate");
+        let instance = linker.instantiate_and_start(&mut store, &module).expect("instantiate");
         if let Ok(init) = instance.get_typed_func::<(), ()>(&store, "_initialize") {
             init.call(&mut store, ()).expect("_initialize");
         }
-        let memory = instance
-            .get_memory(&store, "memory")
-            .expect("exported memory");
-        let malloc = instance
-            .get_typed_func(&store, "malloc")
-            .expect("exported malloc");
-        let free = instance
-            .get_typed_func(&store, "free")
-            .expect("exported free");
-        let function = instance
-            .get_typed_func(&store, function)
-            .expect("filter function with six i32 and one i32 result");
-        Host {
-            store,
-            instance,
-            memory,
-            malloc,
-            free,
-            function,
-            start,
-        }
+        let memory = instance.get_memory(&store, "memory").expect("exported memory");
+        let malloc = instance.get_typed_func(&store, "malloc").expect("exported malloc");
+        let free = instance.get_typed_func(&store, "free").expect("exported free");
+        let function =
+            instance.get_typed_func(&store, function).expect("filter function with six i32 and one i32 result");
+        Host { store, instance, memory, malloc, free, function, start }
     }
 
     /// Linear memory size in 64 KiB pages.
@@ -142,9 +113,7 @@ impl Host {
             return 0;
         };
         if ptr != 0 {
-            self.memory
-                .write(&mut self.store, ptr as u32 as usize, data)
-                .expect("malloc returned memory in bounds");
+            self.memory.write(&mut self.store, ptr as u32 as usize, data).expect("malloc returned memory in bounds");
         }
         ptr
     }
@@ -160,13 +129,7 @@ impl Host {
         self.call_inner(tag, 0, 0, record)
     }
 
-    fn call_inner(
-        &mut self,
-        tag: &str,
-        time_sec: u32,
-        time_nsec: u32,
-        record: Option<&str>,
-    ) -> Outcome {
+    fn call_inner(&mut self, tag: &str, time_sec: u32, time_nsec: u32, record: Option<&str>) -> Outcome {
         let mut tag_c = tag.as_bytes().to_vec();
         tag_c.push(0);
         let tag_buf = self.dup(&tag_c);
@@ -178,14 +141,7 @@ impl Host {
             }
             None => (0, 0),
         };
-        let args = (
-            tag_buf,
-            tag.len() as i32,
-            time_sec as i32,
-            time_nsec as i32,
-            rec_buf,
-            rec_len,
-        );
+        let args = (tag_buf, tag.len() as i32, time_sec as i32, time_nsec as i32, rec_buf, rec_len);
         let result = self.function.call(&mut self.store, args);
         let outcome = match result {
             Err(trap) => Outcome::Trapped(trap.to_string()),
@@ -195,17 +151,9 @@ impl Host {
                 Some(s) if s.is_empty() => Outcome::Dropped,
                 Some(s) => {
                     let text = String::from_utf8(s).expect("module returned UTF-8");
-                    let parsed: serde_json::Value =
-                        serde_json::from_str(&text).expect("module returned valid JSON");
-                    assert!(
-                        parsed.is_object(),
-                        "module returned JSON that is not an object"
-                    );
-                    if ptr == rec_buf && rec_buf != 0 {
-                        Outcome::Unchanged(text)
-                    } else {
-                        Outcome::Replaced(text)
-                    }
+                    let parsed: serde_json::Value = serde_json::from_str(&text).expect("module returned valid JSON");
+                    assert!(parsed.is_object(), "module returned JSON that is not an object");
+                    if ptr == rec_buf && rec_buf != 0 { Outcome::Unchanged(text) } else { Outcome::Replaced(text) }
                 }
             },
         };
@@ -228,10 +176,7 @@ impl Host {
 
     /// Calls the module's `hush_counter` export.
     pub fn counter(&mut self, index: u32) -> i64 {
-        let f = self
-            .instance
-            .get_typed_func::<i32, i64>(&self.store, "hush_counter")
-            .expect("hush_counter export");
+        let f = self.instance.get_typed_func::<i32, i64>(&self.store, "hush_counter").expect("hush_counter export");
         f.call(&mut self.store, index as i32).expect("hush_counter")
     }
 
@@ -242,24 +187,18 @@ impl Host {
 }
 
 fn memory(caller: &Caller<'_, HostState>) -> Memory {
-    caller
-        .get_export("memory")
-        .and_then(Extern::into_memory)
-        .expect("exported memory")
+    caller.get_export("memory").and_then(Extern::into_memory).expect("exported memory")
 }
 
 fn read_u32(caller: &Caller<'_, HostState>, at: i32) -> u32 {
     let mut b = [0u8; 4];
-    memory(caller)
-        .read(caller, at as u32 as usize, &mut b)
-        .expect("in bounds");
+    memory(caller).read(caller, at as u32 as usize, &mut b).expect("in bounds");
     u32::from_le_bytes(b)
 }
 
 fn write(caller: &mut Caller<'_, HostState>, at: i32, data: &[u8]) {
     let mem = memory(caller);
-    mem.write(caller, at as u32 as usize, data)
-        .expect("in bounds");
+    mem.write(caller, at as u32 as usize, data).expect("in bounds");
 }
 
 /// The WASI preview1 stubs.
@@ -279,9 +218,7 @@ fn wasi(
                 let base = read_u32(&caller, iovs + i * 8);
                 let len = read_u32(&caller, iovs + i * 8 + 4);
                 let mut buf = vec![0u8; len as usize];
-                memory(&caller)
-                    .read(&caller, base as usize, &mut buf)
-                    .expect("in bounds");
+                memory(&caller).read(&caller, base as usize, &mut buf).expect("in bounds");
                 if fd == 1 || fd == 2 {
                     caller.data_mut().stderr.extend_from_slice(&buf);
                 }
@@ -295,10 +232,7 @@ fn wasi(
                 return Err(wasmi::Error::new("injected trap in clock_time_get"));
             }
             let ns = if arg(0) == 0 {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
             } else {
                 start.elapsed().as_nanos() as u64
             } + caller.data().clock_offset_ns;

@@ -17,15 +17,11 @@ pub fn library() -> PathBuf {
     static BUILD: std::sync::Once = std::sync::Once::new();
     BUILD.call_once(|| {
         let mut cmd = Command::new(env!("CARGO"));
-        cmd.args(["build", "--quiet", "-p", "hush-c", "--lib"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        cmd.args(["build", "--quiet", "-p", "hush-c", "--lib"]).current_dir(env!("CARGO_MANIFEST_DIR"));
         if lib_dir().file_name().is_some_and(|p| p == "release") {
             cmd.arg("--release");
         }
-        assert!(
-            cmd.status().expect("cargo runs").success(),
-            "building libhush.so failed"
-        );
+        assert!(cmd.status().expect("cargo runs").success(), "building libhush.so failed");
     });
     let lib = lib_dir().join("libhush.so");
     assert!(lib.exists(), "libhush.so not built at {}", lib.display());
@@ -35,15 +31,10 @@ pub fn library() -> PathBuf {
 /// True when `tool --version` runs. A missing tool fails when `HUSH_REQUIRE_TOOLS` is set
 /// (run-tests.sh, CI) and otherwise skips the test with a note.
 pub fn have(tool: &str) -> bool {
-    if Command::new(tool).arg("-v").output().is_ok()
-        || Command::new(tool).arg("--version").output().is_ok()
-    {
+    if Command::new(tool).arg("-v").output().is_ok() || Command::new(tool).arg("--version").output().is_ok() {
         return true;
     }
-    assert!(
-        std::env::var_os("HUSH_REQUIRE_TOOLS").is_none(),
-        "{tool} is not installed"
-    );
+    assert!(std::env::var_os("HUSH_REQUIRE_TOOLS").is_none(), "{tool} is not installed");
     eprintln!("skipped: {tool} is not installed");
     false
 }
