@@ -118,6 +118,9 @@ pub struct Report {
     pub bytes_out: u64,
     /// Lines seen (a final line without a newline counts).
     pub lines: u64,
+    /// Lines in which the literal prefilter found a candidate (a key word, a format keyword
+    /// or a known value) and confirmation ran: with `lines`, the prefilter's selectivity.
+    pub candidate_lines: u64,
 }
 
 impl Report {
@@ -140,6 +143,7 @@ impl Report {
         self.bytes_in += other.bytes_in;
         self.bytes_out += other.bytes_out;
         self.lines += other.lines;
+        self.candidate_lines += other.candidate_lines;
     }
 
     /// Total number of masked spans.

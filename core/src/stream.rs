@@ -175,6 +175,7 @@ impl Processor {
                 pos = line_end;
                 continue;
             }
+            self.report.candidate_lines += 1;
             hits.clear();
             engine.push_hit(first, &mut hits);
             let mut at = engine.resume_after(first);

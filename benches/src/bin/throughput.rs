@@ -31,6 +31,13 @@ fn main() {
         report.total(),
         out.len()
     );
+    let mb = input.len() as f64 / 1e6;
+    println!(
+        "candidate lines: {:.0}/MB of {:.0} lines/MB; confirmed findings: {:.1}/MB",
+        report.candidate_lines as f64 / mb,
+        report.lines as f64 / mb,
+        report.total() as f64 / mb
+    );
     let t = Instant::now();
     let mut w = r.stream(std::io::sink());
     for chunk in input.chunks(64 << 10) {
