@@ -180,6 +180,11 @@ pub(crate) fn is_mask(value: &[u8]) -> bool {
         || (!value.is_empty() && value.iter().all(|&b| b == b'*'))
 }
 
+/// Does `text` contain a mask anywhere (`[REDACTED…` or the partial mask's ellipsis)?
+pub(crate) fn contains_mask(text: &[u8]) -> bool {
+    memchr::memmem::find(text, b"[REDACTED").is_some() || memchr::memmem::find(text, ELLIPSIS.as_bytes()).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

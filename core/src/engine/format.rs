@@ -326,6 +326,11 @@ impl CompiledRule {
                 truncated = true;
             }
             let bytes = &line[start..end];
+            // A match that takes in an earlier mask is the mask re-read, not a new secret:
+            // skipping it keeps `redact(redact(x)) == redact(x)`.
+            if crate::mask::contains_mask(bytes) {
+                return;
+            }
             if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
                 return;
             }
