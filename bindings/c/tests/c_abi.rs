@@ -12,7 +12,14 @@ mod common;
 
 use common::{have, lib_dir, library};
 
+/// Compiles the program once per test binary: both tests share it (compiling it twice in
+/// parallel to one path races, and the second run fails with "Text file busy").
 fn build_program() -> PathBuf {
+    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EXE.get_or_init(compile_program).clone()
+}
+
+fn compile_program() -> PathBuf {
     library();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let lib = lib_dir();
