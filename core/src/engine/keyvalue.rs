@@ -103,21 +103,16 @@ const AUTH_SCHEMES: &[&[u8]] = &[
     b"mac",
 ];
 
-/// Confirms a key construct around the literal at `hit_start..hit_end`. Pushes the value
+/// Confirms a key construct around the literal starting at `hit_start`. Pushes the value
 /// span when there is one and returns the end of the name (key hits before it are done).
-pub(crate) fn confirm(
-    line: &[u8],
-    hit_start: usize,
-    hit_end: usize,
-    region: Region,
-    keys: &KeyRules,
-    out: &mut Vec<Span>,
-) -> usize {
+pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyRules, out: &mut Vec<Span>) -> usize {
     let mut ns = hit_start;
     while ns > 0 && is_name_byte(line[ns - 1]) {
         ns -= 1;
     }
-    let mut ne = hit_end;
+    // The literal may end in the delimiter after the word: the name ends at the first
+    // byte that is not a name byte.
+    let mut ne = hit_start;
     while ne < line.len() && is_name_byte(line[ne]) {
         ne += 1;
     }
@@ -383,7 +378,7 @@ mod tests {
         for i in 0..b.len() {
             for l in &lits {
                 if i >= done && b[i..].starts_with(l.as_bytes()) {
-                    done = confirm(b, i, i + l.len(), Region { starts_line: true, ends_line: true }, &keys, &mut out);
+                    done = confirm(b, i, Region { starts_line: true, ends_line: true }, &keys, &mut out);
                 }
             }
         }

@@ -346,7 +346,7 @@ impl Engine {
             for t in &self.triggers[hit.pattern as usize] {
                 match *t {
                     Trigger::Key if s >= key_done => {
-                        key_done = keyvalue::confirm(line, s, e, region, keys, &mut scan.spans);
+                        key_done = keyvalue::confirm(line, s, region, keys, &mut scan.spans);
                     }
                     Trigger::Key => {}
                     Trigger::Format(r) => windows.push((r, s, e)),
@@ -437,7 +437,7 @@ impl Engine {
                         while ns > 0 && keyvalue::is_name_byte(buf[ns - 1]) {
                             ns -= 1;
                         }
-                        let mut ne = e;
+                        let mut ne = s;
                         while ne < len && keyvalue::is_name_byte(buf[ne]) {
                             ne += 1;
                         }

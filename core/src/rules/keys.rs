@@ -275,7 +275,7 @@ impl KeyRules {
     /// fast packed searcher, which an ASCII-case-insensitive one does not.
     ///
     /// A multi-word entry needs its own literals only when no single-word entry is inside it
-    /// (`api_key` is found through `key`; `connection_string` needs its own).
+    /// (`api_key=` is found through `key=`; `connection_string` needs its own).
     pub(crate) fn literals(&self) -> Vec<String> {
         let singles: Vec<&str> =
             self.strong.iter().chain(&self.weak).filter(|w| w.words.len() == 1).map(|w| w.words[0].as_str()).collect();
@@ -285,9 +285,27 @@ impl KeyRules {
             out.push(w.to_ascii_uppercase());
             out.push(title(w));
         };
+        for w in &self.weak {
+            if let [word] = w.words.as_slice() {
+                // A weak word only counts as a name's last word, and a key construct needs a
+                // delimiter next: search for the word with what may follow it (a closing quote,
+                // a blank, an ANSI escape, `=`, `:`, `>`), not the bare word that occurs in
+                // `KEYBOARD_LAYOUT`, `/api/keys/` and `/auth/refresh`.
+                for cased in [word.clone(), word.to_ascii_uppercase(), title(word)] {
+                    let plural = if cased.bytes().all(|b| b.is_ascii_uppercase()) { "S" } else { "s" };
+                    for stem in [cased.clone(), format!("{cased}{plural}")] {
+                        for next in ["\"", "'", "`", " ", "\t", "\u{1b}", "=", ":", ">"] {
+                            out.push(format!("{stem}{next}"));
+                        }
+                    }
+                }
+            }
+        }
         for w in self.strong.iter().chain(&self.weak) {
             if w.words.len() == 1 {
-                add_word(&w.words[0], &mut out);
+                if self.strong.iter().any(|s| s.words == w.words) {
+                    add_word(&w.words[0], &mut out);
+                }
             } else if !w.words.iter().any(|p| singles.contains(&p.as_str())) {
                 for sep in ["_", "-", ""] {
                     let joined = w.words.join(sep);
@@ -517,10 +535,17 @@ mod tests {
         let lits = rules.literals();
         for w in STRONG_WORDS.iter().chain(WEAK_WORDS) {
             for form in [w.to_string(), w.to_ascii_uppercase()] {
+                // As a key: followed by its delimiter (weak words are searched with it).
+                let form = format!("{form}=");
                 assert!(lits.iter().any(|l| form.contains(l.as_str())), "{form} has no literal");
             }
         }
-        assert!(lits.contains(&"pass".to_owned()) && !lits.contains(&"password".to_owned()));
+        assert!(lits.contains(&"password".to_owned()) && lits.contains(&"pass=".to_owned()));
+        assert!(
+            !lits.contains(&"key".to_owned())
+                && lits.contains(&"KEY:".to_owned())
+                && lits.contains(&"keys\"".to_owned())
+        );
         assert!(lits.contains(&"ConnectionString".to_owned()));
         assert!(!lits.contains(&"private".to_owned()));
     }
