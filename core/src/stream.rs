@@ -148,6 +148,8 @@ impl Processor {
         let mut next: Option<Hit> = None;
         let mut exhausted = false;
         let mut hits = std::mem::take(&mut self.hits);
+        // One handle for the whole block: the loop below also calls `&mut self` methods.
+        let red = self.red.clone();
         while pos < data.len() {
             if self.pem.is_some() || self.cont.is_some() || self.data_block.is_some() {
                 let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
@@ -155,7 +157,6 @@ impl Processor {
                 pos = end;
                 continue;
             }
-            let red = self.red.clone();
             let engine = red.engine();
             let first = match next.take().filter(|h| h.start >= pos) {
                 Some(h) => Some(h),
