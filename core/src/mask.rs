@@ -58,9 +58,11 @@ impl FromStr for MaskStyle {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
-        MaskStyle::ALL.into_iter().find(|m| m.as_str() == s).ok_or_else(|| {
-            Error::config(format!("unknown mask style `{s}` (expected one of: redacted, label, hash, partial, fill)"))
-        })
+        // The name given is not echoed: a misplaced argument may be a secret.
+        MaskStyle::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| Error::config("unknown mask style (expected one of: redacted, label, hash, partial, fill)"))
     }
 }
 
@@ -195,6 +197,14 @@ mod tests {
         let mut out = Vec::new();
         m.write(&mut out, &RuleId::new("github-pat"), secret.as_bytes(), prefix);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn unknown_style_error_never_shows_the_name_given() {
+        let err = "plum-Orbit-4471".parse::<MaskStyle>().unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains("plum-Orbit-4471"), "the name given is echoed");
+        assert!(text.contains("expected one of: redacted, label"), "{text}");
     }
 
     #[test]

@@ -91,14 +91,21 @@ impl fmt::Display for Format {
     }
 }
 
-/// An unknown format name was given to [`Format::from_str`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An unknown format name was given to [`Format::from_str`]. Its `Display` and `Debug`
+/// never show the name given: a misplaced argument may be a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct UnknownFormat(pub String);
 
 impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-        write!(f, "unknown env format `{}` (expected one of: {})", self.0, names.join(", "))
+        write!(f, "unknown env format (expected one of: {})", names.join(", "))
+    }
+}
+
+impl fmt::Debug for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "UnknownFormat({} bytes)", self.0.len())
     }
 }
 

@@ -300,3 +300,11 @@ fn conformance_env_cases() {
         assert_eq!(String::from_utf8_lossy(&r.redact(input.as_bytes())), expected, "redact: {name}");
     }
 }
+
+#[test]
+fn unknown_format_never_shows_the_name_given() {
+    let err = "plum-Orbit-4471".parse::<Format>().unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("plum-Orbit-4471"), "the name given is echoed");
+    assert!(text.contains("expected one of: auto, env"), "{text}");
+}
