@@ -151,10 +151,33 @@ fn report_clap_error(e: &clap::Error) -> i32 {
         let _ = e.print();
         return EXIT_OK;
     }
+    if let Some(text) = invalid_value_message(e) {
+        eprintln!("hush: {text}");
+        return EXIT_ERROR;
+    }
     let text = e.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
     eprint!("hush: {text}");
     EXIT_ERROR
+}
+
+/// An invalid option value, reported without the value: clap quotes it, and a value put
+/// in the wrong place (`--mask "$TOKEN"`) may be a secret. `None` for other errors.
+fn invalid_value_message(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
+        return None;
+    }
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => arg.clone(),
+        _ => "an option".to_owned(),
+    };
+    let why = match (std::error::Error::source(e), e.get(ContextKind::ValidValue)) {
+        (Some(source), _) => format!(": {source}"),
+        (None, Some(ContextValue::Strings(valid))) => format!(" (possible values: {})", valid.join(", ")),
+        _ => String::new(),
+    };
+    Some(format!("invalid value for '{arg}'{why}"))
 }
 
 fn main() -> ExitCode {
@@ -207,6 +230,24 @@ mod tests {
         let cli = parse_from(["hush", "a.log", "./scan"]).unwrap();
         assert!(cli.command.is_none());
         assert_eq!(cli.filter.files, [std::path::PathBuf::from("a.log"), "./scan".into()]);
+    }
+
+    #[test]
+    fn invalid_values_are_reported_without_the_value() {
+        for args in [
+            &["hush", "--mask", "plum-Orbit-4471"][..],
+            &["hush", "scan", "--format", "plum-Orbit-4471", "-"],
+            &["hush", "env", "--format=plum-Orbit-4471"],
+        ] {
+            let e = cli_command().try_get_matches_from(args).unwrap_err();
+            let text = invalid_value_message(&e).expect("an invalid-value error");
+            assert!(!text.contains("plum-Orbit-4471"), "the value is echoed for {args:?}");
+            assert!(text.starts_with("invalid value for '--"), "{text}");
+        }
+        let e = cli_command().try_get_matches_from(["hush", "--mask", "x"]).unwrap_err();
+        assert!(invalid_value_message(&e).unwrap().contains("expected one of: redacted"));
+        let e = cli_command().try_get_matches_from(["hush", "scan", "--format", "x"]).unwrap_err();
+        assert!(invalid_value_message(&e).unwrap().ends_with("(possible values: text, json, sarif)"));
     }
 
     #[test]
