@@ -138,7 +138,7 @@ impl PyRedactor {
         let out = text::run(py, &utf8, |b| red.redact_json(b)).map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(match out {
             Cow::Borrowed(_) => text.clone(),
-            Cow::Owned(bytes) => PyString::new(py, &String::from_utf8_lossy(&bytes)),
+            Cow::Owned(bytes) => text::to_str(py, &bytes),
         })
     }
 
@@ -188,14 +188,16 @@ impl PyRedactor {
     }
 
     /// The rule id that makes `name` a sensitive key name, or None.
-    fn key_rule(&self, name: &str) -> Option<String> {
-        self.get().key_rule(name).map(|r| r.as_str().to_owned())
+    fn key_rule(&self, name: &Bound<'_, PyString>) -> PyResult<Option<String>> {
+        let name = text::utf8(name)?;
+        Ok(self.get().key_rule(&String::from_utf8_lossy(&name)).map(|r| r.as_str().to_owned()))
     }
 
     /// Redacts `value` as the value of `key`: wholly masked when the key is sensitive,
     /// otherwise redacted as text. Returns the same object when unchanged.
-    fn redact_value<'py>(&self, key: &str, value: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
-        text::redact_value_str(&self.get(), key, value)
+    fn redact_value<'py>(&self, key: &Bound<'_, PyString>, value: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+        let key = text::utf8(key)?;
+        text::redact_value_str(&self.get(), &String::from_utf8_lossy(&key), value)
     }
 
     /// The mask style name.

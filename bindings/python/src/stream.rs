@@ -90,8 +90,8 @@ impl PyRedactStream {
             joined.extend_from_slice(&out);
             out = joined;
         }
-        let (head, tail) = if last { (String::from_utf8_lossy(&out), &[][..]) } else { text::split_utf8(&out) };
-        let s = PyString::new(py, &head).into_any();
+        let (head, tail) = if last { (&out[..], &[][..]) } else { text::split_utf8(&out) };
+        let s = text::to_str(py, head).into_any();
         self.carry = tail.to_vec();
         s
     }

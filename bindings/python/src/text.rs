@@ -33,7 +33,9 @@ pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>>
     // mutated and lives as long as the object, which the borrow `'a` keeps alive.
     let ptr = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
     if ptr.is_null() {
-        return Err(PyErr::fetch(text.py()));
+        // Lone surrogates: the `UnicodeEncodeError` raised holds the whole text.
+        drop(PyErr::take(text.py()));
+        return surrogates_passed(text);
     }
     let len = usize::try_from(size).unwrap_or(0);
     // SAFETY: CPython guarantees `len` readable bytes at `ptr` (see above for lifetime).
@@ -43,10 +45,41 @@ pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>>
 /// The UTF-8 bytes of a `str` (Windows' `python3.dll` of 3.9 lacks the borrowing call).
 #[cfg(windows)]
 pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> {
-    Ok(match text.to_cow()? {
-        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    Ok(match text.to_cow() {
+        Ok(Cow::Borrowed(s)) => Cow::Borrowed(s.as_bytes()),
+        Ok(Cow::Owned(s)) => Cow::Owned(s.into_bytes()),
+        // Lone surrogates: the `UnicodeEncodeError` holds the whole text.
+        Err(_) => return surrogates_passed(text),
     })
+}
+
+/// The bytes of a `str` holding lone surrogates (what `surrogateescape` decoding puts in
+/// `os.environ`, file names and `sys.argv` for undecodable bytes): each surrogate as its
+/// 3-byte form (`surrogatepass`), which the core passes through like any invalid UTF-8 and
+/// [`to_str`] turns back into the same surrogate. Raising instead would lose the log line
+/// and put the whole text, secrets included, into the exception (`UnicodeEncodeError`
+/// keeps it in `.object` and `args`, which `repr`, error trackers and debuggers show).
+fn surrogates_passed<'a>(text: &Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> {
+    let encoded = text.call_method1(pyo3::intern!(text.py(), "encode"), ("utf-8", "surrogatepass"));
+    match encoded {
+        Ok(bytes) => Ok(Cow::Owned(bytes.cast_into::<PyBytes>()?.as_bytes().to_vec())),
+        // Not reachable for a `str`; the message names no text either way.
+        Err(_) => Err(pyo3::exceptions::PyValueError::new_err("text cannot be encoded as UTF-8")),
+    }
+}
+
+/// A `str` from redacted bytes: UTF-8, with surrogates encoded by [`surrogates_passed`]
+/// restored; any other invalid sequence becomes U+FFFD (as `errors="replace"`).
+pub(crate) fn to_str<'py>(py: Python<'py>, bytes: &[u8]) -> Bound<'py, PyString> {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return PyString::new(py, s);
+    }
+    let decoded = PyBytes::new(py, bytes).call_method1(pyo3::intern!(py, "decode"), ("utf-8", "surrogatepass"));
+    match decoded.and_then(|s| Ok(s.cast_into::<PyString>()?)) {
+        Ok(s) => s,
+        // The failed decode's `UnicodeDecodeError` (which holds the bytes) is dropped here.
+        Err(_) => PyString::new(py, &String::from_utf8_lossy(bytes)),
+    }
 }
 
 /// Redacts a Python `str`, returning the very same object when nothing was masked.
@@ -56,7 +89,7 @@ pub(crate) fn redact_str<'py>(red: &hush::Redactor, text: &Bound<'py, PyString>)
     let out = run(py, &utf8, |b| red.redact(b));
     Ok(match out {
         Cow::Borrowed(_) => text.clone(),
-        Cow::Owned(bytes) => PyString::new(py, &String::from_utf8_lossy(&bytes)),
+        Cow::Owned(bytes) => to_str(py, &bytes),
     })
 }
 
@@ -71,7 +104,7 @@ pub(crate) fn redact_value_str<'py>(
     let out = run(py, &utf8, |b| red.redact_value(key, b));
     Ok(match out {
         Cow::Borrowed(_) => value.clone(),
-        Cow::Owned(bytes) => PyString::new(py, &String::from_utf8_lossy(&bytes)),
+        Cow::Owned(bytes) => to_str(py, &bytes),
     })
 }
 
@@ -111,17 +144,13 @@ impl<'a> CodePoints<'a> {
     }
 }
 
-/// Splits `bytes` into the longest valid UTF-8 prefix and an incomplete trailing sequence
-/// (at most 3 bytes) that may be completed by the next chunk.
-pub(crate) fn split_utf8(bytes: &[u8]) -> (Cow<'_, str>, &[u8]) {
+/// Splits `bytes` before an incomplete trailing UTF-8 sequence (at most 3 bytes) that may
+/// be completed by the next chunk.
+pub(crate) fn split_utf8(bytes: &[u8]) -> (&[u8], &[u8]) {
     match std::str::from_utf8(bytes) {
-        Ok(s) => (Cow::Borrowed(s), &[]),
-        Err(e) if e.error_len().is_none() => {
-            let (head, tail) = bytes.split_at(e.valid_up_to());
-            (String::from_utf8_lossy(head), tail)
-        }
-        // Not reachable for redacted valid text; never hold bytes back indefinitely.
-        Err(_) => (String::from_utf8_lossy(bytes), &[]),
+        Err(e) if e.error_len().is_none() => bytes.split_at(e.valid_up_to()),
+        // Valid, or invalid inside (surrogates, raw bytes): never hold bytes back indefinitely.
+        _ => (bytes, &[]),
     }
 }
 
@@ -143,9 +172,9 @@ mod tests {
     fn split_utf8_holds_back_an_incomplete_character() {
         let bytes = "ab€".as_bytes();
         let (head, tail) = split_utf8(&bytes[..3]);
-        assert_eq!(head, "ab");
+        assert_eq!(head, b"ab");
         assert_eq!(tail, &bytes[2..3]);
         let (whole, rest) = split_utf8(bytes);
-        assert_eq!((whole.as_ref(), rest), ("ab€", &[][..]));
+        assert_eq!((whole, rest), (bytes, &[][..]));
     }
 }
