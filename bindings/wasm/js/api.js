@@ -116,7 +116,8 @@ function createApi(raw) {
     }
     const mask = optionalString(options.mask, 'options.mask');
     if (mask !== undefined && !MASKS.includes(mask)) {
-      throw new ConfigError(`unknown mask style \`${mask}\` (expected one of: ${MASKS.join(', ')})`);
+      // The name given is not echoed: a misplaced value may be a secret.
+      throw new ConfigError(`unknown mask style (expected one of: ${MASKS.join(', ')})`);
     }
     const hashKey = options.hashKey == null ? undefined : toBytes(options.hashKey, 'options.hashKey');
     const known = [];

@@ -149,7 +149,7 @@ test('flushPartial releases text before a possible secret', async () => {
 test('errors are Error subclasses with clear messages and no secrets', () => {
   const unknownMask = assert.throws(() => new Redactor({ mask: 'sparkles' }), ConfigError);
   assert.throws(() => new Redactor({ mask: 'sparkles' }), (e) => e instanceof HushError && e instanceof Error);
-  assert.throws(() => new Redactor({ mask: 'sparkles' }), /unknown mask style `sparkles`/);
+  assert.throws(() => new Redactor({ mask: 'sparkles' }), /unknown mask style \(expected one of: redacted/);
   assert.equal(unknownMask, undefined);
   assert.throws(() => new Redactor({ mask: 'hash' }), (e) => e instanceof ConfigError && /hash key/.test(e.message));
   assert.throws(
