@@ -5,6 +5,7 @@
 //! environment-derived ones only warn. Warnings and errors name the path or variable,
 //! never a value.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -157,6 +158,10 @@ impl<'a> Loader<'a> {
             self.secrets_dir(&run_secrets, Mode::Default)?;
         } else if run_secrets.exists() {
             self.warnings.push(format!("{}: not a directory, skipped", run_secrets.display()));
+        } else if fs::symlink_metadata(&run_secrets).is_ok() {
+            // Absent is the usual case and silent; a link to nothing (or a loop) is a
+            // broken mount whose secrets would go unredacted.
+            self.warnings.push(format!("{}: dangling symlink or symlink loop, skipped", run_secrets.display()));
         }
         let mut secret_dirs: Vec<PathBuf> = vec![run_secrets];
         secret_dirs.extend(sources.secrets_dirs.iter().cloned());
