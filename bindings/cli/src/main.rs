@@ -168,6 +168,11 @@ fn invalid_value_message(e: &clap::Error) -> Option<String> {
     if !matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
         return None;
     }
+    // A missing value (`--check` at the end) is also `InvalidValue`: clap's text is fine.
+    match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(value)) if !value.is_empty() => {}
+        _ => return None,
+    }
     let arg = match e.get(ContextKind::InvalidArg) {
         Some(ContextValue::String(arg)) => arg.clone(),
         _ => "an option".to_owned(),
@@ -248,6 +253,8 @@ mod tests {
         assert!(invalid_value_message(&e).unwrap().contains("expected one of: redacted"));
         let e = cli_command().try_get_matches_from(["hush", "scan", "--format", "x"]).unwrap_err();
         assert!(invalid_value_message(&e).unwrap().ends_with("(possible values: text, json, sarif)"));
+        let e = cli_command().try_get_matches_from(["hush", "rules", "--check"]).unwrap_err();
+        assert!(invalid_value_message(&e).is_none(), "a missing value keeps clap's message");
     }
 
     #[test]
