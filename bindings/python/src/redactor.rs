@@ -195,7 +195,11 @@ impl PyRedactor {
 
     /// Redacts `value` as the value of `key`: wholly masked when the key is sensitive,
     /// otherwise redacted as text. Returns the same object when unchanged.
-    fn redact_value<'py>(&self, key: &Bound<'_, PyString>, value: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    fn redact_value<'py>(
+        &self,
+        key: &Bound<'_, PyString>,
+        value: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyString>> {
         let key = text::utf8(key)?;
         text::redact_value_str(&self.get(), &String::from_utf8_lossy(&key), value)
     }
