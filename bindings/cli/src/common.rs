@@ -106,7 +106,7 @@ impl CliError {
     /// Prints `hush: <message>` on stderr (nothing for a quiet error such as EPIPE).
     pub fn report(&self) {
         if !self.message.is_empty() {
-            eprintln!("hush: {}", self.message);
+            crate::output::diagnostic(&self.message);
         }
     }
 }
@@ -205,7 +205,7 @@ pub fn build_redactor(common: &CommonArgs) -> Result<hush::Redactor, CliError> {
     let builder = configured_builder(common)?;
     let redactor = builder.build()?;
     for w in redactor.warnings() {
-        eprintln!("hush: warning: {w}");
+        crate::output::diagnostic(format_args!("warning: {w}"));
     }
     Ok(redactor)
 }

@@ -214,7 +214,7 @@ fn run(args: &FilterArgs, common: &CommonArgs) -> Result<i32, CliError> {
         total.merge(r);
     }
     if args.summary || args.dry_run {
-        eprint!("{}", report::summary_text(&total, args.dry_run));
+        output::write_stderr(&report::summary_text(&total, args.dry_run))?;
     }
     if let Some(path) = &args.report {
         report::write_report_file(path, &report::report_json(&total, &files, args.dry_run))?;

@@ -124,7 +124,10 @@ fn refuse_if_open_for_writing(path: &Path, meta: &Metadata) -> Result<(), CliErr
         }
         Some(_) => Ok(()),
         None => {
-            eprintln!("hush: warning: cannot check whether {} is open for writing (no /proc)", path.display());
+            output::diagnostic(format_args!(
+                "warning: cannot check whether {} is open for writing (no /proc)",
+                path.display()
+            ));
             Ok(())
         }
     }

@@ -152,12 +152,12 @@ fn report_clap_error(e: &clap::Error) -> i32 {
         return EXIT_OK;
     }
     if let Some(text) = invalid_value_message(e) {
-        eprintln!("hush: {text}");
+        output::diagnostic(text);
         return EXIT_ERROR;
     }
     let text = e.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
-    eprint!("hush: {text}");
+    output::diagnostic(text.trim_end());
     EXIT_ERROR
 }
 

@@ -1,5 +1,7 @@
 //! Writing to stdout: one buffered handle, and write errors mapped to exit statuses
-//! (EPIPE stops quietly with 141, anything else such as a full disk is exit 2).
+//! (EPIPE stops quietly with 141, anything else such as a full disk is exit 2). Writing
+//! to stderr never panics (`eprintln!` does, which would end hush with status 101 when
+//! stderr is full or closed).
 
 use std::io::{self, Write};
 
@@ -22,4 +24,15 @@ pub fn stdout_error(err: &io::Error) -> CliError {
 pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = stdout();
     out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| stdout_error(&e))
+}
+
+/// Prints one diagnostic line (`hush: <message>`) to stderr, ignoring a stderr that cannot
+/// be written: there is nowhere left to report that.
+pub fn diagnostic(message: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "hush: {message}");
+}
+
+/// Writes requested output (the summary) to stderr; a failure is an error like on stdout.
+pub fn write_stderr(text: &str) -> Result<(), CliError> {
+    io::stderr().lock().write_all(text.as_bytes()).map_err(|e| CliError::write_failed("stderr", &e))
 }

@@ -75,7 +75,7 @@ fn check(file: &Path) -> Result<i32, CliError> {
     let red = builder.build().map_err(|e| with_file(e, file))?;
     let active = red.rules().iter().filter(|r| r.active).count();
     for w in red.warnings() {
-        eprintln!("hush: warning: {w}");
+        crate::output::diagnostic(format_args!("warning: {w}"));
     }
     let line = format!("{}: ok ({active} active rules)\n", file.display());
     output::write_stdout(line.as_bytes())?;

@@ -321,7 +321,7 @@ fn scan_dir(red: &Redactor, args: &ScanArgs, dir: &Path, sink: &mut Sink, tally:
             }
             Ok(_) => {}
             Err(err) => {
-                eprintln!("hush: {err}");
+                crate::output::diagnostic(err);
                 tally.failed = true;
             }
         }

@@ -96,3 +96,40 @@ fn every_subcommand_writing_to_dev_full_is_exit_2_with_a_message() {
         assert!(stderr.ends_with("hush: cannot write to stdout: No space left on device\n"), "{args:?}: {stderr}");
     }
 }
+
+/// Runs hush on `input` with stderr set up by `stderr`; stdout is captured.
+fn run_with_stderr(args: &[&str], stderr: Stdio) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "in.log", "password=hunter22x\n".repeat(100));
+    StdCommand::new(hush_path())
+        .arg("--no-default-sources")
+        .args(args)
+        .arg(&input)
+        .env_remove("HUSH_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_or_closed_stderr_is_an_exit_status_not_a_panic() {
+    let full = || Stdio::from(std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full"));
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        Stdio::from(writer)
+    };
+    // The summary is asked-for output: like stdout, 2 on a full disk, 141 on EPIPE.
+    let out = run_with_stderr(&["--summary"], full());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stdout, "password=[REDACTED]\n".repeat(100).into_bytes(), "stdout output is complete");
+    assert_eq!(run_with_stderr(&["--summary"], closed()).status.code(), Some(141));
+    assert_eq!(run_with_stderr(&["--dry-run"], full()).status.code(), Some(2));
+    // A diagnostic that cannot be shown keeps the error's own status (was a panic: 101).
+    for stderr in [full(), closed()] {
+        assert_eq!(run_with_stderr(&["--mask", "loud"], stderr).status.code(), Some(2));
+    }
+    assert_eq!(run_with_stderr(&["--unknown-option"], full()).status.code(), Some(2));
+    assert_eq!(run_with_stderr(&["--known-file", "/nonexistent"], full()).status.code(), Some(2));
+}
