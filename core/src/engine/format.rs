@@ -53,6 +53,11 @@ pub(crate) struct CompiledRule {
     bound: usize,
     unbounded: bool,
     keywords: Vec<String>,
+    /// For a built-in rule (whose keywords occur inside its matches, as its examples
+    /// test): the bytes its regex can match anywhere. A keyword casing with a byte outside
+    /// it can never be part of a match (`sk` for the case-sensitive `SK[0-9a-f]{32}`) and
+    /// is not searched, which spares the literal scan hits on `tasks` and `disk`.
+    alphabet: Option<Box<[bool; 256]>>,
     /// For an imported rule whose every match starts with one of a few literals: those
     /// literals. They replace the keywords as the rule's trigger, and the regex runs
     /// anchored at each hit instead of over a window around it.
@@ -159,6 +164,35 @@ fn match_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
+/// Every byte `hir` can match somewhere (look-arounds match none).
+fn alphabet(hir: &regex_syntax::hir::Hir) -> Box<[bool; 256]> {
+    use regex_syntax::hir::{Class, HirKind};
+    fn walk(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => lit.0.iter().for_each(|&b| set[b as usize] = true),
+            HirKind::Class(Class::Bytes(c)) => {
+                c.iter().for_each(|r| (r.start()..=r.end()).for_each(|b| set[b as usize] = true))
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.iter() {
+                    let (lo, hi) = (r.start() as u32, r.end() as u32);
+                    (lo.min(255)..=hi.min(255)).for_each(|b| set[b as usize] = true);
+                    if hi >= 0x80 {
+                        set[0x80..].iter_mut().for_each(|b| *b = true);
+                    }
+                }
+            }
+            HirKind::Repetition(r) => walk(&r.sub, set),
+            HirKind::Capture(c) => walk(&c.sub, set),
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().for_each(|s| walk(s, set)),
+        }
+    }
+    let mut set = Box::new([false; 256]);
+    walk(hir, &mut set);
+    set
+}
+
 impl CompiledRule {
     pub(crate) fn compile(rule: &FormatRule) -> Result<Self, Error> {
         let regex = compile_regex(&rule.regex).map_err(|m| Error::rule(&rule.id, m))?;
@@ -218,6 +252,7 @@ impl CompiledRule {
             bound,
             unbounded,
             keywords: rule.keywords.clone(),
+            alphabet: (rule.source == crate::rules::format::RuleSource::Builtin).then(|| alphabet(&hir)),
             prefixes,
             lead,
             public_prefix: rule.public_prefix,
@@ -236,7 +271,8 @@ impl CompiledRule {
     }
 
     /// The literals searched for: the match prefixes of an anchored rule, else the keywords
-    /// as given, lower, UPPER and Title.
+    /// as given, lower, UPPER and Title (for a built-in rule, only the casings its regex can
+    /// match).
     pub(crate) fn keyword_forms(&self) -> Vec<Vec<u8>> {
         if let Some(p) = &self.prefixes {
             return p.clone();
@@ -252,7 +288,8 @@ impl CompiledRule {
             }
             for form in [k.clone(), k.to_ascii_lowercase(), k.to_ascii_uppercase(), title] {
                 let form = form.into_bytes();
-                if !form.is_empty() && !out.contains(&form) {
+                let matchable = self.alphabet.as_ref().is_none_or(|a| form.iter().all(|&b| a[b as usize]));
+                if !form.is_empty() && matchable && !out.contains(&form) {
                     out.push(form);
                 }
             }
@@ -393,5 +430,29 @@ impl CompiledRule {
                 (AllowCondition::And, r, s) => r.unwrap_or(true) && s.unwrap_or(true),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::format::RuleSource;
+
+    fn forms(regex: &str, keywords: &[&str], source: RuleSource) -> Vec<String> {
+        let mut rule = FormatRule::new("t", regex, keywords);
+        rule.source = source;
+        let c = CompiledRule::compile(&rule).unwrap();
+        c.keyword_forms().into_iter().map(|f| String::from_utf8(f).unwrap()).collect()
+    }
+
+    #[test]
+    fn builtin_rules_search_only_the_casings_their_regex_can_match() {
+        assert_eq!(forms(r"(?:^|[^/\w])(SK[0-9a-f]{32})\b", &["SK"], RuleSource::Builtin), ["SK"]);
+        assert_eq!(
+            forms(r"(?i:twilio)_[a-f0-9]{32}", &["twilio"], RuleSource::Builtin),
+            ["twilio", "TWILIO", "Twilio"]
+        );
+        // A user's keyword may sit beside the match rather than in it: every casing stays.
+        assert_eq!(forms(r"SK[0-9a-f]{32}", &["SK"], RuleSource::Config), ["SK", "sk", "Sk"]);
     }
 }
