@@ -97,8 +97,8 @@ macro_rules! assign {
 }
 pub(crate) use assign;
 
-/// The vendor token rules.
-pub(crate) fn rules() -> Vec<FormatRule> {
+/// Every catalogue row.
+fn specs() -> impl Iterator<Item = &'static Spec> {
     [
         cloud::RULES,
         vcs::RULES,
@@ -111,6 +111,18 @@ pub(crate) fn rules() -> Vec<FormatRule> {
     ]
     .into_iter()
     .flatten()
-    .map(Spec::to_rule)
-    .collect()
+}
+
+/// The vendor token rules.
+pub(crate) fn rules() -> Vec<FormatRule> {
+    specs().map(Spec::to_rule).collect()
+}
+
+/// The catalogue's own copy of `rule`'s pattern when `rule` is an unmodified catalogue
+/// rule: such a pattern is known to compile, so the engine may compile it on first use.
+pub(crate) fn static_pattern(rule: &FormatRule) -> Option<&'static str> {
+    if rule.source != RuleSource::Builtin {
+        return None;
+    }
+    specs().find(|s| s.id == rule.id && s.regex == rule.regex).map(|s| s.regex)
 }
