@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::engine::{Hit, LineScan, Region, Span, ValueEnd, merge_spans};
+use crate::engine::{Hit, HitChain, LineScan, Region, Span, ValueEnd, merge_spans};
 use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
@@ -57,6 +57,8 @@ pub(crate) struct Processor {
     report: Report,
     /// Reused buffer of literal hits.
     hits: Vec<Hit>,
+    /// The literal hits of the block being processed, found ahead a segment at a time.
+    chain: HitChain,
     /// Findings with their positions, collected when `collect` is set.
     pub(crate) events: Vec<StreamFinding>,
     pub(crate) collect: bool,
@@ -81,6 +83,7 @@ impl Processor {
             line_no: 1,
             report: Report::default(),
             hits: Vec::new(),
+            chain: HitChain::default(),
             events: Vec::new(),
             collect: false,
             window,
@@ -150,6 +153,8 @@ impl Processor {
         let mut hits = std::mem::take(&mut self.hits);
         // One handle for the whole block: the loop below also calls `&mut self` methods.
         let red = self.red.clone();
+        let mut chain = std::mem::take(&mut self.chain);
+        chain.reset();
         while pos < data.len() {
             if self.pem.is_some() || self.cont.is_some() || self.data_block.is_some() {
                 let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
@@ -161,7 +166,7 @@ impl Processor {
             let first = match next.take().filter(|h| h.start >= pos) {
                 Some(h) => Some(h),
                 None if exhausted => None,
-                None => engine.find_hit(data, pos),
+                None => engine.next_hit(&mut chain, data, pos),
             };
             let Some(first) = first else {
                 self.copy_lines(&data[pos..], out);
@@ -181,7 +186,7 @@ impl Processor {
             engine.push_hit(first, &mut hits);
             let mut at = engine.resume_after(first);
             loop {
-                match engine.find_hit(data, at) {
+                match engine.next_hit(&mut chain, data, at) {
                     None => {
                         exhausted = true;
                         break;
@@ -207,6 +212,7 @@ impl Processor {
             pos = line_end;
         }
         self.hits = hits;
+        self.chain = chain;
     }
 
     /// Copies whole lines that hold no literal.

@@ -60,3 +60,31 @@ fn streaming_and_idempotence() {
         }
     }
 }
+
+/// The whole corpus as one large log (over a lane-split segment of the literal scan):
+/// redacted in one piece, it reads the same as streamed in chunks too small to be split,
+/// and every case's expected output appears in it.
+#[test]
+fn the_corpus_as_one_large_log() {
+    let cases: Vec<_> = common::load_cases()
+        .into_iter()
+        .filter(|c| c.options.as_object().is_none_or(|o| o.is_empty()) && c.input.ends_with(b"\n"))
+        .collect();
+    assert!(cases.len() > 100, "only {} default-option cases", cases.len());
+    let r = hush::Redactor::default();
+    let mut log = Vec::new();
+    while log.len() < 600 << 10 {
+        for c in &cases {
+            log.extend_from_slice(&c.input);
+        }
+    }
+    let whole = r.redact(&log).into_owned();
+    let mut w = r.stream(Vec::new());
+    for chunk in log.chunks(700) {
+        w.write_all(chunk).unwrap();
+    }
+    let streamed = w.finish().unwrap().0;
+    assert!(whole == streamed, "one-shot and 700-byte chunks differ ({} vs {} bytes)", whole.len(), streamed.len());
+    let expected: Vec<u8> = cases.iter().flat_map(|c| c.expected.iter().copied()).collect();
+    assert!(whole.starts_with(&expected), "the first round of cases does not read as expected");
+}

@@ -5,9 +5,10 @@
 mod decode;
 mod format;
 mod keyvalue;
+mod literals;
 mod url;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::known::KnownValue;
 use crate::redactor::Builder;
@@ -18,6 +19,8 @@ use crate::{Error, ErrorKind, RuleId, RuleInfo, RuleKind};
 pub(crate) use decode::data_block_start;
 pub(crate) use format::CompiledRule;
 pub(crate) use keyvalue::{ValueEnd, is_placeholder};
+pub(crate) use literals::HitChain;
+use literals::Literals;
 
 /// What to do when a literal occurs.
 #[derive(Clone, Copy, Debug)]
@@ -68,7 +71,7 @@ pub(crate) struct LineScan {
 }
 
 pub(crate) struct Engine {
-    ac: Option<AhoCorasick>,
+    literals: Literals,
     /// Every literal, sorted: finds a partial literal at the end of a held line.
     sorted_patterns: Vec<Vec<u8>>,
     pattern_lens: Vec<u32>,
@@ -95,10 +98,6 @@ pub(crate) struct Engine {
 
 /// Longest match any rule may produce before it is capped.
 pub(crate) const DEFAULT_MAX_LEN: usize = 4096;
-/// Up to this many literals the prefilter is a full DFA: the automaton's default picks the
-/// slower contiguous NFA above about 100 patterns, which an imported gitleaks set (over 700
-/// keyword casings) exceeds; a DFA of a few thousand short literals stays within a few MiB.
-const DFA_MAX_PATTERNS: usize = 5000;
 /// Most format rules a redactor accepts.
 pub(crate) const MAX_RULES: usize = 20_000;
 
@@ -190,15 +189,7 @@ impl Engine {
 
         let triggers = pattern_triggers;
         let (implied, may_overlap) = overlaps(&patterns);
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(if patterns.len() > DFA_MAX_PATTERNS {
-                AhoCorasickKind::ContiguousNFA
-            } else {
-                AhoCorasickKind::DFA
-            }))
-            .build(&patterns)
-            .map_err(|e| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}")))?;
+        let literals = Literals::build(&patterns)?;
 
         let max_match =
             rules.iter().map(CompiledRule::bound).chain(patterns.iter().map(Vec::len)).max().unwrap_or(0).max(512);
@@ -225,7 +216,7 @@ impl Engine {
         let mut sorted_patterns = patterns.clone();
         sorted_patterns.sort_unstable();
         Ok(Engine {
-            ac: Some(ac),
+            literals,
             sorted_patterns,
             pattern_lens: patterns.iter().map(|p| p.len() as u32).collect(),
             triggers,
@@ -273,10 +264,9 @@ impl Engine {
     /// Finds the first line in `hay[from..]` that holds any literal; returns its start and
     /// the position of the literal.
     pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
-        let ac = self.ac.as_ref()?;
-        let m = ac.find(Input::new(hay).span(from..hay.len()))?;
-        let line_start = memchr::memrchr(b'\n', &hay[from..m.start()]).map_or(from, |i| from + i + 1);
-        Some((line_start, m.start()))
+        let m = self.literals.find(hay, from)?;
+        let line_start = memchr::memrchr(b'\n', &hay[from..m.start]).map_or(from, |i| from + i + 1);
+        Some((line_start, m.start))
     }
 
     /// Scans one line (or a window of a long line) and returns the spans to mask.
@@ -307,8 +297,14 @@ impl Engine {
     /// The leftmost-longest literal occurrence in `hay[from..]`.
     #[inline]
     pub(crate) fn find_hit(&self, hay: &[u8], from: usize) -> Option<Hit> {
-        let m = self.ac.as_ref()?.find(Input::new(hay).span(from..hay.len()))?;
-        Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
+        self.literals.find(hay, from)
+    }
+
+    /// The next hit of a block's chain (see [`HitChain::next`]): the same as
+    /// [`find_hit`](Self::find_hit) from `from`, found a segment at a time in lanes.
+    #[inline]
+    pub(crate) fn next_hit(&self, chain: &mut HitChain, hay: &[u8], from: usize) -> Option<Hit> {
+        chain.next(&self.literals, hay, from, &|h| self.resume_after(h))
     }
 
     /// Records `hit` and the literals occurring inside it.
@@ -425,12 +421,11 @@ impl Engine {
                 break;
             }
         }
-        let Some(ac) = &self.ac else { return (safe < len).then_some(safe) };
         let mut pos = 0;
         while pos < len {
-            let Some(m) = ac.find(Input::new(buf).span(pos..len)) else { break };
-            let (s, e) = (m.start(), m.end());
-            for t in &self.triggers[m.pattern().as_usize()] {
+            let Some(m) = self.literals.find(buf, pos) else { break };
+            let (s, e) = (m.start, m.end);
+            for t in &self.triggers[m.pattern as usize] {
                 let hold = match *t {
                     Trigger::Key => {
                         let mut ns = s;

@@ -1,0 +1,303 @@
+//! The literal scan: one leftmost-longest Aho-Corasick automaton over every literal, and a
+//! search that walks several lanes of a block in lockstep.
+//!
+//! A DFA search is bound by the latency of its table loads, not by their number: each
+//! transition needs the state the last one produced, so one walk retires about one byte
+//! per L1 load latency. Walks over different parts of a block do not depend on each
+//! other, so one loop that steps [`LANES`] of them at once keeps that many loads in
+//! flight. The parts are cut at newlines: no literal holds a `\n`, so the chain of hits
+//! (each search resuming where the last hit says) starts afresh at every line start, and
+//! the lanes' chains, put end to end, are the chain of the whole block.
+
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
+
+use super::Hit;
+use crate::{Error, ErrorKind};
+
+/// Walks stepped together. Two hide most of the load latency on the machines measured;
+/// more lanes cost registers and balance for little gain (see the commit adding this).
+const LANES: usize = 2;
+/// Blocks shorter than this are walked in one lane: cutting them costs more than it saves.
+const MIN_LANE_BYTES: usize = 1024;
+/// The chain is computed this many bytes (then up to a line end) at a time, so the hit
+/// buffer stays small whatever the block size.
+const SEGMENT: usize = 256 << 10;
+/// Up to this many literals the automaton is a full DFA (fast, a few MiB at most); above,
+/// a contiguous NFA (an imported gitleaks set with 10,000 known values stays small).
+const DFA_MAX_PATTERNS: usize = 5000;
+
+/// The compiled literal set.
+pub(crate) enum Literals {
+    /// A DFA, searched with the lane walk.
+    Dfa(Box<DFA>),
+    /// A large set, or one with a literal holding `\n`: searched one match at a time.
+    Other(AhoCorasick),
+}
+
+impl Literals {
+    pub(crate) fn build(patterns: &[Vec<u8>]) -> Result<Literals, Error> {
+        let limit =
+            |e: aho_corasick::BuildError| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}"));
+        let has_newline = patterns.iter().any(|p| p.contains(&b'\n'));
+        if patterns.len() <= DFA_MAX_PATTERNS && !has_newline {
+            // No prefilter: the lane walk treats every special state as a dead or match
+            // state, and a prefilter would make start states special too.
+            let dfa = DFA::builder().match_kind(MatchKind::LeftmostLongest).prefilter(false).build(patterns);
+            return dfa.map(|d| Literals::Dfa(Box::new(d))).map_err(limit);
+        }
+        let kind = if patterns.len() > DFA_MAX_PATTERNS {
+            aho_corasick::AhoCorasickKind::ContiguousNFA
+        } else {
+            aho_corasick::AhoCorasickKind::DFA
+        };
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
+            .build(patterns)
+            .map(Literals::Other)
+            .map_err(limit)
+    }
+
+    /// The leftmost-longest literal occurrence in `hay[from..]`.
+    #[inline]
+    pub(crate) fn find(&self, hay: &[u8], from: usize) -> Option<Hit> {
+        let input = Input::new(hay).span(from..hay.len());
+        let m = match self {
+            Literals::Dfa(dfa) => dfa.try_find(&input).ok().flatten()?,
+            Literals::Other(ac) => ac.find(input)?,
+        };
+        Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
+    }
+
+    /// Appends to `out` the chain of hits in `hay[from..to]` (`from` a line start or the
+    /// block start, `to` a line end or the block end): `find(from)`, then `find` again
+    /// from `resume(hit)`, and so on.
+    fn chain(&self, hay: &[u8], from: usize, to: usize, resume: &impl Fn(Hit) -> usize, out: &mut Vec<Hit>) {
+        match self {
+            Literals::Dfa(dfa) if to - from >= MIN_LANE_BYTES * LANES => {
+                lanes::<LANES>(dfa, hay, from, to, resume, out)
+            }
+            Literals::Dfa(dfa) => lanes::<1>(dfa, hay, from, to, resume, out),
+            Literals::Other(_) => {
+                let mut at = from;
+                while let Some(hit) = self.find(&hay[..to], at) {
+                    out.push(hit);
+                    at = resume(hit);
+                }
+            }
+        }
+    }
+}
+
+/// One walk: the next byte, where its part ends, the state, and the longest match seen
+/// since the walk last started (leftmost-longest: it stands once the DFA dies).
+#[derive(Clone, Copy)]
+struct Lane {
+    at: usize,
+    end: usize,
+    sid: StateID,
+    mat: Option<Hit>,
+}
+
+impl Lane {
+    /// After a step into a special state (dead or match; start states are not special
+    /// without a prefilter), as `aho_corasick`'s own forward search does.
+    #[inline(always)]
+    fn special(&mut self, dfa: &DFA, start: StateID, resume: &impl Fn(Hit) -> usize, out: &mut Vec<Hit>) {
+        if dfa.is_dead(self.sid) {
+            match self.mat.take() {
+                Some(m) => self.emit(m, start, resume, out),
+                // Unreachable for an unanchored search (only a match leads to the dead
+                // state); ending the lane is what the reference search would do.
+                None => self.at = self.end,
+            }
+        } else if dfa.is_match(self.sid) {
+            let pid = dfa.match_pattern(self.sid, 0);
+            let len = dfa.pattern_len(pid);
+            self.mat = Some(Hit { start: self.at - len, end: self.at, pattern: pid.as_usize() as u32 });
+        }
+    }
+
+    #[inline(always)]
+    fn emit(&mut self, m: Hit, start: StateID, resume: &impl Fn(Hit) -> usize, out: &mut Vec<Hit>) {
+        out.push(m);
+        self.at = resume(m);
+        self.sid = start;
+    }
+
+    /// At the end of its part: a pending match stands and the walk resumes after it.
+    /// Returns whether the lane has bytes left.
+    #[inline(always)]
+    fn live(&mut self, start: StateID, resume: &impl Fn(Hit) -> usize, out: &mut Vec<Hit>) -> bool {
+        while self.at >= self.end {
+            match self.mat.take() {
+                Some(m) => self.emit(m, start, resume, out),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// The chain of hits in `hay[from..to]`, walked in `N` lanes cut at newlines.
+fn lanes<const N: usize>(
+    dfa: &DFA,
+    hay: &[u8],
+    from: usize,
+    to: usize,
+    resume: &impl Fn(Hit) -> usize,
+    out: &mut Vec<Hit>,
+) {
+    let Ok(start) = dfa.start_state(Anchored::No) else { return };
+    let mut bounds = [to; N];
+    let mut cut = from;
+    for (k, bound) in bounds.iter_mut().enumerate().take(N - 1) {
+        let target = (from + (to - from) * (k + 1) / N).max(cut);
+        cut = memchr::memchr(b'\n', &hay[target..to]).map_or(to, |i| target + i + 1);
+        *bound = cut;
+    }
+    let mut lanes: [Lane; N] = std::array::from_fn(|k| Lane {
+        at: if k == 0 { from } else { bounds[k - 1] },
+        end: bounds[k],
+        sid: start,
+        mat: None,
+    });
+    // Lane 0 writes to `out`; the others to their own buffers, appended in order.
+    let mut rest: [Vec<Hit>; N] = std::array::from_fn(|_| Vec::new());
+    'lockstep: loop {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            let sink = if k == 0 { &mut *out } else { &mut rest[k] };
+            if !lane.live(start, resume, sink) {
+                break 'lockstep;
+            }
+        }
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            lane.sid = dfa.next_state(Anchored::No, lane.sid, hay[lane.at]);
+            lane.at += 1;
+            if dfa.is_special(lane.sid) {
+                let sink = if k == 0 { &mut *out } else { &mut rest[k] };
+                lane.special(dfa, start, resume, sink);
+            }
+        }
+    }
+    // Finish each lane alone, in order.
+    for (k, lane) in lanes.iter_mut().enumerate() {
+        let sink = if k == 0 { &mut *out } else { &mut rest[k] };
+        while lane.live(start, resume, sink) {
+            lane.sid = dfa.next_state(Anchored::No, lane.sid, hay[lane.at]);
+            lane.at += 1;
+            if dfa.is_special(lane.sid) {
+                lane.special(dfa, start, resume, sink);
+            }
+        }
+    }
+    for r in &rest[1..] {
+        out.extend_from_slice(r);
+    }
+}
+
+/// The chain of hits of one block, computed a segment at a time: what successive
+/// `find` calls would return, each from where the last hit says to resume.
+#[derive(Default)]
+pub(crate) struct HitChain {
+    hits: Vec<Hit>,
+    next: usize,
+    scanned_to: usize,
+}
+
+impl HitChain {
+    /// Forgets the last block.
+    pub(crate) fn reset(&mut self) {
+        self.hits.clear();
+        self.next = 0;
+        self.scanned_to = 0;
+    }
+
+    /// The first hit at or after `from`, which must be where the previous hit says to
+    /// resume, or a line start (where the chain starts afresh), or 0.
+    pub(crate) fn next(
+        &mut self,
+        literals: &Literals,
+        data: &[u8],
+        from: usize,
+        resume: &impl Fn(Hit) -> usize,
+    ) -> Option<Hit> {
+        if let Literals::Other(_) = literals {
+            // A literal may hold `\n`: no resynchronisation at line starts to rely on.
+            return literals.find(data, from);
+        }
+        loop {
+            while let Some(&hit) = self.hits.get(self.next) {
+                self.next += 1;
+                if hit.start >= from {
+                    return Some(hit);
+                }
+            }
+            let start = self.scanned_to.max(from);
+            if start >= data.len() {
+                return None;
+            }
+            let target = (start + SEGMENT).min(data.len());
+            let end = memchr::memchr(b'\n', &data[target..]).map_or(data.len(), |i| target + i + 1);
+            self.hits.clear();
+            self.next = 0;
+            literals.chain(data, start, end, resume, &mut self.hits);
+            self.scanned_to = end;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reference(lits: &Literals, hay: &[u8], resume: &impl Fn(Hit) -> usize) -> Vec<(usize, usize, u32)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(h) = lits.find(hay, at) {
+            out.push((h.start, h.end, h.pattern));
+            at = resume(h);
+        }
+        out
+    }
+
+    fn chained(lits: &Literals, hay: &[u8], resume: &impl Fn(Hit) -> usize) -> Vec<(usize, usize, u32)> {
+        let mut chain = HitChain::default();
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(h) = chain.next(lits, hay, at, resume) {
+            out.push((h.start, h.end, h.pattern));
+            at = resume(h);
+        }
+        out
+    }
+
+    const WORDS: &[&str] = &["token", "key", "key=", "keys", "secret", "ab", "abc", "bca", "://", "eyJ"];
+
+    proptest! {
+        #[test]
+        fn lanes_give_the_chain_of_one_search(
+            parts in prop::collection::vec(prop::sample::select(vec!["token", "key", "keys=", "abca", "bcab", "x", " ", "\n", "eyJ", ":/", "//", "secretkey"]), 0..2000),
+            overlap in any::<bool>(),
+        ) {
+            let pats: Vec<Vec<u8>> = WORDS.iter().map(|w| w.as_bytes().to_vec()).collect();
+            let lits = Literals::build(&pats).unwrap();
+            let hay = parts.concat().into_bytes();
+            // Resume inside a match (as for literals that may overlap) or after it.
+            let resume = |h: Hit| if overlap && h.pattern.is_multiple_of(2) { h.start + 1 } else { h.end };
+            prop_assert_eq!(chained(&lits, &hay, &resume), reference(&lits, &hay, &resume));
+        }
+    }
+
+    #[test]
+    fn a_literal_with_a_newline_is_searched_without_lanes() {
+        let lits = Literals::build(&[b"a\nb".to_vec()]).unwrap();
+        assert!(matches!(lits, Literals::Other(_)));
+        let hay = "xa\nb".repeat(2000).into_bytes();
+        let resume = |h: Hit| h.end;
+        assert_eq!(chained(&lits, &hay, &resume).len(), 2000);
+    }
+}
