@@ -173,12 +173,24 @@ fn lanes<const N: usize>(
                 break 'lockstep;
             }
         }
-        for (k, lane) in lanes.iter_mut().enumerate() {
-            lane.sid = dfa.next_state(Anchored::No, lane.sid, hay[lane.at]);
-            lane.at += 1;
-            if dfa.is_special(lane.sid) {
-                let sink = if k == 0 { &mut *out } else { &mut rest[k] };
-                lane.special(dfa, start, resume, sink);
+        // Every lane has at least `run` bytes left: step them all until one of them
+        // enters a special state, with no end checks in between.
+        let run = lanes.iter().map(|l| l.end - l.at).min().unwrap_or(0);
+        for _ in 0..run {
+            let mut special = false;
+            for lane in lanes.iter_mut() {
+                lane.sid = dfa.next_state(Anchored::No, lane.sid, hay[lane.at]);
+                lane.at += 1;
+                special |= dfa.is_special(lane.sid);
+            }
+            if special {
+                for (k, lane) in lanes.iter_mut().enumerate() {
+                    if dfa.is_special(lane.sid) {
+                        let sink = if k == 0 { &mut *out } else { &mut rest[k] };
+                        lane.special(dfa, start, resume, sink);
+                    }
+                }
+                break;
             }
         }
     }
