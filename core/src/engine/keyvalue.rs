@@ -46,7 +46,7 @@ fn skip_blank(line: &[u8], mut p: usize) -> usize {
 }
 
 /// Skips one ANSI CSI sequence (`ESC [ params final`) at `p`, if there is one.
-fn skip_ansi(line: &[u8], p: usize) -> usize {
+pub(super) fn skip_ansi(line: &[u8], p: usize) -> usize {
     if line.get(p + 1) != Some(&b'[') {
         return p + 1;
     }
