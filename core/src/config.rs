@@ -27,7 +27,9 @@
 //! # true: strong/weak/metadata/exclude replace the built-in lists instead of extending them.
 //! replace_defaults = false
 //!
-//! # Extra format rules (regex syntax of the `regex` crate, ASCII classes).
+//! # Extra format rules (regex syntax of the `regex` crate, ASCII classes). Limits: at most
+//! # 20000 format rules in all, built-in, imported and configured (more: `too many rules
+//! # (limit 20000)`); a rule's compiled regex at most 10 MiB (bigger: an error naming its id).
 //! [[rules]]
 //! id = "acme-api-key"
 //! description = "ACME API key"
@@ -63,7 +65,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use zeroize::Zeroizing;
 
-use crate::gitleaks::{line_of, toml_error};
+use crate::gitleaks::{LineIndex, toml_error};
 use crate::known::MIN_KNOWN_LEN;
 use crate::rules::format::{
     AllowCondition, AllowTarget, Allowlist, FormatRule, RuleSource, derive_keywords, parse_regex,
@@ -209,7 +211,8 @@ impl Config {
             Some(dir) if Path::new(p).is_relative() => dir.join(p),
             _ => PathBuf::from(p),
         };
-        let at = |offset: usize| line_of(text, offset);
+        let lines = LineIndex::new(text);
+        let at = |offset: usize| lines.line(offset);
 
         let mask = match &raw.mask {
             // The message leaves out the value given.
@@ -235,6 +238,11 @@ impl Config {
             parse_regex(r.get_ref())
                 .map_err(|m| Error::config(format!("allow_regexes: {m}")).with_line(at(r.span().start)))?;
             allow_regexes.push(r.get_ref().clone());
+        }
+        if raw.rules.len() > crate::engine::MAX_RULES {
+            // Checked again with the built-in and imported rules when the redactor is built.
+            let limit = crate::engine::MAX_RULES;
+            return Err(Error::new(crate::ErrorKind::Limit, format!("too many rules (limit {limit})")));
         }
         let mut rules = Vec::new();
         for r in &raw.rules {

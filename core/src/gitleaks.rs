@@ -119,6 +119,21 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
+/// Line numbers of many offsets in one text: counting newlines from the start for each
+/// entry of a long file would be quadratic (100,000 rules took minutes).
+pub(crate) struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        LineIndex(memchr::memchr_iter(b'\n', text.as_bytes()).collect())
+    }
+
+    /// The 1-based line of byte `offset` (as [`line_of`]).
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 /// A TOML error as a hush error: the line, and a message that never quotes a value.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error, what: &str) -> Error {
     let err = Error::config(format!("invalid {what}: {}", scrub_serde_message(e.message())));
@@ -189,9 +204,10 @@ pub(crate) fn import(text: &str, lenient: bool) -> Result<Imported, Error> {
 
     // Global allowlists, each with the rule ids it is limited to (empty: every rule).
     let mut globals: Vec<(Vec<String>, Allowlist)> = Vec::new();
+    let lines = LineIndex::new(text);
     let global_iter = file.allowlist.iter().chain(&file.allowlists);
     for (n, a) in global_iter.enumerate() {
-        let line = line_of(text, a.span().start);
+        let line = lines.line(a.span().start);
         let what = format!("global allowlist {}", n + 1);
         match convert_allowlist(a.get_ref(), &what, None, line) {
             Ok(Converted::Use(list)) => globals.push((a.get_ref().target_rules.clone(), list)),
@@ -204,7 +220,7 @@ pub(crate) fn import(text: &str, lenient: bool) -> Result<Imported, Error> {
 
     let mut rules = Vec::with_capacity(file.rules.len());
     for spanned in &file.rules {
-        let line = line_of(text, spanned.span().start);
+        let line = lines.line(spanned.span().start);
         match convert_rule(spanned.get_ref(), line, &globals, &mut warnings) {
             Ok(rule) => rules.push(rule),
             Err(e) if lenient => warnings.push(format!("skipped gitleaks rule: {}", e)),

@@ -48,6 +48,10 @@ pub(crate) struct Processor {
     /// Offset within the current line where the last written mask ended.
     mask_end: usize,
     cont: Option<Continuation>,
+    /// The rule of a key value that `flush_partial` released (masked, its finding counted
+    /// not truncated) while it was still running: if it runs past a window, the finding
+    /// is counted as truncated then.
+    flushed_open: Option<RuleId>,
     pem: Option<Pem>,
     /// Indentation of an open Kubernetes Secret `data:` block, whose values are decoded.
     data_block: Option<usize>,
@@ -77,6 +81,7 @@ impl Processor {
             done_to: 0,
             mask_end: usize::MAX,
             cont: None,
+            flushed_open: None,
             pem: None,
             data_block: None,
             line_abs: 0,
@@ -284,6 +289,7 @@ impl Processor {
         self.line_no += 1;
         self.line_abs += len as u64;
         self.line_pos = 0;
+        self.flushed_open = None;
         self.done_to = 0;
         self.mask_end = usize::MAX;
     }
@@ -310,6 +316,14 @@ impl Processor {
         let mut cursor = skip;
         for sp in spans.iter() {
             if sp.end <= skip || sp.start >= limit {
+                // Written (masked) already by `flush_partial` up to the window's end: the
+                // value still runs on, and its rest must be masked in the next windows.
+                if let Some(end) = sp.continues
+                    && sp.start < limit
+                    && sp.end == win.len()
+                {
+                    self.continue_value(end, &sp.rule, owned.is_some());
+                }
                 continue;
             }
             let start = sp.start.max(skip);
@@ -336,7 +350,7 @@ impl Processor {
             if let Some(end) = sp.continues
                 && sp.end == win.len()
             {
-                self.cont = Some(Continuation { end, rule: sp.rule.clone() });
+                self.continue_value(end, &sp.rule, owned.is_some() && silent);
             }
         }
         let stop = limit.max(cursor);
@@ -344,6 +358,19 @@ impl Processor {
             out.extend_from_slice(&win[cursor..stop]);
         }
         self.done_to = self.line_pos + stop;
+    }
+
+    /// A key value goes on past the end of the region just emitted. `past_window` when it
+    /// runs past a window whose head `flush_partial` released: the released finding, counted
+    /// before its length was known, is counted as truncated now (once).
+    fn continue_value(&mut self, end: ValueEnd, rule: &RuleId, past_window: bool) {
+        self.cont = Some(Continuation { end, rule: rule.clone() });
+        if past_window
+            && let Some(open) = self.flushed_open.take()
+            && let Some(count) = self.report.rules.get_mut(open.as_str())
+        {
+            count.truncated += 1;
+        }
     }
 
     fn write_mask(&self, win: &[u8], sp: &Span, start: usize, silent: bool, out: &mut Vec<u8>) {
@@ -424,7 +451,8 @@ impl Processor {
         let engine = self.red.engine();
         let scan = engine.scan_line(&buf, region, self.red.keys());
         let mut safe = engine.open_construct_start(&buf, self.red.keys()).unwrap_or(buf.len());
-        if scan.spans.iter().any(|sp| sp.continues.is_some() && sp.start <= safe) {
+        let running = scan.spans.iter().find(|sp| sp.continues.is_some() && sp.start <= safe).map(|sp| sp.rule.clone());
+        if running.is_some() {
             // A value still running: release it masked; its rest is masked when it comes.
             safe = buf.len();
         }
@@ -442,8 +470,12 @@ impl Processor {
                 s.end = s.end.min(safe);
                 s.continues = None;
             }
+            let fresh = saved.is_none();
             self.emit(&buf[..safe], LineScan { spans, pem_begin: None }, None, out);
             self.cont = saved;
+            if fresh && running.is_some() {
+                self.flushed_open = running;
+            }
         }
         self.pending = buf;
     }

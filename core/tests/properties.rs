@@ -1,5 +1,7 @@
 //! Property tests: the engine against a naive reference redactor on generated logs, chunking
-//! invariance, idempotence, the `flush_partial` no-leak guarantee and JSON validity.
+//! invariance, idempotence, the `flush_partial` no-leak guarantee, JSON validity, and
+//! generated logs laced with hostile bytes (colour codes, `\r`, NULs, invalid UTF-8)
+//! changing only where findings are.
 //!
 //! The reference shares no code with the matcher or the stream: per rule a `regex::bytes`
 //! over each whole line, known values by substring search, then merge and mask.
@@ -205,6 +207,67 @@ proptest! {
             prop_assert_eq!(keys, want);
             prop_assert_eq!(&parsed["n"], &serde_json::json!(42));
         }
+    }
+}
+
+/// Bytes that hostile or sloppy producers put in logs.
+fn junk() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        "\x1b\\[[0-9;]{0,6}[mKGH]".prop_map(String::into_bytes),
+        Just(b"\r".to_vec()),
+        Just(b"\0".to_vec()),
+        Just(b"\t".to_vec()),
+        prop::collection::vec(0x80u8..=0xff, 1..4),
+        prop::collection::vec(any::<u8>(), 1..6),
+    ]
+}
+
+/// A generated log with junk inserted at arbitrary offsets.
+fn hostile_logs() -> impl Strategy<Value = Vec<u8>> {
+    (logs(), prop::collection::vec((any::<usize>(), junk()), 0..12)).prop_map(|(mut log, inserts)| {
+        for (at, bytes) in inserts {
+            let at = at % (log.len() + 1);
+            log.splice(at..at, bytes);
+        }
+        log
+    })
+}
+
+/// Is `out` the input with each finding's span replaced by the mask (`"[REDACTED]"` in
+/// added quotes where a JSON value that was not a string is masked), nothing else changed?
+fn masked_at_findings(input: &[u8], findings: &[hush::Finding], out: &[u8]) -> bool {
+    let mut at = 0;
+    let mut cursor = 0;
+    for f in findings {
+        let gap = &input[cursor..f.start];
+        if !out[at..].starts_with(gap) {
+            return false;
+        }
+        at += gap.len();
+        let mask: &[u8] = if out[at..].starts_with(b"\"[REDACTED]\"") { b"\"[REDACTED]\"" } else { b"[REDACTED]" };
+        if !out[at..].starts_with(mask) {
+            return false;
+        }
+        at += mask.len();
+        cursor = f.end;
+    }
+    out[at..] == input[cursor..]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Outside findings hostile bytes pass through unchanged, every changed region is a
+    /// mask, the line count is kept, and any chunking gives the same output.
+    #[test]
+    fn hostile_bytes_change_only_at_findings(input in hostile_logs(), cuts in prop::collection::vec(any::<usize>(), 0..20)) {
+        let r = redactor();
+        let once = r.redact(&input).into_owned();
+        let findings = r.scan(&input);
+        prop_assert!(masked_at_findings(&input, &findings, &once), "bytes outside the {} findings changed", findings.len());
+        let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        prop_assert_eq!(newlines(&once), newlines(&input));
+        prop_assert!(stream(&r, &input, &cuts, false) == once, "a chunking changed the output");
     }
 }
 

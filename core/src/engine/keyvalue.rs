@@ -46,7 +46,7 @@ fn skip_blank(line: &[u8], mut p: usize) -> usize {
 }
 
 /// Skips one ANSI CSI sequence (`ESC [ params final`) at `p`, if there is one.
-fn skip_ansi(line: &[u8], p: usize) -> usize {
+pub(super) fn skip_ansi(line: &[u8], p: usize) -> usize {
     if line.get(p + 1) != Some(&b'[') {
         return p + 1;
     }
@@ -257,8 +257,18 @@ impl Value {
             return Value { start: p, end, quote: None, continues: Some(ValueEnd::EndOfLine) };
         }
         let mut q = p;
-        while q < eol && !is_terminator(line[q]) {
+        while q < eol {
             if line[q] == 0x1b && line.get(q + 1) == Some(&b'[') {
+                // Colour codes end the value when a terminator (or the line end) follows
+                // them; inside it (a highlighted part) they do not, so its rest is masked.
+                let after = skip_ansi_only(line, q);
+                if after >= eol || is_terminator(line[after]) {
+                    break;
+                }
+                q = after;
+                continue;
+            }
+            if is_terminator(line[q]) {
                 break;
             }
             q += 1;
@@ -404,6 +414,8 @@ mod tests {
         assert_eq!(spans("Cookie: theme=dark; sessionid=abc; PHPSESSID=xyz"), ["abc", "xyz"]);
         assert_eq!(spans("Set-Cookie: sid=abc; Path=/; HttpOnly"), ["abc"]);
         assert_eq!(spans("password \x1b[0m=\x1b[1m s3cret"), ["s3cret"]);
+        assert_eq!(spans("x password=\x1b[31ms3cret\x1b[0m next"), ["s3cret"]);
+        assert_eq!(spans("x password=s3\x1b[1mcr\x1b[4m\x1b[1met\x1b[0m next"), ["s3\x1b[1mcr\x1b[4m\x1b[1met"]);
     }
 
     #[test]

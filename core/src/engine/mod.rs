@@ -361,6 +361,10 @@ impl Engine {
             self.decode_contexts(line, &decodes, keys, depth, &mut scan.spans);
         }
         if !windows.is_empty() {
+            // Colour codes read as blanks, so a token right after `ESC[31m` still starts
+            // at a word boundary (`\b`) for the format rules; offsets stay the same.
+            let blanked = memchr::memchr(0x1b, line).map(|_| blank_ansi(line));
+            let line = blanked.as_deref().map_or(line, Vec::as_slice);
             windows.sort_unstable();
             let mut i = 0;
             while i < windows.len() {
@@ -483,6 +487,21 @@ impl Engine {
             continues: None,
         });
     }
+}
+
+/// `line` with every ANSI CSI sequence (`ESC [ params final`) replaced by spaces of the
+/// same length. Held in a zeroize-on-drop buffer: the line may hold secrets.
+fn blank_ansi(line: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut out = zeroize::Zeroizing::new(line.to_vec());
+    let mut p = 0;
+    while let Some(i) = memchr::memchr(0x1b, &out[p..]) {
+        let esc = p + i;
+        p = keyvalue::skip_ansi(line, esc);
+        if line.get(esc + 1) == Some(&b'[') {
+            out[esc..p].fill(b' ');
+        }
+    }
+    out
 }
 
 /// A literal occurrence: byte span and pattern index.

@@ -1,0 +1,65 @@
+//! Generators of positives for the built-in format rules: strings generated from each
+//! rule's regex (`proptest::string::string_regex_parsed`), adjusted as described in
+//! `catalog_proptest.rs`. Shared by that test and `no_leak_proptest.rs`.
+
+use base64::Engine as _;
+use hush::FormatRule;
+use proptest::strategy::{BoxedStrategy, Strategy};
+use regex_syntax::hir::{Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
+
+/// Repetitions are generated at most this many times past their minimum: the longest
+/// tokens (4 KiB session tokens, 16 KiB key bodies) would make the test slow, and the
+/// examples already cover them.
+const MAX_EXTRA_REPEATS: u32 = 200;
+
+/// The rule's regex as a generator (see the module docs).
+pub fn generator_hir(regex: &str) -> Hir {
+    let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(regex).unwrap();
+    adjust(&hir)
+}
+
+fn adjust(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Hir::empty(),
+        HirKind::Literal(_) => hir.clone(),
+        HirKind::Class(Class::Bytes(class)) => Hir::class(Class::Bytes(printable(class))),
+        HirKind::Class(Class::Unicode(_)) => unreachable!("parsed with Unicode off"),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(adjust(&rep.sub)),
+            max: rep.max.map(|max| max.min(rep.min + MAX_EXTRA_REPEATS)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture { sub: Box::new(adjust(&cap.sub)), ..cap.clone() }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(adjust).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(adjust).collect()),
+    }
+}
+
+fn printable(class: &ClassBytes) -> ClassBytes {
+    let mut out = class.clone();
+    out.intersect(&ClassBytes::new([ClassBytesRange::new(b' ', b'~')]));
+    let bytes: Vec<u8> = out.iter().flat_map(|r| r.start()..=r.end()).collect();
+    if let [a, b] = bytes[..]
+        && a.is_ascii_uppercase()
+        && b == a.to_ascii_lowercase()
+    {
+        return ClassBytes::new([ClassBytesRange::new(b, b)]);
+    }
+    out
+}
+
+/// Rules the engine also validates beyond their regex, with a generator of valid values.
+pub fn generator(rule: &FormatRule, hir: &Hir) -> BoxedStrategy<String> {
+    match rule.id.as_str() {
+        // The engine keeps only `auth` values that decode to `user:password`.
+        "docker-config-auth" => ("[a-z][a-z0-9._-]{0,15}", "[!-~]{1,24}", "[ \t]{0,3}")
+            .prop_map(|(user, password, space)| {
+                let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                format!("\"auth\":{space}\"{auth}\"")
+            })
+            .boxed(),
+        _ => proptest::string::string_regex_parsed(hir)
+            .unwrap_or_else(|e| panic!("rule {}: no generator: {e}", rule.id))
+            .boxed(),
+    }
+}
