@@ -252,6 +252,11 @@ fn stream_one_line(len: usize, line_cap: usize) -> usize {
     let r = Redactor::builder().known_value(KNOWN).line_cap(line_cap).build().unwrap();
     let filler = filler();
     let plan = inserts(len);
+    // A catalogue rule compiles its regex the first time its keyword hits: that belongs to
+    // the redactor, not to the stream, so it happens before the measurement.
+    for ins in &plan {
+        r.redact(&ins.bytes());
+    }
     let mut pieces = Vec::new();
     let mut prev = 0;
     for ins in &plan {
