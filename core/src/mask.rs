@@ -180,6 +180,27 @@ pub(crate) fn is_mask(value: &[u8]) -> bool {
         || (!value.is_empty() && value.iter().all(|&b| b == b'*'))
 }
 
+/// `value` with every mask taken out: `[REDACTED…]` up to its closing `]`, the partial
+/// mask's ellipsis and `*` (the fill mask). What a value was before other findings in or
+/// next to it were masked is judged on what is left.
+pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(&b) = rest.first() {
+        if rest.starts_with(b"[REDACTED") {
+            rest = memchr::memchr(b']', rest).map_or(&[][..], |i| &rest[i + 1..]);
+        } else if rest.starts_with(ELLIPSIS.as_bytes()) {
+            rest = &rest[ELLIPSIS.len()..];
+        } else {
+            if b != b'*' {
+                out.push(b);
+            }
+            rest = &rest[1..];
+        }
+    }
+    out
+}
+
 /// Does `text` contain a mask anywhere (`[REDACTED…` or the partial mask's ellipsis)?
 pub(crate) fn contains_mask(text: &[u8]) -> bool {
     memchr::memmem::find(text, b"[REDACTED").is_some() || memchr::memmem::find(text, ELLIPSIS.as_bytes()).is_some()

@@ -70,10 +70,20 @@ fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
 
 /// Values that stand for "no secret here": empty, `null`, `true`, `<password>`, `${VAR}`,
 /// `{{ .x }}`, `***` and masks. They are never masked.
+///
+/// A value that holds masks is judged without them: masking a finding inside or right
+/// after a placeholder (`password=<password>` then a masked control byte, which ended the
+/// value) must not turn the placeholder into a value on the next pass (idempotence).
 pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     let v = value.trim_ascii();
     if v.is_empty() || crate::mask::is_mask(v) {
         return true;
+    }
+    if crate::mask::contains_mask(v) || v.contains(&b'*') {
+        let rest = crate::mask::strip_masks(v);
+        if rest.len() < v.len() {
+            return is_placeholder(&rest);
+        }
     }
     let lower = v.to_ascii_lowercase();
     if matches!(lower.as_slice(), b"null" | b"none" | b"nil" | b"true" | b"false" | b"undefined" | b"\"\"" | b"''") {
@@ -412,6 +422,8 @@ mod tests {
         assert!(spans("password=").is_empty());
         assert!(spans("password=${DB_PASSWORD}").is_empty());
         assert!(spans("password=<password>").is_empty());
+        assert!(spans("password=<password>[REDACTED]").is_empty());
+        assert!(spans("password=${DB_PASSWORD}[REDACTED:key:token]").is_empty());
         assert!(spans("PASSWORD_MIN_LENGTH=12").is_empty());
         assert!(spans("token == other").is_empty());
         assert!(spans("keyboard=us").is_empty());
