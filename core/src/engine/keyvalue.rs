@@ -203,13 +203,19 @@ pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyR
 }
 
 /// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.
+///
+/// Only a whole mask counts: closed by `]` after `at`, with no blank or `[` in it. Text
+/// that merely starts like one (`[REDACTEDen=x k token=v`) is text, and its keys are keys:
+/// otherwise masking that text on the first pass would uncover them on the second.
 fn inside_mask(line: &[u8], at: usize) -> bool {
     let from = at.saturating_sub(96);
-    match memchr::memrchr(b'[', &line[from..at]) {
-        Some(i) => {
-            let open = from + i;
-            line[open..].starts_with(b"[REDACTED") && !line[open..at].contains(&b']')
-        }
+    let Some(open) = memchr::memrchr(b'[', &line[from..at]).map(|i| from + i) else { return false };
+    if !line[open..].starts_with(b"[REDACTED") {
+        return false;
+    }
+    let body = &line[open + 1..];
+    match body.iter().position(|&b| b == b']' || b == b'[' || b.is_ascii_whitespace()) {
+        Some(i) => body[i] == b']' && open + 1 + i >= at,
         None => false,
     }
 }
@@ -414,6 +420,8 @@ mod tests {
         assert_eq!(spans("Cookie: theme=dark; sessionid=abc; PHPSESSID=xyz"), ["abc", "xyz"]);
         assert_eq!(spans("Set-Cookie: sid=abc; Path=/; HttpOnly"), ["abc"]);
         assert_eq!(spans("password \x1b[0m=\x1b[1m s3cret"), ["s3cret"]);
+        assert_eq!(spans("a=[REDACTEDen=x k token=t12abc"), ["t12abc"]);
+        assert!(spans("x=[REDACTED:key:password] y").is_empty());
     }
 
     #[test]
