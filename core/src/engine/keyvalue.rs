@@ -114,8 +114,17 @@ const AUTH_SCHEMES: &[&[u8]] = &[
 ];
 
 /// Confirms a key construct around the literal starting at `hit_start`. Pushes the value
-/// span when there is one and returns the end of the name (key hits before it are done).
-pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyRules, out: &mut Vec<Span>) -> usize {
+/// span when there is one (to `placeholders` when the value is a placeholder such as
+/// `<password>`, masked only if a finding overlaps it) and returns the end of the name
+/// (key hits before it are done).
+pub(crate) fn confirm(
+    line: &[u8],
+    hit_start: usize,
+    region: Region,
+    keys: &KeyRules,
+    out: &mut Vec<Span>,
+    placeholders: &mut Vec<Span>,
+) -> usize {
     let mut ns = hit_start;
     while ns > 0 && is_name_byte(line[ns - 1]) {
         ns -= 1;
@@ -182,13 +191,12 @@ pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyR
     if v.start >= v.end && v.continues.is_none() {
         return ne;
     }
-    if v.continues.is_none() && is_placeholder(&line[v.start..v.end]) {
-        return ne;
-    }
     if v.start < v.end && matches!(line[v.start], b'{' | b'[') && v.quote.is_none() {
         return ne;
     }
+    let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
     let json_number = quoted_name && before == b'"' && v.quote.is_none();
+    let out = if placeholder { placeholders } else { out };
     out.push(Span {
         start: v.start,
         end: v.end,
@@ -388,13 +396,15 @@ mod tests {
     fn spans(line: &str) -> Vec<String> {
         let keys = KeyRules::default();
         let mut out = Vec::new();
+        let mut placeholders = Vec::new();
         let lits = keys.literals();
         let b = line.as_bytes();
         let mut done = 0;
         for i in 0..b.len() {
             for l in &lits {
                 if i >= done && b[i..].starts_with(l.as_bytes()) {
-                    done = confirm(b, i, Region { starts_line: true, ends_line: true }, &keys, &mut out);
+                    let region = Region { starts_line: true, ends_line: true };
+                    done = confirm(b, i, region, &keys, &mut out, &mut placeholders);
                 }
             }
         }

@@ -341,12 +341,13 @@ impl Engine {
         let mut decodes = Vec::new();
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
         let mut key_done = 0usize;
+        let mut placeholders = Vec::new();
         for hit in hits {
             let (s, e) = (hit.start, hit.end);
             for t in &self.triggers[hit.pattern as usize] {
                 match *t {
                     Trigger::Key if s >= key_done => {
-                        key_done = keyvalue::confirm(line, s, region, keys, &mut scan.spans);
+                        key_done = keyvalue::confirm(line, s, region, keys, &mut scan.spans, &mut placeholders);
                     }
                     Trigger::Key => {}
                     Trigger::Format(r) => windows.push((r, s, e)),
@@ -407,6 +408,7 @@ impl Engine {
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
             scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
         }
+        take_broken_placeholders(&mut scan.spans, placeholders);
         scan
     }
 
@@ -525,6 +527,28 @@ fn overlaps(patterns: &[Vec<u8>]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
         })
         .collect();
     (implied, may_overlap)
+}
+
+/// Adds to `spans` each placeholder value (`password=<password>`) that a span overlaps,
+/// until none is left to add. Masking only the overlapping finding would break the
+/// placeholder's shape (`pass=<pass=d>` would become `pass=<pass=[REDACTED]`), and the next
+/// pass would then mask the remains: the whole value is masked now instead (idempotence).
+fn take_broken_placeholders(spans: &mut Vec<Span>, mut placeholders: Vec<Span>) {
+    loop {
+        let before = placeholders.len();
+        let mut i = 0;
+        while i < placeholders.len() {
+            let p = &placeholders[i];
+            if spans.iter().any(|s| s.start < p.end && p.start < s.end) {
+                spans.push(placeholders.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        if placeholders.len() == before {
+            return;
+        }
+    }
 }
 
 /// Start of the token around `at`: back over characters that tokens are made of.
