@@ -117,16 +117,20 @@ const AUTH_SCHEMES: &[&[u8]] = &[
 /// span when there is one (to `placeholders` when the value is a placeholder such as
 /// `<password>`, masked only if a finding overlaps it) and returns the end of the name
 /// (key hits before it are done).
+///
+/// `name_floor` is the end of the last finding before the hit: the name starts no earlier,
+/// as it will start right after that finding's mask on the next pass.
 pub(crate) fn confirm(
     line: &[u8],
     hit_start: usize,
+    name_floor: usize,
     region: Region,
     keys: &KeyRules,
     out: &mut Vec<Span>,
     placeholders: &mut Vec<Span>,
 ) -> usize {
     let mut ns = hit_start;
-    while ns > 0 && is_name_byte(line[ns - 1]) {
+    while ns > name_floor && is_name_byte(line[ns - 1]) {
         ns -= 1;
     }
     // The literal may end in the delimiter after the word: the name ends at the first
@@ -144,7 +148,12 @@ pub(crate) fn confirm(
     if name.is_empty() || name.len() > 128 {
         return ne;
     }
-    let before = if ns > 0 { line[ns - 1] } else { b'\n' };
+    // Right after a finding, the byte before the name is its mask's last byte.
+    let before = match ns {
+        0 => b'\n',
+        _ if ns == name_floor => b']',
+        _ => line[ns - 1],
+    };
     let is_flag = dashes > 0 && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
     if dashes > 0 && !is_flag {
         return ne;
@@ -404,7 +413,7 @@ mod tests {
             for l in &lits {
                 if i >= done && b[i..].starts_with(l.as_bytes()) {
                     let region = Region { starts_line: true, ends_line: true };
-                    done = confirm(b, i, region, &keys, &mut out, &mut placeholders);
+                    done = confirm(b, i, 0, region, &keys, &mut out, &mut placeholders);
                 }
             }
         }

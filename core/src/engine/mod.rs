@@ -340,16 +340,12 @@ impl Engine {
         let mut scan = LineScan::default();
         let mut decodes = Vec::new();
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
-        let mut key_done = 0usize;
-        let mut placeholders = Vec::new();
+        let mut key_hits = Vec::new();
         for hit in hits {
             let (s, e) = (hit.start, hit.end);
             for t in &self.triggers[hit.pattern as usize] {
                 match *t {
-                    Trigger::Key if s >= key_done => {
-                        key_done = keyvalue::confirm(line, s, region, keys, &mut scan.spans, &mut placeholders);
-                    }
-                    Trigger::Key => {}
+                    Trigger::Key => key_hits.push(s),
                     Trigger::Format(r) => windows.push((r, s, e)),
                     Trigger::Known(k, form) => self.known_span(line, s, e, k, form, &mut scan.spans),
                     Trigger::Url => url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans),
@@ -403,6 +399,20 @@ impl Engine {
                     rule.find(line, lo, hi, &mut scan.spans);
                 }
                 i += hits;
+            }
+        }
+        let mut placeholders = Vec::new();
+        if !key_hits.is_empty() {
+            // Keys last: a key name that runs back into an earlier finding starts after
+            // it, as it will start after its mask on the next pass (idempotence).
+            let mut ends: Vec<usize> = scan.spans.iter().map(|sp| sp.end).collect();
+            ends.sort_unstable();
+            let mut key_done = 0usize;
+            for s in key_hits {
+                if s >= key_done {
+                    let floor = ends[..ends.partition_point(|&e| e <= s)].last().copied().unwrap_or(0);
+                    key_done = keyvalue::confirm(line, s, floor, region, keys, &mut scan.spans, &mut placeholders);
+                }
             }
         }
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
