@@ -6,7 +6,7 @@
 //! Java `toString()`, Go `%+v`, URL queries (`?token=V&x=1`), flags (`--password V`),
 //! XML (`<password>V</password>`), `Authorization: Bearer V` (scheme kept) and cookies.
 
-use super::{Region, Span};
+use super::{Earlier, Region, Span};
 use crate::rules::keys::KeyRules;
 use crate::{RuleId, RuleKind};
 
@@ -118,17 +118,19 @@ const AUTH_SCHEMES: &[&[u8]] = &[
 /// `<password>`, masked only if a finding overlaps it) and returns the end of the name
 /// (key hits before it are done).
 ///
-/// `name_floor` is the end of the last finding before the hit: the name starts no earlier,
-/// as it will start right after that finding's mask on the next pass.
+/// `earlier` holds the findings of other rules on the line: the name starts no earlier
+/// than the end of the last one before the hit, as it will start right after that
+/// finding's mask on the next pass.
 pub(crate) fn confirm(
     line: &[u8],
     hit_start: usize,
-    name_floor: usize,
+    earlier: &Earlier,
     region: Region,
     keys: &KeyRules,
     out: &mut Vec<Span>,
     placeholders: &mut Vec<Span>,
 ) -> usize {
+    let name_floor = earlier.floor(hit_start);
     let mut ns = hit_start;
     while ns > name_floor && is_name_byte(line[ns - 1]) {
         ns -= 1;
@@ -186,7 +188,7 @@ pub(crate) fn confirm(
     }
     let lower_name = name.to_ascii_lowercase();
     if delim == Some(b':') && (lower_name == b"cookie" || lower_name == b"set-cookie") {
-        cookie_values(line, p, lower_name == b"set-cookie", keys, out);
+        cookie_values(line, p, lower_name == b"set-cookie", keys, earlier, out);
         return ne;
     }
     let line_start = !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
@@ -356,15 +358,21 @@ fn is_session_cookie(name: &[u8]) -> bool {
 
 /// `Cookie: a=1; sid=V` and `Set-Cookie: sid=V; Path=/`: names and attributes are kept,
 /// values of sensitive or session cookies are masked.
-fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, out: &mut Vec<Span>) {
+///
+/// Findings of other rules (`earlier`) are read as their masks will be on the next pass: a
+/// `;` or `=` inside one separates nothing, and a name starts after the last finding or
+/// mask in it. Otherwise masking `;R` in `Cookie: s://apikey:;R@=A` would join two cookies
+/// into one named after `apikey` on the next pass (idempotence).
+fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, earlier: &Earlier, out: &mut Vec<Span>) {
     let eol = line_end(line);
     let mut first = true;
     while p < eol {
-        let seg_end = memchr::memchr(b';', &line[p..eol]).map_or(eol, |i| p + i);
-        let seg = &line[p..seg_end];
-        if let Some(eq) = memchr::memchr(b'=', seg) {
-            let name = seg[..eq].trim_ascii();
-            let vs = skip_blank(line, p + eq + 1);
+        let seg_end = earlier.next_outside(line, p, eol, b';').unwrap_or(eol);
+        if let Some(eq) = earlier.next_outside(line, p, seg_end, b'=') {
+            let mut ns = p.max(earlier.floor(eq));
+            ns += crate::mask::after_last_mask(&line[ns..eq]).unwrap_or(0);
+            let name = line[ns..eq].trim_ascii();
+            let vs = skip_blank(line, eq + 1);
             let mut ve = seg_end;
             while ve > vs && line[ve - 1].is_ascii_whitespace() {
                 ve -= 1;
@@ -406,6 +414,7 @@ mod tests {
         let keys = KeyRules::default();
         let mut out = Vec::new();
         let mut placeholders = Vec::new();
+        let earlier = Earlier::default();
         let lits = keys.literals();
         let b = line.as_bytes();
         let mut done = 0;
@@ -413,7 +422,7 @@ mod tests {
             for l in &lits {
                 if i >= done && b[i..].starts_with(l.as_bytes()) {
                     let region = Region { starts_line: true, ends_line: true };
-                    done = confirm(b, i, 0, region, &keys, &mut out, &mut placeholders);
+                    done = confirm(b, i, &earlier, region, &keys, &mut out, &mut placeholders);
                 }
             }
         }
@@ -450,6 +459,7 @@ mod tests {
         assert!(spans("password=${DB_PASSWORD}").is_empty());
         assert!(spans("password=<password>").is_empty());
         assert!(spans("password=<password>[REDACTED]").is_empty());
+        assert!(spans("Cookie: s://apikey:[REDACTED]@=A").is_empty());
         assert!(spans("password=${DB_PASSWORD}[REDACTED:key:token]").is_empty());
         assert!(spans("PASSWORD_MIN_LENGTH=12").is_empty());
         assert!(spans("token == other").is_empty());

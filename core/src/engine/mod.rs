@@ -405,13 +405,11 @@ impl Engine {
         if !key_hits.is_empty() {
             // Keys last: a key name that runs back into an earlier finding starts after
             // it, as it will start after its mask on the next pass (idempotence).
-            let mut ends: Vec<usize> = scan.spans.iter().map(|sp| sp.end).collect();
-            ends.sort_unstable();
+            let earlier = Earlier::new(&scan.spans);
             let mut key_done = 0usize;
             for s in key_hits {
                 if s >= key_done {
-                    let floor = ends[..ends.partition_point(|&e| e <= s)].last().copied().unwrap_or(0);
-                    key_done = keyvalue::confirm(line, s, floor, region, keys, &mut scan.spans, &mut placeholders);
+                    key_done = keyvalue::confirm(line, s, &earlier, region, keys, &mut scan.spans, &mut placeholders);
                 }
             }
         }
@@ -537,6 +535,46 @@ fn overlaps(patterns: &[Vec<u8>]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
         })
         .collect();
     (implied, may_overlap)
+}
+
+/// The findings of format, known-value, URL and decoding rules on a line, merged into
+/// disjoint sorted ranges: key rules read around them as around their masks.
+#[derive(Default)]
+pub(crate) struct Earlier {
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Earlier {
+    fn new(spans: &[Span]) -> Earlier {
+        let mut ranges: Vec<(usize, usize)> = spans.iter().map(|sp| (sp.start, sp.end)).collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for (s, e) in ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        Earlier { ranges: merged }
+    }
+
+    /// The end of the last finding that ends at or before `at` (0 when there is none).
+    pub(crate) fn floor(&self, at: usize) -> usize {
+        let i = self.ranges.partition_point(|r| r.1 <= at);
+        if i == 0 { 0 } else { self.ranges[i - 1].1 }
+    }
+
+    /// The first `byte` in `line[from..to]` that is not inside a finding.
+    pub(crate) fn next_outside(&self, line: &[u8], mut from: usize, to: usize, byte: u8) -> Option<usize> {
+        while let Some(i) = memchr::memchr(byte, &line[from..to]).map(|i| from + i) {
+            let k = self.ranges.partition_point(|r| r.1 <= i);
+            match self.ranges.get(k) {
+                Some(&(s, e)) if s <= i => from = e.min(to),
+                _ => return Some(i),
+            }
+        }
+        None
+    }
 }
 
 /// Adds to `spans` each placeholder value (`password=<password>`) that a span overlaps,
