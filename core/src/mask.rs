@@ -201,12 +201,6 @@ pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The offset just after the last closed `[REDACTED…]` mask in `text`, if there is one.
-pub(crate) fn after_last_mask(text: &[u8]) -> Option<usize> {
-    let open = memchr::memmem::rfind(text, b"[REDACTED")?;
-    memchr::memchr(b']', &text[open..]).map(|i| open + i + 1)
-}
-
 /// Does `text` contain a mask anywhere (`[REDACTED…` or the partial mask's ellipsis)?
 pub(crate) fn contains_mask(text: &[u8]) -> bool {
     memchr::memmem::find(text, b"[REDACTED").is_some() || memchr::memmem::find(text, ELLIPSIS.as_bytes()).is_some()

@@ -356,22 +356,31 @@ fn is_session_cookie(name: &[u8]) -> bool {
         || (n.starts_with(b"_") && n.ends_with(b"_session"))
 }
 
+/// The cookie name at the end of `text` (the bytes before `=`): its trailing run of token
+/// characters, after trailing blanks.
+fn cookie_name(text: &[u8]) -> &[u8] {
+    let text = text.trim_ascii_end();
+    let is_token = |b: &u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(b);
+    let start = text.iter().rposition(|b| !is_token(b)).map_or(0, |i| i + 1);
+    &text[start..]
+}
+
 /// `Cookie: a=1; sid=V` and `Set-Cookie: sid=V; Path=/`: names and attributes are kept,
 /// values of sensitive or session cookies are masked.
 ///
-/// Findings of other rules (`earlier`) are read as their masks will be on the next pass: a
-/// `;` or `=` inside one separates nothing, and a name starts after the last finding or
-/// mask in it. Otherwise masking `;R` in `Cookie: s://apikey:;R@=A` would join two cookies
-/// into one named after `apikey` on the next pass (idempotence).
+/// A cookie name is the run of token characters (RFC 6265) before `=`: no blank, no
+/// separator, so no mask either (`[`, `]`). Findings of other rules (`earlier`) are read as
+/// their masks will be on the next pass: a `;` or `=` inside one separates nothing, and a
+/// name starts after a finding. Otherwise masking a finding between two cookies (a URL
+/// password `;R` in `Cookie: s://apikey:;R@=A`, a key value `8` in `Cookie: Key: 8 sid=%`)
+/// would give a different cookie name on the next pass (idempotence).
 fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, earlier: &Earlier, out: &mut Vec<Span>) {
     let eol = line_end(line);
     let mut first = true;
     while p < eol {
         let seg_end = earlier.next_outside(line, p, eol, b';').unwrap_or(eol);
         if let Some(eq) = earlier.next_outside(line, p, seg_end, b'=') {
-            let mut ns = p.max(earlier.floor(eq));
-            ns += crate::mask::after_last_mask(&line[ns..eq]).unwrap_or(0);
-            let name = line[ns..eq].trim_ascii();
+            let name = cookie_name(&line[p.max(earlier.floor(eq))..eq]);
             let vs = skip_blank(line, eq + 1);
             let mut ve = seg_end;
             while ve > vs && line[ve - 1].is_ascii_whitespace() {
@@ -460,6 +469,7 @@ mod tests {
         assert!(spans("password=<password>").is_empty());
         assert!(spans("password=<password>[REDACTED]").is_empty());
         assert!(spans("Cookie: s://apikey:[REDACTED]@=A").is_empty());
+        assert_eq!(spans("Cookie: ÿKey: 8 sid=%"), ["%", "8"]);
         assert!(spans("password=${DB_PASSWORD}[REDACTED:key:token]").is_empty());
         assert!(spans("PASSWORD_MIN_LENGTH=12").is_empty());
         assert!(spans("token == other").is_empty());
