@@ -113,10 +113,28 @@ const AUTH_SCHEMES: &[&[u8]] = &[
     b"mac",
 ];
 
-/// Confirms a key construct around the literal starting at `hit_start`. Pushes the value
-/// span when there is one (to `placeholders` when the value is a placeholder such as
-/// `<password>`, masked only if a finding overlaps it) and returns the end of the name
-/// (key hits before it are done).
+/// What key rules found on one line.
+#[derive(Default)]
+pub(crate) struct KeyFinds {
+    /// Values to mask.
+    pub spans: Vec<Span>,
+    /// Placeholder values (`<password>`): masked only when a finding overlaps them.
+    pub placeholders: Vec<Span>,
+    /// `Cookie:` and `Set-Cookie:` lists: where each starts and whether it is `Set-Cookie`.
+    /// They are read by [`cookies`] once the line's other findings are known.
+    cookies: Vec<(usize, bool)>,
+}
+
+impl KeyFinds {
+    /// Are there cookie lists left to read?
+    pub(crate) fn has_cookies(&self) -> bool {
+        !self.cookies.is_empty()
+    }
+}
+
+/// Confirms a key construct around the literal starting at `hit_start`. Records the value
+/// span when there is one (as a placeholder when the value is one, such as `<password>`)
+/// and returns the end of the name (key hits before it are done).
 ///
 /// `earlier` holds the findings of other rules on the line: the name starts no earlier
 /// than the end of the last one before the hit, as it will start right after that
@@ -127,8 +145,7 @@ pub(crate) fn confirm(
     earlier: &Earlier,
     region: Region,
     keys: &KeyRules,
-    out: &mut Vec<Span>,
-    placeholders: &mut Vec<Span>,
+    out: &mut KeyFinds,
 ) -> usize {
     let name_floor = earlier.floor(hit_start);
     let mut ns = hit_start;
@@ -188,7 +205,7 @@ pub(crate) fn confirm(
     }
     let lower_name = name.to_ascii_lowercase();
     if delim == Some(b':') && (lower_name == b"cookie" || lower_name == b"set-cookie") {
-        cookie_values(line, p, lower_name == b"set-cookie", keys, earlier, out);
+        out.cookies.push((p, lower_name == b"set-cookie"));
         return ne;
     }
     let line_start = !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
@@ -207,7 +224,7 @@ pub(crate) fn confirm(
     }
     let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
     let json_number = quoted_name && before == b'"' && v.quote.is_none();
-    let out = if placeholder { placeholders } else { out };
+    let out = if placeholder { &mut out.placeholders } else { &mut out.spans };
     out.push(Span {
         start: v.start,
         end: v.end,
@@ -365,6 +382,15 @@ fn cookie_name(text: &[u8]) -> &[u8] {
     &text[start..]
 }
 
+/// Reads the cookie lists [`confirm`] recorded. `earlier` holds every other finding of the
+/// line, those of key rules included: a key value may hold a cookie's `=` or `;`
+/// (`Cookie:token:=\0sid=\0`, where `token:` takes the value `=`).
+pub(crate) fn cookies(line: &[u8], keys: &KeyRules, earlier: &Earlier, out: &mut KeyFinds) {
+    for (p, set_cookie) in std::mem::take(&mut out.cookies) {
+        cookie_values(line, p, set_cookie, keys, earlier, &mut out.spans);
+    }
+}
+
 /// `Cookie: a=1; sid=V` and `Set-Cookie: sid=V; Path=/`: names and attributes are kept,
 /// values of sensitive or session cookies are masked.
 ///
@@ -421,8 +447,7 @@ mod tests {
 
     fn spans(line: &str) -> Vec<String> {
         let keys = KeyRules::default();
-        let mut out = Vec::new();
-        let mut placeholders = Vec::new();
+        let mut out = KeyFinds::default();
         let earlier = Earlier::default();
         let lits = keys.literals();
         let b = line.as_bytes();
@@ -431,11 +456,13 @@ mod tests {
             for l in &lits {
                 if i >= done && b[i..].starts_with(l.as_bytes()) {
                     let region = Region { starts_line: true, ends_line: true };
-                    done = confirm(b, i, &earlier, region, &keys, &mut out, &mut placeholders);
+                    done = confirm(b, i, &earlier, region, &keys, &mut out);
                 }
             }
         }
-        out.iter().map(|s| line[s.start..s.end].to_owned()).collect()
+        let earlier = Earlier::new(out.spans.iter().map(|s| (s.start, s.end)));
+        cookies(b, &keys, &earlier, &mut out);
+        out.spans.iter().map(|s| line[s.start..s.end].to_owned()).collect()
     }
 
     #[test]
@@ -469,7 +496,8 @@ mod tests {
         assert!(spans("password=<password>").is_empty());
         assert!(spans("password=<password>[REDACTED]").is_empty());
         assert!(spans("Cookie: s://apikey:[REDACTED]@=A").is_empty());
-        assert_eq!(spans("Cookie: ÿKey: 8 sid=%"), ["%", "8"]);
+        assert_eq!(spans("Cookie: ÿKey: 8 sid=%"), ["8", "%"]);
+        assert_eq!(spans("Cookie:token:=\0sid=\0"), ["=", "\0"]);
         assert!(spans("password=${DB_PASSWORD}[REDACTED:key:token]").is_empty());
         assert!(spans("PASSWORD_MIN_LENGTH=12").is_empty());
         assert!(spans("token == other").is_empty());

@@ -401,22 +401,27 @@ impl Engine {
                 i += hits;
             }
         }
-        let mut placeholders = Vec::new();
+        let mut found = keyvalue::KeyFinds::default();
         if !key_hits.is_empty() {
             // Keys last: a key name that runs back into an earlier finding starts after
             // it, as it will start after its mask on the next pass (idempotence).
-            let earlier = Earlier::new(&scan.spans);
+            let earlier = Earlier::new(scan.spans.iter().map(|sp| (sp.start, sp.end)));
             let mut key_done = 0usize;
             for s in key_hits {
                 if s >= key_done {
-                    key_done = keyvalue::confirm(line, s, &earlier, region, keys, &mut scan.spans, &mut placeholders);
+                    key_done = keyvalue::confirm(line, s, &earlier, region, keys, &mut found);
                 }
             }
+            if found.has_cookies() {
+                let all = scan.spans.iter().chain(&found.spans).map(|sp| (sp.start, sp.end));
+                keyvalue::cookies(line, keys, &Earlier::new(all), &mut found);
+            }
         }
+        scan.spans.append(&mut found.spans);
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
             scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
         }
-        take_broken_placeholders(&mut scan.spans, placeholders);
+        take_broken_placeholders(&mut scan.spans, found.placeholders);
         scan
     }
 
@@ -545,8 +550,9 @@ pub(crate) struct Earlier {
 }
 
 impl Earlier {
-    fn new(spans: &[Span]) -> Earlier {
-        let mut ranges: Vec<(usize, usize)> = spans.iter().map(|sp| (sp.start, sp.end)).collect();
+    /// Collects the `(start, end)` ranges of findings.
+    pub(crate) fn new(spans: impl Iterator<Item = (usize, usize)>) -> Earlier {
+        let mut ranges: Vec<(usize, usize)> = spans.collect();
         ranges.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
         for (s, e) in ranges {
