@@ -240,20 +240,21 @@ pub(crate) fn confirm(
 
 /// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.
 ///
-/// Only a whole mask counts: closed by `]` after `at`, with no blank or `[` in it. Text
-/// that merely starts like one (`[REDACTEDen=x k token=v`) is text, and its keys are keys:
-/// otherwise masking that text on the first pass would uncover them on the second.
+/// Only a whole mask counts: `[REDACTED]` or `[REDACTED:` and printable ASCII other than
+/// brackets up to the `]`, which comes after `at`. Text that merely starts like one
+/// (`[REDACTEDen=x k token=v`, or one whose `]` lies past control bytes) is text, and its
+/// keys are keys: otherwise masking inside it on the first pass could make it stop being
+/// a mask, or start being one, on the second.
 fn inside_mask(line: &[u8], at: usize) -> bool {
+    const OPEN: &[u8] = b"[REDACTED";
     let from = at.saturating_sub(96);
     let Some(open) = memchr::memrchr(b'[', &line[from..at]).map(|i| from + i) else { return false };
-    if !line[open..].starts_with(b"[REDACTED") {
+    if !line[open..].starts_with(OPEN) {
         return false;
     }
-    let body = &line[open + 1..];
-    match body.iter().position(|&b| b == b']' || b == b'[' || b.is_ascii_whitespace()) {
-        Some(i) => body[i] == b']' && open + 1 + i >= at,
-        None => false,
-    }
+    let rest = &line[open + OPEN.len()..];
+    let len = rest.iter().position(|&b| !b.is_ascii_graphic() || b == b'[' || b == b']').unwrap_or(rest.len());
+    rest.get(len) == Some(&b']') && (len == 0 || rest[0] == b':') && open + OPEN.len() + len >= at
 }
 
 /// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?
