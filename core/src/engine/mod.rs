@@ -615,10 +615,18 @@ fn token_start(buf: &[u8], at: usize) -> usize {
 }
 
 /// `-----BEGIN … PRIVATE KEY-----` with nothing but whitespace after it: a multi-line block opens.
+///
+/// The label is upper-case letters, digits and spaces, as PEM writers emit and the
+/// single-line `private-key` rule expects. Any other text between the dashes is no header:
+/// a finding masked inside it (a cookie value in `-----BEGINSet-Cookie: …PRIVATE KEY-----`)
+/// would change its length and make it a header on the next pass (idempotence).
 fn pem_header_ends_line(rest: &[u8]) -> bool {
     let Some(close) = memchr::memmem::find(&rest[10..], b"-----").map(|i| i + 10) else { return false };
     let label = &rest[10..close];
-    label.ends_with(b"PRIVATE KEY") && label.len() <= 48 && rest[close + 5..].iter().all(u8::is_ascii_whitespace)
+    label.ends_with(b"PRIVATE KEY")
+        && label.len() <= 48
+        && label.iter().all(|&b| b == b' ' || b.is_ascii_uppercase() || b.is_ascii_digit())
+        && rest[close + 5..].iter().all(u8::is_ascii_whitespace)
 }
 
 /// Sorts spans and merges overlapping ones into the widest span (each byte masked once).
