@@ -201,6 +201,22 @@ pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Does `line[start..end]` take in or touch a mask: one inside it, one starting right at
+/// `end` (or inside and running past it), or one ending right at `start`? A pattern's
+/// boundary (`\b`, "not a token character") may hold only because a mask replaced the
+/// bytes next to the match.
+pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
+    const OPEN: &[u8] = b"[REDACTED";
+    let ahead = &line[start..(end + OPEN.len()).min(line.len())];
+    if contains_mask(ahead) && memchr::memmem::find(ahead, OPEN).is_none_or(|i| start + i <= end) {
+        return true;
+    }
+    let before = &line[start.saturating_sub(96)..start];
+    before.ends_with(ELLIPSIS.as_bytes())
+        || (before.ends_with(b"]")
+            && memchr::memmem::rfind(before, OPEN).is_some_and(|i| !before[i..before.len() - 1].contains(&b']')))
+}
+
 /// Does `text` contain a mask anywhere (`[REDACTED…` or the partial mask's ellipsis)?
 pub(crate) fn contains_mask(text: &[u8]) -> bool {
     memchr::memmem::find(text, b"[REDACTED").is_some() || memchr::memmem::find(text, ELLIPSIS.as_bytes()).is_some()
@@ -236,6 +252,16 @@ mod tests {
     fn partial_keeps_whole_characters() {
         let out = mask(MaskStyle::Partial, "ééééééééééééééééé", 0);
         assert_eq!(out, "\u{2026}éééé");
+    }
+
+    #[test]
+    fn touching_a_mask() {
+        let line = b"a tok=[REDACTED] b";
+        assert!(touches_mask(line, 2, 6), "a mask starts right at the end");
+        assert!(touches_mask(line, 2, 8), "a mask starts inside and runs past the end");
+        assert!(touches_mask(line, 16, 18), "a mask ends right at the start");
+        assert!(!touches_mask(line, 0, 1) && !touches_mask(line, 17, 18));
+        assert!(!touches_mask(b"x] tok", 3, 6), "a bracket alone is no mask");
     }
 
     #[test]
