@@ -79,7 +79,10 @@ fn assert_error_record(f: &Filter, verdict: Verdict, reason: &str, i: usize) {
     };
     assert!(member_names(body).first() == Some(&&b"hush_error"[..]), "record {i}: hush_error is not the first member");
     let expected = format!("\"{reason}\"");
-    assert!(members.get("hush_error").map(|v| v.get()) == Some(expected.as_str()), "record {i}: wrong hush_error reason");
+    assert!(
+        members.get("hush_error").map(|v| v.get()) == Some(expected.as_str()),
+        "record {i}: wrong hush_error reason"
+    );
     let harmless = members.iter().all(|(k, v)| {
         let v = v.get();
         k == "hush_error" || v == "true" || v == "false" || v.starts_with(|c: char| c == '-' || c.is_ascii_digit())
