@@ -211,10 +211,26 @@ pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
     if contains_mask(ahead) && memchr::memmem::find(ahead, OPEN).is_none_or(|i| start + i <= end) {
         return true;
     }
-    let before = &line[start.saturating_sub(96)..start];
+    let before = &line[start.saturating_sub(MAX_MASK_LEN)..start];
     before.ends_with(ELLIPSIS.as_bytes())
         || (before.ends_with(b"]")
-            && memchr::memmem::rfind(before, OPEN).is_some_and(|i| !before[i..before.len() - 1].contains(&b']')))
+            && memchr::memmem::rfind(before, OPEN).is_some_and(|i| mask_len_at(&before[i..]) == Some(before.len() - i)))
+}
+
+/// Longest label mask (`[REDACTED:<rule id>]`) recognised as one in context, in bytes.
+pub(crate) const MAX_MASK_LEN: usize = 160;
+
+/// The length of the mask at the start of `text`, if one is there in the shape the
+/// maskers write: `[REDACTED]`, or `[REDACTED:` and printable ASCII other than brackets up
+/// to the `]`, at most [`MAX_MASK_LEN`] bytes in all. Look-alikes (`[REDACTED;x=1;]`, or
+/// one closed past control bytes or far away) are text: masking inside them must not
+/// change what counts as a mask on the next pass.
+pub(crate) fn mask_len_at(text: &[u8]) -> Option<usize> {
+    const OPEN: &[u8] = b"[REDACTED";
+    let rest = text.strip_prefix(OPEN)?;
+    let len = rest.iter().position(|&b| !b.is_ascii_graphic() || b == b'[' || b == b']').unwrap_or(rest.len());
+    let whole = OPEN.len() + len + 1;
+    (rest.get(len) == Some(&b']') && (len == 0 || rest[0] == b':') && whole <= MAX_MASK_LEN).then_some(whole)
 }
 
 /// Does `text` contain a mask anywhere (`[REDACTED…` or the partial mask's ellipsis)?
@@ -262,6 +278,10 @@ mod tests {
         assert!(touches_mask(line, 16, 18), "a mask ends right at the start");
         assert!(!touches_mask(line, 0, 1) && !touches_mask(line, 17, 18));
         assert!(!touches_mask(b"x] tok", 3, 6), "a bracket alone is no mask");
+        assert!(!touches_mask(b"[REDACTED;Pwd=m;];Pwd=m", 18, 23), "a look-alike is no mask");
+        assert_eq!(mask_len_at(b"[REDACTED:key:token] x"), Some(20));
+        assert_eq!(mask_len_at(b"[REDACTED]"), Some(10));
+        assert_eq!(mask_len_at(b"[REDACTEDx]"), None);
     }
 
     #[test]

@@ -241,28 +241,16 @@ pub(crate) fn confirm(
 /// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.
 ///
 /// Only a whole mask counts: `[REDACTED]` or `[REDACTED:` and printable ASCII other than
-/// brackets up to the `]`, which comes after `at`, all within [`MAX_MASK_LEN`] bytes. Text
+/// brackets up to the `]`, which comes after `at`, all within `mask::MAX_MASK_LEN` bytes. Text
 /// that merely starts like one (`[REDACTEDen=x k token=v`, one whose `]` lies past control
 /// bytes or far away) is text, and its keys are keys: otherwise masking inside it on the
 /// first pass could make it stop being a mask, or start being one, on the second. The
 /// look-back covers the longest mask, so every key word in one sees its start.
 fn inside_mask(line: &[u8], at: usize) -> bool {
-    const OPEN: &[u8] = b"[REDACTED";
-    let from = at.saturating_sub(MAX_MASK_LEN);
+    let from = at.saturating_sub(crate::mask::MAX_MASK_LEN);
     let Some(open) = memchr::memrchr(b'[', &line[from..at]).map(|i| from + i) else { return false };
-    if !line[open..].starts_with(OPEN) {
-        return false;
-    }
-    let rest = &line[open + OPEN.len()..];
-    let len = rest.iter().position(|&b| !b.is_ascii_graphic() || b == b'[' || b == b']').unwrap_or(rest.len());
-    rest.get(len) == Some(&b']')
-        && (len == 0 || rest[0] == b':')
-        && OPEN.len() + len < MAX_MASK_LEN
-        && open + OPEN.len() + len >= at
+    crate::mask::mask_len_at(&line[open..]).is_some_and(|len| open + len > at)
 }
-
-/// Longest label mask (`[REDACTED:<rule id>]`) recognised around key words, in bytes.
-const MAX_MASK_LEN: usize = 160;
 
 /// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?
 fn starts_line(prefix: &[u8]) -> bool {
