@@ -383,7 +383,7 @@ fn cookie_name(text: &[u8]) -> &[u8] {
 /// (`Cookie:token:=\0sid=\0`, where `token:` takes the value `=`).
 pub(crate) fn cookies(line: &[u8], keys: &KeyRules, earlier: &Earlier, out: &mut KeyFinds) {
     for (p, set_cookie) in std::mem::take(&mut out.cookies) {
-        cookie_values(line, p, set_cookie, keys, earlier, &mut out.spans);
+        cookie_values(line, p, set_cookie, keys, earlier, out);
     }
 }
 
@@ -396,7 +396,7 @@ pub(crate) fn cookies(line: &[u8], keys: &KeyRules, earlier: &Earlier, out: &mut
 /// name starts after a finding. Otherwise masking a finding between two cookies (a URL
 /// password `;R` in `Cookie: s://apikey:;R@=A`, a key value `8` in `Cookie: Key: 8 sid=%`)
 /// would give a different cookie name on the next pass (idempotence).
-fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, earlier: &Earlier, out: &mut Vec<Span>) {
+fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, earlier: &Earlier, out: &mut KeyFinds) {
     let eol = line_end(line);
     let mut first = true;
     while p < eol {
@@ -418,8 +418,9 @@ fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, e
             };
             if let Some(rule) = rule
                 && vs < ve
-                && !is_placeholder(&line[vs..ve])
             {
+                // A placeholder value is masked only if a finding overlaps it, as for other keys.
+                let out = if is_placeholder(&line[vs..ve]) { &mut out.placeholders } else { &mut out.spans };
                 out.push(Span {
                     start: vs,
                     end: ve,
