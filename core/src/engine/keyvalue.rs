@@ -39,10 +39,17 @@ fn skip_blank(line: &[u8], mut p: usize) -> usize {
     loop {
         match line.get(p) {
             Some(b' ' | b'\t') => p += 1,
-            Some(0x1b) if line.get(p + 1) == Some(&b'[') => p = skip_ansi(line, p),
+            Some(0x1b) if is_csi(line, p) => p = skip_ansi(line, p),
             _ => return p,
         }
     }
+}
+
+/// Does an ANSI CSI sequence (`ESC [`) start at `p`? Not when the `[` opens a mask: a
+/// secret masked right after an ESC byte would otherwise read as `ESC [ R` and `EDACTED]`
+/// on the next pass, and a flag or key before it would take that as its value.
+fn is_csi(line: &[u8], p: usize) -> bool {
+    line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') && !line[p + 1..].starts_with(b"[REDACTED")
 }
 
 /// Skips one ANSI CSI sequence (`ESC [ params final`) at `p`, if there is one.
@@ -62,7 +69,7 @@ fn skip_ansi(line: &[u8], p: usize) -> usize {
 
 /// Skips ANSI sequences only (no spaces).
 fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
-    while line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') {
+    while is_csi(line, p) {
         p = skip_ansi(line, p);
     }
     p
@@ -306,7 +313,7 @@ impl Value {
         }
         let mut q = p;
         while q < eol && !is_terminator(line[q]) {
-            if line[q] == 0x1b && line.get(q + 1) == Some(&b'[') {
+            if is_csi(line, q) {
                 break;
             }
             q += 1;
