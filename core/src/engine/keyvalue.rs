@@ -75,15 +75,17 @@ fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
     p
 }
 
-/// Values that stand for "no secret here": empty, `null`, `true`, `<password>`, `${VAR}`,
-/// `{{ .x }}`, `***` and masks. They are never masked.
+/// Values that stand for "no secret here": empty or control bytes only, `null`, `true`,
+/// `<password>`, `${VAR}`, `{{ .x }}`, `***` and masks. They are never masked.
 ///
 /// A value that holds masks is judged without them: masking a finding inside or right
 /// after a placeholder (`password=<password>` then a masked control byte, which ended the
 /// value) must not turn the placeholder into a value on the next pass (idempotence).
 pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     let v = value.trim_ascii();
-    if v.is_empty() || crate::mask::is_mask(v) {
+    // Control bytes alone (`<pass>\x16<`) are no secret; masked, they would stop ending a
+    // line-start value before them on the next pass (idempotence).
+    if v.iter().all(u8::is_ascii_control) || crate::mask::is_mask(v) {
         return true;
     }
     if crate::mask::contains_mask(v) || v.contains(&b'*') {
@@ -501,7 +503,7 @@ mod tests {
         assert!(spans("password=<password>[REDACTED]").is_empty());
         assert!(spans("Cookie: s://apikey:[REDACTED]@=A").is_empty());
         assert_eq!(spans("Cookie: ÿKey: 8 sid=%"), ["8", "%"]);
-        assert_eq!(spans("Cookie:token:=\0sid=\0"), ["=", "\0"]);
+        assert_eq!(spans("Cookie:token:=\0sid=\0"), ["="]);
         assert!(spans("password=${DB_PASSWORD}[REDACTED:key:token]").is_empty());
         assert!(spans("PASSWORD_MIN_LENGTH=12").is_empty());
         assert!(spans("token == other").is_empty());
