@@ -13,17 +13,27 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
     echo "SKIPPED: fuzz smoke run: cargo-fuzz could not be installed"; exit 0
   fi
 fi
-# Seed corpora: every conformance input, one file each.
+# Seed corpora: every conformance input, one file each. fluentbit_record gets Fluent Bit
+# records instead: the input as a `log` member (non-UTF-8 bytes as lone surrogate
+# escapes), and the input's lines as one record each (PEM blocks span records).
 python3 - <<'PY'
 import base64, json, os, glob
-for target in ["redact", "stream", "redact_json", "env"]:
+plain = ["redact", "stream", "redact_json", "env"]
+for target in plain + ["fluentbit_record"]:
     os.makedirs(f"corpus/{target}", exist_ok=True)
+def record(text):
+    return json.dumps({"log": text, "stream": "stdout", "n": 1}).encode()
 n = 0
 for path in glob.glob("../testdata/conformance/*.json"):
     for case in json.load(open(path)):
         data = base64.b64decode(case["input_base64"]) if "input_base64" in case else case["input"].encode()
-        for target in ["redact", "stream", "redact_json", "env"]:
+        for target in plain:
             open(f"corpus/{target}/seed-{n}", "wb").write(data)
+        text = data.decode("utf-8", "surrogateescape")
+        records = data if case.get("options", {}).get("json") else record(text)
+        lines = b"\n".join(record(line) for line in text.splitlines(keepends=True))
+        open(f"corpus/fluentbit_record/seed-{n}", "wb").write(records)
+        open(f"corpus/fluentbit_record/seed-{n}-lines", "wb").write(lines)
         n += 1
 PY
 # 1. Replay the seeds and every regression input: deterministic, a failure fails the run.

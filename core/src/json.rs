@@ -258,8 +258,14 @@ impl JsonRedactor<'_, '_> {
             }
             *p > s
         };
+        let int_start = p;
         if !digits(&mut p) {
             self.pos = p;
+            return Err(self.err("invalid number"));
+        }
+        // JSON has no leading zeros (`01`, `-00`): such a record is invalid, not a number.
+        if b[int_start] == b'0' && p - int_start > 1 {
+            self.pos = int_start + 1;
             return Err(self.err("invalid number"));
         }
         if b.get(p) == Some(&b'.') {
@@ -415,8 +421,22 @@ mod tests {
     #[test]
     fn invalid_json_is_an_error() {
         let r = Redactor::default();
-        for bad in [&b"{"[..], b"{\"a\" 1}", b"[1,]", b"\"abc", b"{} x", b"01x", b"{\"a\":tru}", b"\"a\nb\""] {
+        for bad in [
+            &b"{"[..],
+            b"{\"a\" 1}",
+            b"[1,]",
+            b"\"abc",
+            b"{} x",
+            b"01x",
+            b"{\"a\":tru}",
+            b"\"a\nb\"",
+            b"{\"a\":01}",
+            b"[-00]",
+        ] {
             assert!(r.redact_json(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+        for good in [&b"[0, -0, 0.5, 10, -0e1, 100]"[..], b"{\"a\":0}"] {
+            assert!(r.redact_json(good).is_ok(), "{}", String::from_utf8_lossy(good));
         }
         let deep = "[".repeat(5000);
         assert!(r.redact_json(deep.as_bytes()).is_err());

@@ -182,6 +182,59 @@ pub(crate) fn is_mask(value: &[u8]) -> bool {
         || (!value.is_empty() && value.iter().all(|&b| b == b'*'))
 }
 
+/// `value` with every mask taken out: `[REDACTED…]` up to its closing `]`, the partial
+/// mask's ellipsis and `*` (the fill mask). What a value was before other findings in or
+/// next to it were masked is judged on what is left.
+pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(&b) = rest.first() {
+        if rest.starts_with(b"[REDACTED") {
+            rest = memchr::memchr(b']', rest).map_or(&[][..], |i| &rest[i + 1..]);
+        } else if rest.starts_with(ELLIPSIS.as_bytes()) {
+            rest = &rest[ELLIPSIS.len()..];
+        } else {
+            if b != b'*' {
+                out.push(b);
+            }
+            rest = &rest[1..];
+        }
+    }
+    out
+}
+
+/// Does `line[start..end]` take in or touch a mask: one inside it, one starting right at
+/// `end` (or inside and running past it), or one ending right at `start`? A pattern's
+/// boundary (`\b`, "not a token character") may hold only because a mask replaced the
+/// bytes next to the match.
+pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
+    const OPEN: &[u8] = b"[REDACTED";
+    let ahead = &line[start..(end + OPEN.len()).min(line.len())];
+    if contains_mask(ahead) && memchr::memmem::find(ahead, OPEN).is_none_or(|i| start + i <= end) {
+        return true;
+    }
+    let before = &line[start.saturating_sub(MAX_MASK_LEN)..start];
+    before.ends_with(ELLIPSIS.as_bytes())
+        || (before.ends_with(b"]")
+            && memchr::memmem::rfind(before, OPEN).is_some_and(|i| mask_len_at(&before[i..]) == Some(before.len() - i)))
+}
+
+/// Longest label mask (`[REDACTED:<rule id>]`) recognised as one in context, in bytes.
+pub(crate) const MAX_MASK_LEN: usize = 160;
+
+/// The length of the mask at the start of `text`, if one is there in the shape the
+/// maskers write: `[REDACTED]`, or `[REDACTED:` and printable ASCII other than brackets up
+/// to the `]`, at most [`MAX_MASK_LEN`] bytes in all. Look-alikes (`[REDACTED;x=1;]`, or
+/// one closed past control bytes or far away) are text: masking inside them must not
+/// change what counts as a mask on the next pass.
+pub(crate) fn mask_len_at(text: &[u8]) -> Option<usize> {
+    const OPEN: &[u8] = b"[REDACTED";
+    let rest = text.strip_prefix(OPEN)?;
+    let len = rest.iter().position(|&b| !b.is_ascii_graphic() || b == b'[' || b == b']').unwrap_or(rest.len());
+    let whole = OPEN.len() + len + 1;
+    (rest.get(len) == Some(&b']') && (len == 0 || rest[0] == b':') && whole <= MAX_MASK_LEN).then_some(whole)
+}
+
 /// Does `text` contain a mask anywhere (`[REDACTED…` or the partial mask's ellipsis)?
 pub(crate) fn contains_mask(text: &[u8]) -> bool {
     memchr::memmem::find(text, b"[REDACTED").is_some() || memchr::memmem::find(text, ELLIPSIS.as_bytes()).is_some()
@@ -225,6 +278,20 @@ mod tests {
     fn partial_keeps_whole_characters() {
         let out = mask(MaskStyle::Partial, "ééééééééééééééééé", 0);
         assert_eq!(out, "\u{2026}éééé");
+    }
+
+    #[test]
+    fn touching_a_mask() {
+        let line = b"a tok=[REDACTED] b";
+        assert!(touches_mask(line, 2, 6), "a mask starts right at the end");
+        assert!(touches_mask(line, 2, 8), "a mask starts inside and runs past the end");
+        assert!(touches_mask(line, 16, 18), "a mask ends right at the start");
+        assert!(!touches_mask(line, 0, 1) && !touches_mask(line, 17, 18));
+        assert!(!touches_mask(b"x] tok", 3, 6), "a bracket alone is no mask");
+        assert!(!touches_mask(b"[REDACTED;Pwd=m;];Pwd=m", 18, 23), "a look-alike is no mask");
+        assert_eq!(mask_len_at(b"[REDACTED:key:token] x"), Some(20));
+        assert_eq!(mask_len_at(b"[REDACTED]"), Some(10));
+        assert_eq!(mask_len_at(b"[REDACTEDx]"), None);
     }
 
     #[test]

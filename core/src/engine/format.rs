@@ -338,10 +338,26 @@ impl CompiledRule {
     }
 
     /// Runs the regex on `line[lo..hi]` (look-around sees the whole line) and records matches.
+    ///
+    /// After a match skipped for taking in a mask, the search resumes one byte into it,
+    /// not after it: the skipped match must not hide a later one inside it (in
+    /// `;Pwd={[REDACTED\0;Pwd=}` the braced value holds a look-alike, and the inner `;Pwd=}`
+    /// stands alone once the text before it is masked).
     pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, out: &mut Vec<Span>) {
-        let input = Input::new(line).span(lo..hi);
-        for caps in self.regex.get().captures_iter(input) {
-            self.record(line, &caps, out);
+        let mut input = Input::new(line).span(lo..hi);
+        let regex = self.regex.get();
+        let mut caps = regex.create_captures();
+        loop {
+            regex.search_captures(&input, &mut caps);
+            let Some(m) = caps.get_match() else { break };
+            let next = match self.record(line, &caps, out) {
+                Recorded::MaskSkipped => m.start() + 1,
+                Recorded::Other => m.end().max(m.start() + 1),
+            };
+            if next >= hi {
+                break;
+            }
+            input.set_start(next);
         }
     }
 
@@ -368,13 +384,13 @@ impl CompiledRule {
         }
     }
 
-    fn record(&self, line: &[u8], caps: &regex_automata::util::captures::Captures, out: &mut Vec<Span>) {
+    fn record(&self, line: &[u8], caps: &regex_automata::util::captures::Captures, out: &mut Vec<Span>) -> Recorded {
         {
-            let Some(whole) = caps.get_match() else { return };
+            let Some(whole) = caps.get_match() else { return Recorded::Other };
             let secret = match self.group {
                 Some(g) => match caps.get_group(g) {
                     Some(s) => s,
-                    None => return,
+                    None => return Recorded::Other,
                 },
                 None if self.first_group => (1..caps.group_len())
                     .filter_map(|g| caps.get_group(g))
@@ -384,7 +400,7 @@ impl CompiledRule {
             };
             let (start, mut end) = (secret.start, secret.end);
             if start == end {
-                return;
+                return Recorded::Other;
             }
             let mut truncated = false;
             if self.unbounded && end - start > self.bound {
@@ -392,16 +408,18 @@ impl CompiledRule {
                 truncated = true;
             }
             let bytes = &line[start..end];
-            // A match that takes in an earlier mask is the mask re-read, not a new secret:
-            // skipping it keeps `redact(redact(x)) == redact(x)`.
-            if crate::mask::contains_mask(bytes) {
-                return;
+            // A match that takes in or touches an earlier mask is the mask re-read, not a
+            // new secret: in `<14>.atlasv1.<run>KEY=v` the run is too long for a token until
+            // `v` is masked, and then the mask's `[` ends it. Skipping such a match keeps
+            // `redact(redact(x)) == redact(x)`.
+            if crate::mask::touches_mask(line, start.min(whole.start()), end.max(whole.end())) {
+                return Recorded::MaskSkipped;
             }
             if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
-                return;
+                return Recorded::Other;
             }
             if !self.validate(bytes) || self.allowed(line, whole.range(), bytes) {
-                return;
+                return Recorded::Other;
             }
             out.push(Span {
                 start,
@@ -413,6 +431,7 @@ impl CompiledRule {
                 quote: false,
                 continues: None,
             });
+            Recorded::Other
         }
     }
 
@@ -460,6 +479,14 @@ impl CompiledRule {
             }
         })
     }
+}
+
+/// What [`CompiledRule::record`] made of a match.
+enum Recorded {
+    /// Skipped because it takes in or touches a mask.
+    MaskSkipped,
+    /// Recorded, or skipped for another reason.
+    Other,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! Java `toString()`, Go `%+v`, URL queries (`?token=V&x=1`), flags (`--password V`),
 //! XML (`<password>V</password>`), `Authorization: Bearer V` (scheme kept) and cookies.
 
-use super::{Region, Span};
+use super::{Earlier, Region, Span};
 use crate::rules::keys::KeyRules;
 use crate::{RuleId, RuleKind};
 
@@ -39,10 +39,17 @@ fn skip_blank(line: &[u8], mut p: usize) -> usize {
     loop {
         match line.get(p) {
             Some(b' ' | b'\t') => p += 1,
-            Some(0x1b) if line.get(p + 1) == Some(&b'[') => p = skip_ansi(line, p),
+            Some(0x1b) if is_csi(line, p) => p = skip_ansi(line, p),
             _ => return p,
         }
     }
+}
+
+/// Does an ANSI CSI sequence (`ESC [`) start at `p`? Not when the `[` opens a mask: a
+/// secret masked right after an ESC byte would otherwise read as `ESC [ R` and `EDACTED]`
+/// on the next pass, and a flag or key before it would take that as its value.
+fn is_csi(line: &[u8], p: usize) -> bool {
+    line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') && !line[p + 1..].starts_with(b"[REDACTED")
 }
 
 /// Skips one ANSI CSI sequence (`ESC [ params final`) at `p`, if there is one.
@@ -62,18 +69,30 @@ pub(super) fn skip_ansi(line: &[u8], p: usize) -> usize {
 
 /// Skips ANSI sequences only (no spaces).
 fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
-    while line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') {
+    while is_csi(line, p) {
         p = skip_ansi(line, p);
     }
     p
 }
 
-/// Values that stand for "no secret here": empty, `null`, `true`, `<password>`, `${VAR}`,
-/// `{{ .x }}`, `***` and masks. They are never masked.
+/// Values that stand for "no secret here": empty or control bytes only, `null`, `true`,
+/// `<password>`, `${VAR}`, `{{ .x }}`, `***` and masks. They are never masked.
+///
+/// A value that holds masks is judged without them: masking a finding inside or right
+/// after a placeholder (`password=<password>` then a masked control byte, which ended the
+/// value) must not turn the placeholder into a value on the next pass (idempotence).
 pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     let v = value.trim_ascii();
-    if v.is_empty() || crate::mask::is_mask(v) {
+    // Control bytes alone (`<pass>\x16<`) are no secret; masked, they would stop ending a
+    // line-start value before them on the next pass (idempotence).
+    if v.iter().all(u8::is_ascii_control) || crate::mask::is_mask(v) {
         return true;
+    }
+    if crate::mask::contains_mask(v) || v.contains(&b'*') {
+        let rest = crate::mask::strip_masks(v);
+        if rest.len() < v.len() {
+            return is_placeholder(&rest);
+        }
     }
     let lower = v.to_ascii_lowercase();
     if matches!(lower.as_slice(), b"null" | b"none" | b"nil" | b"true" | b"false" | b"undefined" | b"\"\"" | b"''") {
@@ -103,11 +122,43 @@ const AUTH_SCHEMES: &[&[u8]] = &[
     b"mac",
 ];
 
-/// Confirms a key construct around the literal starting at `hit_start`. Pushes the value
-/// span when there is one and returns the end of the name (key hits before it are done).
-pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyRules, out: &mut Vec<Span>) -> usize {
+/// What key rules found on one line.
+#[derive(Default)]
+pub(crate) struct KeyFinds {
+    /// Values to mask.
+    pub spans: Vec<Span>,
+    /// Placeholder values (`<password>`): masked only when a finding overlaps them.
+    pub placeholders: Vec<Span>,
+    /// `Cookie:` and `Set-Cookie:` lists: where each starts and whether it is `Set-Cookie`.
+    /// They are read by [`cookies`] once the line's other findings are known.
+    cookies: Vec<(usize, bool)>,
+}
+
+impl KeyFinds {
+    /// Are there cookie lists left to read?
+    pub(crate) fn has_cookies(&self) -> bool {
+        !self.cookies.is_empty()
+    }
+}
+
+/// Confirms a key construct around the literal starting at `hit_start`. Records the value
+/// span when there is one (as a placeholder when the value is one, such as `<password>`)
+/// and returns the end of the name (key hits before it are done).
+///
+/// `earlier` holds the findings of other rules on the line: the name starts no earlier
+/// than the end of the last one before the hit, as it will start right after that
+/// finding's mask on the next pass.
+pub(crate) fn confirm(
+    line: &[u8],
+    hit_start: usize,
+    earlier: &Earlier,
+    region: Region,
+    keys: &KeyRules,
+    out: &mut KeyFinds,
+) -> usize {
+    let name_floor = earlier.floor(hit_start);
     let mut ns = hit_start;
-    while ns > 0 && is_name_byte(line[ns - 1]) {
+    while ns > name_floor && is_name_byte(line[ns - 1]) {
         ns -= 1;
     }
     // The literal may end in the delimiter after the word: the name ends at the first
@@ -125,7 +176,12 @@ pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyR
     if name.is_empty() || name.len() > 128 {
         return ne;
     }
-    let before = if ns > 0 { line[ns - 1] } else { b'\n' };
+    // Right after a finding, the byte before the name is its mask's last byte.
+    let before = match ns {
+        0 => b'\n',
+        _ if ns == name_floor => b']',
+        _ => line[ns - 1],
+    };
     let is_flag = dashes > 0 && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
     if dashes > 0 && !is_flag {
         return ne;
@@ -158,7 +214,7 @@ pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyR
     }
     let lower_name = name.to_ascii_lowercase();
     if delim == Some(b':') && (lower_name == b"cookie" || lower_name == b"set-cookie") {
-        cookie_values(line, p, lower_name == b"set-cookie", keys, out);
+        out.cookies.push((p, lower_name == b"set-cookie"));
         return ne;
     }
     let line_start = !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
@@ -172,13 +228,12 @@ pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyR
     if v.start >= v.end && v.continues.is_none() {
         return ne;
     }
-    if v.continues.is_none() && is_placeholder(&line[v.start..v.end]) {
-        return ne;
-    }
     if v.start < v.end && matches!(line[v.start], b'{' | b'[') && v.quote.is_none() {
         return ne;
     }
+    let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
     let json_number = quoted_name && before == b'"' && v.quote.is_none();
+    let out = if placeholder { &mut out.placeholders } else { &mut out.spans };
     out.push(Span {
         start: v.start,
         end: v.end,
@@ -193,15 +248,17 @@ pub(crate) fn confirm(line: &[u8], hit_start: usize, region: Region, keys: &KeyR
 }
 
 /// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.
+///
+/// Only a whole mask counts: `[REDACTED]` or `[REDACTED:` and printable ASCII other than
+/// brackets up to the `]`, which comes after `at`, all within `mask::MAX_MASK_LEN` bytes. Text
+/// that merely starts like one (`[REDACTEDen=x k token=v`, one whose `]` lies past control
+/// bytes or far away) is text, and its keys are keys: otherwise masking inside it on the
+/// first pass could make it stop being a mask, or start being one, on the second. The
+/// look-back covers the longest mask, so every key word in one sees its start.
 fn inside_mask(line: &[u8], at: usize) -> bool {
-    let from = at.saturating_sub(96);
-    match memchr::memrchr(b'[', &line[from..at]) {
-        Some(i) => {
-            let open = from + i;
-            line[open..].starts_with(b"[REDACTED") && !line[open..at].contains(&b']')
-        }
-        None => false,
-    }
+    let from = at.saturating_sub(crate::mask::MAX_MASK_LEN);
+    let Some(open) = memchr::memrchr(b'[', &line[from..at]).map(|i| from + i) else { return false };
+    crate::mask::mask_len_at(&line[open..]).is_some_and(|len| open + len > at)
 }
 
 /// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?
@@ -258,7 +315,7 @@ impl Value {
         }
         let mut q = p;
         while q < eol {
-            if line[q] == 0x1b && line.get(q + 1) == Some(&b'[') {
+            if is_csi(line, q) {
                 // Colour codes end the value when a terminator (or the line end) follows
                 // them; inside it (a highlighted part) they do not, so its rest is masked.
                 let after = skip_ansi_only(line, q);
@@ -331,17 +388,41 @@ fn is_session_cookie(name: &[u8]) -> bool {
         || (n.starts_with(b"_") && n.ends_with(b"_session"))
 }
 
+/// The cookie name at the end of `text` (the bytes before `=`): its trailing run of token
+/// characters, after trailing blanks.
+fn cookie_name(text: &[u8]) -> &[u8] {
+    let text = text.trim_ascii_end();
+    let is_token = |b: &u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(b);
+    let start = text.iter().rposition(|b| !is_token(b)).map_or(0, |i| i + 1);
+    &text[start..]
+}
+
+/// Reads the cookie lists [`confirm`] recorded. `earlier` holds every other finding of the
+/// line, those of key rules included: a key value may hold a cookie's `=` or `;`
+/// (`Cookie:token:=\0sid=\0`, where `token:` takes the value `=`).
+pub(crate) fn cookies(line: &[u8], keys: &KeyRules, earlier: &Earlier, out: &mut KeyFinds) {
+    for (p, set_cookie) in std::mem::take(&mut out.cookies) {
+        cookie_values(line, p, set_cookie, keys, earlier, out);
+    }
+}
+
 /// `Cookie: a=1; sid=V` and `Set-Cookie: sid=V; Path=/`: names and attributes are kept,
 /// values of sensitive or session cookies are masked.
-fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, out: &mut Vec<Span>) {
+///
+/// A cookie name is the run of token characters (RFC 6265) before `=`: no blank, no
+/// separator, so no mask either (`[`, `]`). Findings of other rules (`earlier`) are read as
+/// their masks will be on the next pass: a `;` or `=` inside one separates nothing, and a
+/// name starts after a finding. Otherwise masking a finding between two cookies (a URL
+/// password `;R` in `Cookie: s://apikey:;R@=A`, a key value `8` in `Cookie: Key: 8 sid=%`)
+/// would give a different cookie name on the next pass (idempotence).
+fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, earlier: &Earlier, out: &mut KeyFinds) {
     let eol = line_end(line);
     let mut first = true;
     while p < eol {
-        let seg_end = memchr::memchr(b';', &line[p..eol]).map_or(eol, |i| p + i);
-        let seg = &line[p..seg_end];
-        if let Some(eq) = memchr::memchr(b'=', seg) {
-            let name = seg[..eq].trim_ascii();
-            let vs = skip_blank(line, p + eq + 1);
+        let seg_end = earlier.next_outside(line, p, eol, b';').unwrap_or(eol);
+        if let Some(eq) = earlier.next_outside(line, p, seg_end, b'=') {
+            let name = cookie_name(&line[p.max(earlier.floor(eq))..eq]);
+            let vs = skip_blank(line, eq + 1);
             let mut ve = seg_end;
             while ve > vs && line[ve - 1].is_ascii_whitespace() {
                 ve -= 1;
@@ -356,8 +437,9 @@ fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, o
             };
             if let Some(rule) = rule
                 && vs < ve
-                && !is_placeholder(&line[vs..ve])
             {
+                // A placeholder value is masked only if a finding overlaps it, as for other keys.
+                let out = if is_placeholder(&line[vs..ve]) { &mut out.placeholders } else { &mut out.spans };
                 out.push(Span {
                     start: vs,
                     end: ve,
@@ -381,18 +463,22 @@ mod tests {
 
     fn spans(line: &str) -> Vec<String> {
         let keys = KeyRules::default();
-        let mut out = Vec::new();
+        let mut out = KeyFinds::default();
+        let earlier = Earlier::default();
         let lits = keys.literals();
         let b = line.as_bytes();
         let mut done = 0;
         for i in 0..b.len() {
             for l in &lits {
                 if i >= done && b[i..].starts_with(l.as_bytes()) {
-                    done = confirm(b, i, Region { starts_line: true, ends_line: true }, &keys, &mut out);
+                    let region = Region { starts_line: true, ends_line: true };
+                    done = confirm(b, i, &earlier, region, &keys, &mut out);
                 }
             }
         }
-        out.iter().map(|s| line[s.start..s.end].to_owned()).collect()
+        let earlier = Earlier::new(out.spans.iter().map(|s| (s.start, s.end)));
+        cookies(b, &keys, &earlier, &mut out);
+        out.spans.iter().map(|s| line[s.start..s.end].to_owned()).collect()
     }
 
     #[test]
@@ -416,6 +502,8 @@ mod tests {
         assert_eq!(spans("password \x1b[0m=\x1b[1m s3cret"), ["s3cret"]);
         assert_eq!(spans("x password=\x1b[31ms3cret\x1b[0m next"), ["s3cret"]);
         assert_eq!(spans("x password=s3\x1b[1mcr\x1b[4m\x1b[1met\x1b[0m next"), ["s3\x1b[1mcr\x1b[4m\x1b[1met"]);
+        assert_eq!(spans("a=[REDACTEDen=x k token=t12abc"), ["t12abc"]);
+        assert!(spans("x=[REDACTED:key:password] y").is_empty());
     }
 
     #[test]
@@ -424,6 +512,11 @@ mod tests {
         assert!(spans("password=").is_empty());
         assert!(spans("password=${DB_PASSWORD}").is_empty());
         assert!(spans("password=<password>").is_empty());
+        assert!(spans("password=<password>[REDACTED]").is_empty());
+        assert!(spans("Cookie: s://apikey:[REDACTED]@=A").is_empty());
+        assert_eq!(spans("Cookie: ÿKey: 8 sid=%"), ["8", "%"]);
+        assert_eq!(spans("Cookie:token:=\0sid=\0"), ["="]);
+        assert!(spans("password=${DB_PASSWORD}[REDACTED:key:token]").is_empty());
         assert!(spans("PASSWORD_MIN_LENGTH=12").is_empty());
         assert!(spans("token == other").is_empty());
         assert!(spans("keyboard=us").is_empty());

@@ -336,15 +336,12 @@ impl Engine {
         let mut scan = LineScan::default();
         let mut decodes = Vec::new();
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
-        let mut key_done = 0usize;
+        let mut key_hits = Vec::new();
         for hit in hits {
             let (s, e) = (hit.start, hit.end);
             for t in &self.triggers[hit.pattern as usize] {
                 match *t {
-                    Trigger::Key if s >= key_done => {
-                        key_done = keyvalue::confirm(line, s, region, keys, &mut scan.spans);
-                    }
-                    Trigger::Key => {}
+                    Trigger::Key => key_hits.push(s),
                     Trigger::Format(r) => windows.push((r, s, e)),
                     Trigger::Known(k, form) => self.known_span(line, s, e, k, form, &mut scan.spans),
                     Trigger::Url => url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans),
@@ -404,9 +401,27 @@ impl Engine {
                 i += hits;
             }
         }
+        let mut found = keyvalue::KeyFinds::default();
+        if !key_hits.is_empty() {
+            // Keys last: a key name that runs back into an earlier finding starts after
+            // it, as it will start after its mask on the next pass (idempotence).
+            let earlier = Earlier::new(scan.spans.iter().map(|sp| (sp.start, sp.end)));
+            let mut key_done = 0usize;
+            for s in key_hits {
+                if s >= key_done {
+                    key_done = keyvalue::confirm(line, s, &earlier, region, keys, &mut found);
+                }
+            }
+            if found.has_cookies() {
+                let all = scan.spans.iter().chain(&found.spans).map(|sp| (sp.start, sp.end));
+                keyvalue::cookies(line, keys, &Earlier::new(all), &mut found);
+            }
+        }
+        scan.spans.append(&mut found.spans);
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
             scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
         }
+        take_broken_placeholders(&mut scan.spans, found.placeholders);
         scan
     }
 
@@ -541,6 +556,69 @@ fn overlaps(patterns: &[Vec<u8>]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
     (implied, may_overlap)
 }
 
+/// The findings of format, known-value, URL and decoding rules on a line, merged into
+/// disjoint sorted ranges: key rules read around them as around their masks.
+#[derive(Default)]
+pub(crate) struct Earlier {
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Earlier {
+    /// Collects the `(start, end)` ranges of findings.
+    pub(crate) fn new(spans: impl Iterator<Item = (usize, usize)>) -> Earlier {
+        let mut ranges: Vec<(usize, usize)> = spans.collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for (s, e) in ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        Earlier { ranges: merged }
+    }
+
+    /// The end of the last finding that ends at or before `at` (0 when there is none).
+    pub(crate) fn floor(&self, at: usize) -> usize {
+        let i = self.ranges.partition_point(|r| r.1 <= at);
+        if i == 0 { 0 } else { self.ranges[i - 1].1 }
+    }
+
+    /// The first `byte` in `line[from..to]` that is not inside a finding.
+    pub(crate) fn next_outside(&self, line: &[u8], mut from: usize, to: usize, byte: u8) -> Option<usize> {
+        while let Some(i) = memchr::memchr(byte, &line[from..to]).map(|i| from + i) {
+            let k = self.ranges.partition_point(|r| r.1 <= i);
+            match self.ranges.get(k) {
+                Some(&(s, e)) if s <= i => from = e.min(to),
+                _ => return Some(i),
+            }
+        }
+        None
+    }
+}
+
+/// Adds to `spans` each placeholder value (`password=<password>`) that a span overlaps,
+/// until none is left to add. Masking only the overlapping finding would break the
+/// placeholder's shape (`pass=<pass=d>` would become `pass=<pass=[REDACTED]`), and the next
+/// pass would then mask the remains: the whole value is masked now instead (idempotence).
+fn take_broken_placeholders(spans: &mut Vec<Span>, mut placeholders: Vec<Span>) {
+    loop {
+        let before = placeholders.len();
+        let mut i = 0;
+        while i < placeholders.len() {
+            let p = &placeholders[i];
+            if spans.iter().any(|s| s.start < p.end && p.start < s.end) {
+                spans.push(placeholders.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        if placeholders.len() == before {
+            return;
+        }
+    }
+}
+
 /// Start of the token around `at`: back over characters that tokens are made of.
 fn token_start(buf: &[u8], at: usize) -> usize {
     let mut s = at;
@@ -551,10 +629,18 @@ fn token_start(buf: &[u8], at: usize) -> usize {
 }
 
 /// `-----BEGIN … PRIVATE KEY-----` with nothing but whitespace after it: a multi-line block opens.
+///
+/// The label is upper-case letters, digits and spaces, as PEM writers emit and the
+/// single-line `private-key` rule expects. Any other text between the dashes is no header:
+/// a finding masked inside it (a cookie value in `-----BEGINSet-Cookie: …PRIVATE KEY-----`)
+/// would change its length and make it a header on the next pass (idempotence).
 fn pem_header_ends_line(rest: &[u8]) -> bool {
     let Some(close) = memchr::memmem::find(&rest[10..], b"-----").map(|i| i + 10) else { return false };
     let label = &rest[10..close];
-    label.ends_with(b"PRIVATE KEY") && label.len() <= 48 && rest[close + 5..].iter().all(u8::is_ascii_whitespace)
+    label.ends_with(b"PRIVATE KEY")
+        && label.len() <= 48
+        && label.iter().all(|&b| b == b' ' || b.is_ascii_uppercase() || b.is_ascii_digit())
+        && rest[close + 5..].iter().all(u8::is_ascii_whitespace)
 }
 
 /// Sorts spans and merges overlapping ones into the widest span (each byte masked once).

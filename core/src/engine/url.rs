@@ -56,7 +56,11 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
         q += 1;
     }
     let pass = &line[c + 1..at];
-    if pass.is_empty() || crate::engine::is_placeholder(pass) {
+    // Userinfo (user or password) that takes in a mask is the output of an earlier pass:
+    // the mask replaced a byte (`/`, `<`, a control byte) that ended the authority there,
+    // as in `://:KEY=/\0@` or `://pass=<\0:W@`. Reading it as userinfo now would mask
+    // more on each pass (idempotence), as for format rules.
+    if pass.is_empty() || crate::mask::contains_mask(&line[start..at]) || crate::engine::is_placeholder(pass) {
         return;
     }
     let mut s = sep;
