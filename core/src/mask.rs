@@ -209,8 +209,20 @@ pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
 /// bytes next to the match.
 pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
     const OPEN: &[u8] = b"[REDACTED";
-    let ahead = &line[start..(end + OPEN.len()).min(line.len())];
-    if contains_mask(ahead) && memchr::memmem::find(ahead, OPEN).is_none_or(|i| start + i <= end) {
+    let ahead_end = (end + OPEN.len()).min(line.len());
+    // A mask (in the shape maskers write, judged on the whole line) opening inside the span.
+    let mut from = start;
+    while let Some(i) = memchr::memmem::find(&line[from..ahead_end], OPEN) {
+        let at = from + i;
+        if at > end {
+            break;
+        }
+        if mask_len_at(&line[at..]).is_some() {
+            return true;
+        }
+        from = at + 1;
+    }
+    if memchr::memmem::find(&line[start..ahead_end], ELLIPSIS.as_bytes()).is_some() {
         return true;
     }
     let before = &line[start.saturating_sub(MAX_MASK_LEN)..start];
