@@ -19,6 +19,22 @@ fn hush_sh(script: &str, extra: &[&str]) -> Command {
         .args(["--no-default-sources", "run", "--drain-timeout", "500ms"])
         .args(extra)
         .args(["--", "sh", "-c", script]);
+    // A non-interactive shell cannot trap a signal ignored on entry, and the test process
+    // may inherit ignored SIGHUP/SIGINT/SIGQUIT (`nohup`, a background job): start hush,
+    // and so the child, with default dispositions whatever launched the tests.
+    // SAFETY: between fork and exec only `sigaction`, which is async-signal-safe, runs.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            use nix::sys::signal::{SigHandler, Signal, signal};
+            for s in
+                [Signal::SIGHUP, Signal::SIGINT, Signal::SIGQUIT, Signal::SIGUSR1, Signal::SIGUSR2, Signal::SIGTERM]
+            {
+                signal(s, SigHandler::SigDfl)?;
+            }
+            Ok(())
+        });
+    }
     cmd
 }
 
