@@ -1,6 +1,6 @@
 //! Quick one-shot throughput probe: `throughput [MB] [known-values]` prints MB/s of
 //! `redact` and of the streaming writer on the realistic corpus, and the candidate rate.
-//! `ONLY=redact` or `ONLY=stream` runs one of the two (for profiling); `REPS=N` warms up
+//! `CORPUS=FILE` reads the input from a file instead. `ONLY=redact` or `ONLY=stream` runs one of the two (for profiling); `REPS=N` warms up
 //! `redact` N-1 times first.
 
 use std::io::Write;
@@ -9,7 +9,10 @@ use std::time::Instant;
 fn main() {
     let mb: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(64);
     let known: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let input = hush_benches::corpus(mb << 20, hush_benches::Density::OneIn(200), 7);
+    let input = match std::env::var_os("CORPUS") {
+        Some(path) => std::fs::read(path).expect("CORPUS names a readable file"),
+        None => hush_benches::corpus(mb << 20, hush_benches::Density::OneIn(200), 7),
+    };
     let mut b = hush::Redactor::builder();
     for v in hush_benches::KNOWN_VALUES {
         b = b.known_value(v.as_bytes());
