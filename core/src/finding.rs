@@ -126,7 +126,11 @@ pub struct Report {
 impl Report {
     /// Counts one finding.
     pub fn record(&mut self, finding: &Finding) {
-        let entry = self.rules.entry(finding.rule.as_str().to_owned()).or_default();
+        // Look up before inserting: the owned key is only needed the first time a rule fires.
+        let entry = match self.rules.get_mut(finding.rule.as_str()) {
+            Some(entry) => entry,
+            None => self.rules.entry(finding.rule.as_str().to_owned()).or_default(),
+        };
         entry.kind = Some(finding.kind);
         entry.count += 1;
         entry.truncated += u64::from(finding.truncated);
@@ -144,6 +148,14 @@ impl Report {
         self.bytes_out += other.bytes_out;
         self.lines += other.lines;
         self.candidate_lines += other.candidate_lines;
+    }
+
+    /// Adds `other` into this report, moving its per-rule counts when this one has none.
+    pub(crate) fn absorb(&mut self, mut other: Report) {
+        if self.rules.is_empty() {
+            std::mem::swap(&mut self.rules, &mut other.rules);
+        }
+        self.merge(&other);
     }
 
     /// Total number of masked spans.

@@ -36,6 +36,17 @@ struct Continuation {
     rule: RuleId,
 }
 
+/// What a literal search already found from the start of a piece of input.
+#[derive(Clone, Copy)]
+enum Ahead {
+    /// Not searched yet.
+    Unknown,
+    /// This is the first hit.
+    Hit(Hit),
+    /// There is no hit.
+    Nothing,
+}
+
 /// The line processor: holds the partial line and the cross-line state.
 pub(crate) struct Processor {
     red: Redactor,
@@ -110,7 +121,7 @@ impl Processor {
                     self.push_partial(data, out);
                     return;
                 };
-                self.block(&data[..=last_nl], out);
+                self.block(&data[..=last_nl], Ahead::Unknown, out);
                 data = &data[last_nl + 1..];
                 continue;
             }
@@ -119,7 +130,7 @@ impl Processor {
                     let (head, rest) = data.split_at(nl + 1);
                     self.push_partial(head, out);
                     let line = std::mem::take(&mut self.pending);
-                    self.final_window(&line, true, out);
+                    self.final_window(&line, Ahead::Unknown, true, out);
                     self.pending = line;
                     self.pending.clear();
                     data = rest;
@@ -130,6 +141,31 @@ impl Processor {
                 }
             }
         }
+    }
+
+    /// The whole input at once, then [`finish`](Self::finish): what a one-shot redaction
+    /// does. `first` is the input's first literal hit, already searched for: it is not
+    /// searched for again, and a last line without its newline is not copied to `pending`.
+    pub(crate) fn write_all(&mut self, input: &[u8], first: Option<Hit>, out: &mut Vec<u8>) {
+        let split = memchr::memrchr(b'\n', input).map_or(0, |i| i + 1);
+        let (lines, tail) = input.split_at(split);
+        let (in_lines, in_tail) = match first {
+            None => (Ahead::Nothing, Ahead::Nothing),
+            Some(h) if h.end <= split => (Ahead::Hit(h), Ahead::Unknown),
+            Some(h) if h.start >= split => {
+                (Ahead::Nothing, Ahead::Hit(Hit { start: h.start - split, end: h.end - split, pattern: h.pattern }))
+            }
+            // A configured literal holding a newline straddles the two.
+            Some(_) => (Ahead::Unknown, Ahead::Unknown),
+        };
+        self.report.bytes_in += input.len() as u64;
+        self.block(lines, in_lines, out);
+        if !tail.is_empty() && tail.len() <= self.window {
+            self.final_window(tail, in_tail, true, out);
+        } else {
+            self.push_partial(tail, out);
+        }
+        self.finish(out);
     }
 
     /// Appends to the partial line, processing full windows when it outgrows the cap.
@@ -151,10 +187,14 @@ impl Processor {
 
     /// Processes a block of complete lines (ending in `\n`) from the input. One literal
     /// search runs through the block; lines without a hit are copied as they are.
-    fn block(&mut self, data: &[u8], out: &mut Vec<u8>) {
+    /// `ahead` is what a search already found at the block's start.
+    fn block(&mut self, data: &[u8], ahead: Ahead, out: &mut Vec<u8>) {
         let mut pos = 0;
-        let mut next: Option<Hit> = None;
-        let mut exhausted = false;
+        let (mut next, mut exhausted) = match ahead {
+            Ahead::Unknown => (None, false),
+            Ahead::Hit(h) => (Some(h), false),
+            Ahead::Nothing => (None, true),
+        };
         let mut hits = std::mem::take(&mut self.hits);
         // One handle for the whole block: the loop below also calls `&mut self` methods.
         let red = self.red.clone();
@@ -240,7 +280,7 @@ impl Processor {
             off += self.step;
             self.line_pos += self.step;
         }
-        self.final_window(&line[off..], true, out);
+        self.final_window(&line[off..], Ahead::Unknown, true, out);
     }
 
     /// A non-final window of a long line: emit what it owns.
@@ -251,13 +291,25 @@ impl Processor {
     }
 
     /// The last piece of a line (or the final partial line at end of input).
-    fn final_window(&mut self, piece: &[u8], ends_line: bool, out: &mut Vec<u8>) {
+    fn final_window(&mut self, piece: &[u8], ahead: Ahead, ends_line: bool, out: &mut Vec<u8>) {
         if self.pem.is_some() && self.line_pos == 0 && self.pem_line(piece, out) {
             self.next_line(piece.len());
             return;
         }
         let region = Region { starts_line: self.line_pos == 0, ends_line };
-        let scan = self.red.engine().scan_line(piece, region, self.red.keys());
+        let engine = self.red.engine();
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        match ahead {
+            Ahead::Unknown => engine.collect_hits(piece, 0, piece.len(), &mut hits),
+            Ahead::Hit(h) => {
+                engine.push_hit(h, &mut hits);
+                engine.collect_hits(piece, engine.resume_after(h), piece.len(), &mut hits);
+            }
+            Ahead::Nothing => {}
+        }
+        let scan = engine.scan_hits(piece, &hits, region, self.red.keys());
+        self.hits = hits;
         self.finish_line(piece, scan, out);
     }
 
@@ -431,7 +483,7 @@ impl Processor {
     pub(crate) fn finish(&mut self, out: &mut Vec<u8>) {
         if !self.pending.is_empty() || self.line_pos > 0 {
             let line = std::mem::take(&mut self.pending);
-            self.final_window(&line, true, out);
+            self.final_window(&line, Ahead::Unknown, true, out);
         }
         self.pem = None;
         self.cont = None;
@@ -520,9 +572,9 @@ pub(crate) fn redact_all<'a>(
     report: &mut Report,
     sink: Option<&mut dyn FnMut(&Finding)>,
 ) -> Cow<'a, [u8]> {
-    let engine = red.engine();
+    let first = red.engine().find_hit(input, 0);
     // Nothing to do when no literal occurs and no line needs windowing.
-    if engine.next_candidate(input, 0).is_none() && input.len() <= red.line_cap() {
+    if first.is_none() && input.len() <= red.line_cap() {
         report.bytes_in += input.len() as u64;
         report.bytes_out += input.len() as u64;
         report.lines +=
@@ -532,17 +584,16 @@ pub(crate) fn redact_all<'a>(
     let mut p = Processor::new(red.clone());
     let mut out = Vec::with_capacity(input.len() + 64);
     p.collect = sink.is_some();
-    p.write(input, &mut out);
-    p.finish(&mut out);
+    p.write_all(input, first, &mut out);
     if let Some(f) = sink {
         for e in &p.events {
             f(&e.finding);
         }
     }
-    let mut r = p.report.clone();
-    r.bytes_out = out.len() as u64;
-    report.merge(&r);
-    if r.rules.is_empty() && out == input { Cow::Borrowed(input) } else { Cow::Owned(out) }
+    p.report.bytes_out = out.len() as u64;
+    let changed = !p.report.rules.is_empty() || out != input;
+    report.absorb(p.report);
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(input) }
 }
 
 /// Receives each finding of a stream with its position.

@@ -261,14 +261,6 @@ impl Engine {
         self.max_match
     }
 
-    /// Finds the first line in `hay[from..]` that holds any literal; returns its start and
-    /// the position of the literal.
-    pub(crate) fn next_candidate(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
-        let m = self.literals.find(hay, from)?;
-        let line_start = memchr::memrchr(b'\n', &hay[from..m.start]).map_or(from, |i| from + i + 1);
-        Some((line_start, m.start))
-    }
-
     /// Scans one line (or a window of a long line) and returns the spans to mask.
     pub(crate) fn scan_line(&self, line: &[u8], region: Region, keys: &KeyRules) -> LineScan {
         self.scan_line_at(line, region, keys, 0)
