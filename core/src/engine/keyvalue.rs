@@ -94,8 +94,8 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
             return is_placeholder(&rest);
         }
     }
-    let lower = v.to_ascii_lowercase();
-    if matches!(lower.as_slice(), b"null" | b"none" | b"nil" | b"true" | b"false" | b"undefined" | b"\"\"" | b"''") {
+    const EMPTY_VALUES: &[&[u8]] = &[b"null", b"none", b"nil", b"true", b"false", b"undefined", b"\"\"", b"''"];
+    if EMPTY_VALUES.iter().any(|w| v.eq_ignore_ascii_case(w)) {
         return true;
     }
     (v.starts_with(b"<") && v.ends_with(b">"))
@@ -212,14 +212,17 @@ pub(crate) fn confirm(
     if p >= line.len() || line[p] == b'\n' || line[p] == b'\r' {
         return ne;
     }
-    let lower_name = name.to_ascii_lowercase();
-    if delim == Some(b':') && (lower_name == b"cookie" || lower_name == b"set-cookie") {
-        out.cookies.push((p, lower_name == b"set-cookie"));
+    let set_cookie = name.eq_ignore_ascii_case(b"set-cookie");
+    if delim == Some(b':') && (set_cookie || name.eq_ignore_ascii_case(b"cookie")) {
+        out.cookies.push((p, set_cookie));
         return ne;
     }
     let line_start = !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
     let mut v = Value::read(line, p, xml, line_start, quoted_name);
-    if rule.as_str() == "key:authorization" || lower_name.ends_with(b"authorization") {
+    const AUTHORIZATION: &[u8] = b"authorization";
+    let authorization = name.len() >= AUTHORIZATION.len()
+        && name[name.len() - AUTHORIZATION.len()..].eq_ignore_ascii_case(AUTHORIZATION);
+    if authorization || rule.as_str() == "key:authorization" {
         skip_scheme(line, &mut v, line_start);
     }
     if region.ends_line {

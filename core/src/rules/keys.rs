@@ -11,6 +11,8 @@
 
 use crate::RuleId;
 
+mod index;
+
 /// Strong words: sensitive in any position of a name.
 pub const STRONG_WORDS: &[&str] = &[
     "password",
@@ -116,6 +118,8 @@ pub struct KeyRules {
     excluded: Vec<Vec<String>>,
     deny: Vec<Vec<String>>,
     allow: Vec<Vec<String>>,
+    /// The lists above indexed by word; rebuilt by every method that changes them.
+    index: index::Index,
 }
 
 /// A list entry split into words, with its glued form and interned rule id.
@@ -199,24 +203,14 @@ impl Split {
             && entry.iter().enumerate().all(|(j, e)| self.word(self.n - entry.len() + j) == e.as_bytes())
     }
 
-    fn contains(&self, entry: &[String]) -> bool {
+    /// Does the name hold `entry`'s words from word `i` on (the last one maybe plural)?
+    fn contains_at(&self, i: usize, entry: &[String]) -> bool {
         let k = entry.len();
         k > 0
-            && k <= self.n
-            && (0..=self.n - k).any(|start| {
-                entry.iter().enumerate().all(|(j, e)| {
-                    let w = self.word(start + j);
-                    if j + 1 == k { eq_word(w, e.as_bytes()) } else { w == e.as_bytes() }
-                })
-            })
-    }
-
-    fn glued_tail(&self, glued: &[u8]) -> bool {
-        glued.len() >= 5
-            && (0..self.n).any(|i| {
-                let w = self.word(i);
-                (w.len() > glued.len() && w.ends_with(glued))
-                    || (w.len() > glued.len() + 1 && w.ends_with(b"s") && w[..w.len() - 1].ends_with(glued))
+            && i + k <= self.n
+            && entry.iter().enumerate().all(|(j, e)| {
+                let w = self.word(i + j);
+                if j + 1 == k { eq_word(w, e.as_bytes()) } else { w == e.as_bytes() }
             })
     }
 }
@@ -230,14 +224,21 @@ impl Default for KeyRules {
 impl KeyRules {
     /// Builds key rules from explicit lists.
     pub fn new<S: AsRef<str>>(strong: &[S], weak: &[S], metadata: &[S], excluded: &[S]) -> Self {
-        KeyRules {
+        let mut rules = KeyRules {
             strong: strong.iter().map(|s| Word::new(s.as_ref())).collect(),
             weak: weak.iter().map(|s| Word::new(s.as_ref())).collect(),
             metadata: metadata.iter().map(|s| s.as_ref().to_ascii_lowercase()).collect(),
             excluded: excluded.iter().map(|s| split_words(s.as_ref().as_bytes())).collect(),
             deny: Vec::new(),
             allow: Vec::new(),
-        }
+            index: index::Index::default(),
+        };
+        rules.reindex();
+        rules
+    }
+
+    fn reindex(&mut self) {
+        self.index = index::Index::new(self);
     }
 
     /// Adds names that are always sensitive (matched as whole names, any casing).
@@ -253,21 +254,25 @@ impl KeyRules {
     /// Adds strong words.
     pub fn add_strong<S: AsRef<str>>(&mut self, words: &[S]) {
         self.strong.extend(words.iter().map(|s| Word::new(s.as_ref())));
+        self.reindex();
     }
 
     /// Adds weak words.
     pub fn add_weak<S: AsRef<str>>(&mut self, words: &[S]) {
         self.weak.extend(words.iter().map(|s| Word::new(s.as_ref())));
+        self.reindex();
     }
 
     /// Adds metadata words.
     pub fn add_metadata<S: AsRef<str>>(&mut self, words: &[S]) {
         self.metadata.extend(words.iter().map(|s| s.as_ref().to_ascii_lowercase()));
+        self.reindex();
     }
 
     /// Adds excluded names.
     pub fn add_excluded<S: AsRef<str>>(&mut self, names: &[S]) {
         self.excluded.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+        self.reindex();
     }
 
     /// The literals the prefilter must find so that every sensitive name is seen, already in
@@ -359,24 +364,7 @@ impl KeyRules {
                 (0..words.len()).map(|i| std::str::from_utf8(words.word(i)).unwrap_or("")).collect();
             return Some(RuleId::new(&format!("key:{}", joined.join("_"))));
         }
-        if self.excluded.iter().any(|e| words.ends_with(e)) {
-            return None;
-        }
-        let last = words.word(words.len() - 1);
-        if self.metadata.iter().any(|m| m.as_bytes() == last) {
-            return None;
-        }
-        for w in &self.strong {
-            if words.contains(&w.words) || words.glued_tail(&w.glued) {
-                return Some(w.rule.clone());
-            }
-        }
-        for w in &self.weak {
-            if words.ends_with(&w.words) || (w.words.len() == 1 && eq_word(last, w.words[0].as_bytes())) {
-                return Some(w.rule.clone());
-            }
-        }
-        None
+        self.index.classify(self, &words)
     }
 }
 
@@ -548,5 +536,95 @@ mod tests {
         );
         assert!(lits.contains(&"ConnectionString".to_owned()));
         assert!(!lits.contains(&"private".to_owned()));
+    }
+
+    /// The lists' meaning written out as a walk over every entry: what the index must agree with.
+    fn classify_by_walk(k: &KeyRules, name: &[u8]) -> Option<RuleId> {
+        let words = Split::new(name)?;
+        let n = words.len();
+        if n == 0 || k.allow.iter().any(|a| words.eq_list(a)) {
+            return None;
+        }
+        if k.excluded.iter().any(|e| words.ends_with(e)) {
+            return None;
+        }
+        let last = words.word(n - 1);
+        if k.metadata.iter().any(|m| m.as_bytes() == last) {
+            return None;
+        }
+        let glued_tail = |g: &[u8]| {
+            g.len() >= 5
+                && (0..n).any(|i| {
+                    let w = words.word(i);
+                    (w.len() > g.len() && w.ends_with(g))
+                        || (w.len() > g.len() + 1 && w.ends_with(b"s") && w[..w.len() - 1].ends_with(g))
+                })
+        };
+        for w in &k.strong {
+            if (0..n).any(|i| words.contains_at(i, &w.words)) || glued_tail(&w.glued) {
+                return Some(w.rule.clone());
+            }
+        }
+        for w in &k.weak {
+            if words.ends_with(&w.words) || (w.words.len() == 1 && eq_word(last, w.words[0].as_bytes())) {
+                return Some(w.rule.clone());
+            }
+        }
+        None
+    }
+
+    fn name_parts() -> Vec<String> {
+        let mut parts: Vec<String> = ["db", "user", "x", "my", "s", "dbpassword", "apis", "signing", "max"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for list in [STRONG_WORDS, WEAK_WORDS, METADATA_WORDS, EXCLUDED_NAMES] {
+            for entry in list {
+                for w in split_words(entry.as_bytes()) {
+                    parts.push(format!("{w}s"));
+                    parts.push(w);
+                }
+            }
+        }
+        parts
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_index_agrees_with_a_walk_over_the_lists(
+            picks in proptest::collection::vec((proptest::sample::select(name_parts()), 0..4usize), 1..5),
+            custom in proptest::bool::ANY,
+        ) {
+            let mut rules = KeyRules::default();
+            if custom {
+                rules.add_strong(&["session_secret", "sig"]);
+                rules.add_weak(&["db"]);
+                rules.add_metadata(&["hint"]);
+                rules.add_excluded(&["my_token", "user_key"]);
+            }
+            let mut name = String::new();
+            for (i, (word, style)) in picks.iter().enumerate() {
+                match style {
+                    0 if i > 0 => name.push('_'),
+                    1 if i > 0 => name.push('-'),
+                    2 => {
+                        name.push_str(&word.to_ascii_uppercase());
+                        continue;
+                    }
+                    3 => {
+                        name.push_str(&format!("{}{}", word[..1].to_ascii_uppercase(), &word[1..]));
+                        continue;
+                    }
+                    _ => {}
+                }
+                name.push_str(word);
+            }
+            proptest::prop_assert_eq!(
+                rules.classify_bytes(name.as_bytes()),
+                classify_by_walk(&rules, name.as_bytes()),
+                "name {:?}",
+                name
+            );
+        }
     }
 }
