@@ -328,12 +328,12 @@ impl Engine {
         let mut scan = LineScan::default();
         let mut decodes = Vec::new();
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
-        let mut key_hits = Vec::new();
+        let mut key_hits = false;
         for hit in hits {
             let (s, e) = (hit.start, hit.end);
             for t in &self.triggers[hit.pattern as usize] {
                 match *t {
-                    Trigger::Key => key_hits.push(s),
+                    Trigger::Key => key_hits = true,
                     Trigger::Format(r) => windows.push((r, s, e)),
                     Trigger::Known(k, form) => self.known_span(line, s, e, k, form, &mut scan.spans),
                     Trigger::Url => url::confirm(line, s, &self.url_rule, &self.db_url_rule, &mut scan.spans),
@@ -394,22 +394,25 @@ impl Engine {
             }
         }
         let mut found = keyvalue::KeyFinds::default();
-        if !key_hits.is_empty() {
+        if key_hits {
             // Keys last: a key name that runs back into an earlier finding starts after
             // it, as it will start after its mask on the next pass (idempotence).
             let earlier = Earlier::new(scan.spans.iter().map(|sp| (sp.start, sp.end)));
+            // Key values are added to the findings so far (one buffer, no copy).
+            found.spans = std::mem::take(&mut scan.spans);
             let mut key_done = 0usize;
-            for s in key_hits {
-                if s >= key_done {
-                    key_done = keyvalue::confirm(line, s, &earlier, region, keys, &mut found);
+            for hit in hits {
+                let is_key = self.triggers[hit.pattern as usize].iter().any(|t| matches!(t, Trigger::Key));
+                if is_key && hit.start >= key_done {
+                    key_done = keyvalue::confirm(line, hit.start, &earlier, region, keys, &mut found);
                 }
             }
             if found.has_cookies() {
-                let all = scan.spans.iter().chain(&found.spans).map(|sp| (sp.start, sp.end));
+                let all = found.spans.iter().map(|sp| (sp.start, sp.end));
                 keyvalue::cookies(line, keys, &Earlier::new(all), &mut found);
             }
+            scan.spans = std::mem::take(&mut found.spans);
         }
-        scan.spans.append(&mut found.spans);
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
             scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
         }
