@@ -64,9 +64,9 @@ impl Index {
 
     /// The roles of `word`, and of its singular when it ends in `s` (list words match
     /// their plural where they end a name).
-    fn lookup<'a>(&'a self, word: &'a [u8]) -> impl Iterator<Item = &'a Roles> {
+    fn lookup(&self, word: &[u8]) -> [Option<&Roles>; 2] {
         let singular = word.strip_suffix(b"s").filter(|w| !w.is_empty());
-        [Some(word), singular].into_iter().flatten().filter_map(|w| self.words.get(w))
+        [self.words.get(word), singular.and_then(|w| self.words.get(w))]
     }
 
     /// The rule of a name split into `words` (at least one), by the lists' precedence: an
@@ -74,20 +74,21 @@ impl Index {
     /// (in list order) found anywhere in the name; else the first weak entry ending it.
     /// Allow and deny lists are checked by the caller.
     pub(super) fn classify(&self, keys: &KeyRules, words: &Split) -> Option<RuleId> {
-        let last = words.word(words.len() - 1);
-        if let Some(roles) = self.words.get(last)
+        let n = words.len();
+        let last = words.word(n - 1);
+        let at_last = self.lookup(last);
+        if let Some(roles) = at_last[0]
             && (roles.metadata || roles.excluded_last.iter().any(|&e| words.ends_with(&keys.excluded[e as usize])))
         {
             return None;
         }
         let mut best = u32::MAX;
-        for i in 0..words.len() {
+        for i in 0..n {
             let word = words.word(i);
-            for roles in self.lookup(word) {
-                for &s in &roles.strong_first {
-                    if s < best && words.contains_at(i, &keys.strong[s as usize].words) {
-                        best = s;
-                    }
+            let roles = if i + 1 == n { at_last } else { self.lookup(word) };
+            for &s in roles.iter().flatten().flat_map(|r| &r.strong_first) {
+                if s < best && words.contains_at(i, &keys.strong[s as usize].words) {
+                    best = s;
                 }
             }
             for (s, glued) in &self.glued {
@@ -99,12 +100,10 @@ impl Index {
         if best != u32::MAX {
             return Some(keys.strong[best as usize].rule.clone());
         }
-        for roles in self.lookup(last) {
-            for &w in &roles.weak_last {
-                let entry = &keys.weak[w as usize].words;
-                if w < best && (words.ends_with(entry) || (entry.len() == 1 && eq_word(last, entry[0].as_bytes()))) {
-                    best = w;
-                }
+        for &w in at_last.iter().flatten().flat_map(|r| &r.weak_last) {
+            let entry = &keys.weak[w as usize].words;
+            if w < best && (words.ends_with(entry) || (entry.len() == 1 && eq_word(last, entry[0].as_bytes()))) {
+                best = w;
             }
         }
         (best != u32::MAX).then(|| keys.weak[best as usize].rule.clone())
@@ -113,6 +112,7 @@ impl Index {
 
 /// Does `word`, or its singular, end in `glued` with something before it?
 fn ends_in_glued(word: &[u8], glued: &[u8]) -> bool {
-    let ends = |w: &[u8]| w.len() > glued.len() && w.ends_with(glued);
+    // The last byte first: most words end otherwise, and it spares a `memcmp` call.
+    let ends = |w: &[u8]| w.len() > glued.len() && w.last() == glued.last() && w.ends_with(glued);
     ends(word) || word.strip_suffix(b"s").is_some_and(ends)
 }
