@@ -282,7 +282,7 @@ impl Config {
             b = b.mask(mask);
         }
         if let Some(path) = &self.hash_key_file {
-            b = b.hash_key(&read_hash_key(path).map_err(located)?);
+            b = with_hash_key_file(b, path).map_err(located)?;
         }
         b = self.apply_keys(b);
         for rule in &self.rules {
@@ -349,22 +349,12 @@ impl Config {
 }
 
 #[cfg(feature = "fs")]
-fn read_hash_key(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let mut key = Zeroizing::new(std::fs::read(path).map_err(|e| {
-        Error::new(crate::ErrorKind::Source, format!("cannot read hash_key_file: {}", e.kind())).with_file(path)
-    })?);
-    // A key written by `echo` ends in a newline that is not part of it.
-    if key.last() == Some(&b'\n') {
-        key.pop();
-        if key.last() == Some(&b'\r') {
-            key.pop();
-        }
-    }
-    Ok(key)
+fn with_hash_key_file(b: Builder, path: &Path) -> Result<Builder, Error> {
+    b.hash_key_file(path)
 }
 
 #[cfg(not(feature = "fs"))]
-fn read_hash_key(_path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+fn with_hash_key_file(_b: Builder, _path: &Path) -> Result<Builder, Error> {
     Err(Error::config("hash_key_file needs the `fs` feature"))
 }
 

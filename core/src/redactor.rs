@@ -324,6 +324,28 @@ impl Builder {
         self
     }
 
+    /// Reads the hash key from a file, now. One trailing newline (`\n` or `\r\n`, as
+    /// `echo` writes) is not part of the key; the bytes are zeroized after use. Errors name
+    /// the file and the reason, never its content.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("hush.key");
+    /// std::fs::write(&path, "0123456789abcdef-key\n").unwrap();
+    /// let r = hush::Redactor::builder().hash_key_file(&path).unwrap().mask(hush::MaskStyle::Hash).build().unwrap();
+    /// let same = hush::Redactor::builder().hash_key(b"0123456789abcdef-key").mask(hush::MaskStyle::Hash).build().unwrap();
+    /// assert_eq!(r.redact(b"password=hunter22"), same.redact(b"password=hunter22"));
+    /// ```
+    #[cfg(feature = "fs")]
+    pub fn hash_key_file(self, path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let key = Zeroizing::new(std::fs::read(path).map_err(|e| {
+            Error::new(crate::ErrorKind::Source, format!("cannot read hash_key_file: {}", e.kind())).with_file(path)
+        })?);
+        let key = key.strip_suffix(b"\n").map_or(&key[..], |k| k.strip_suffix(b"\r").unwrap_or(k));
+        Ok(self.hash_key(key))
+    }
+
     /// Replaces the key-rule lists.
     pub fn key_rules(mut self, rules: KeyRules) -> Self {
         self.keys = Some(rules);

@@ -169,18 +169,12 @@ fn builder_without_config(common: &CommonArgs) -> Result<hush::Builder, CliError
 /// Applies the options that override the config (mask and hash key) to `b`.
 fn apply_overrides(common: &CommonArgs, mut b: hush::Builder) -> Result<hush::Builder, CliError> {
     if let Some(path) = &common.hash_key_file {
-        let key = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| CliError::io(path.display(), &e))?);
-        b = b.hash_key(trim_one_newline(&key));
+        b = b.hash_key_file(path)?;
     }
     if let Some(style) = common.mask {
         b = b.mask(style);
     }
     Ok(b)
-}
-
-fn trim_one_newline(bytes: &[u8]) -> &[u8] {
-    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    bytes.strip_suffix(b"\r").unwrap_or(bytes)
 }
 
 /// The configured builder: options, then the config file, then `--mask`/`--hash-key-file`.
@@ -218,13 +212,6 @@ mod tests {
     fn io_reason_drops_os_error_suffix() {
         let e = io::Error::from_raw_os_error(28);
         assert_eq!(io_reason(&e), "No space left on device");
-    }
-
-    #[test]
-    fn hash_key_file_trims_one_newline() {
-        assert_eq!(trim_one_newline(b"0123456789abcdef\n"), b"0123456789abcdef");
-        assert_eq!(trim_one_newline(b"0123456789abcdef\r\n"), b"0123456789abcdef");
-        assert_eq!(trim_one_newline(b"key\n\n"), b"key\n");
     }
 
     #[test]

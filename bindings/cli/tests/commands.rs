@@ -67,6 +67,18 @@ fn short_hash_key_file_is_rejected_without_echoing_it() {
 }
 
 #[test]
+fn missing_hash_key_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    hush()
+        .args(["--mask", "hash", "--hash-key-file"])
+        .arg(dir.path().join("absent.key"))
+        .write_stdin("x\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("hush: ").and(predicate::str::contains("absent.key")));
+}
+
+#[test]
 fn hash_mask_with_a_key_file() {
     let dir = tempfile::tempdir().unwrap();
     let key = write(dir.path(), "hash.key", "0123456789abcdef0123456789abcdef\n");

@@ -249,3 +249,30 @@ fn discover_uses_the_explicit_path() {
     assert!(Config::discover(Some(&dir.join("absent.toml"))).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_hash_key_file_loses_one_trailing_newline_only() {
+    let hashed = |b: Builder| b.mask(MaskStyle::Hash).build().unwrap().redact(b"password=hunter22").into_owned();
+    let want = hashed(Redactor::builder().hash_key(b"0123456789abcdef-key"));
+    let dir = scratch("hash-key-files");
+    for (name, text, same) in [
+        ("lf.key", "0123456789abcdef-key\n", true),
+        ("crlf.key", "0123456789abcdef-key\r\n", true),
+        ("bare.key", "0123456789abcdef-key", true),
+        ("two.key", "0123456789abcdef-key\n\n", false),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let got = hashed(Redactor::builder().hash_key_file(&path).unwrap());
+        assert_eq!(got == want, same, "{name}");
+        // The config file's `hash_key_file` reads it the same way.
+        let config = dir.join(format!("{name}.toml"));
+        std::fs::write(&config, format!("mask = \"hash\"\nhash_key_file = {:?}\n", path.display().to_string()))
+            .unwrap();
+        let from_config = Config::from_file(&config).unwrap().apply(Redactor::builder()).unwrap();
+        assert_eq!(from_config.build().unwrap().redact(b"password=hunter22").into_owned(), got, "{name} via config");
+    }
+    let missing = Redactor::builder().hash_key_file(dir.join("missing.key")).unwrap_err();
+    assert!(missing.to_string().contains("cannot read hash_key_file"), "{missing}");
+    assert!(missing.file().is_some_and(|f| f.ends_with("missing.key")));
+}
