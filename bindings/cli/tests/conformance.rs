@@ -9,56 +9,13 @@
 //! `known:api:N` as through the API; with the `label` mask the expected text is
 //! translated accordingly. Everything else must match byte for byte.
 
+#[path = "../../../testdata/cases.rs"]
+mod cases;
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use base64::Engine as _;
+use cases::{Case, load_cases};
 use common::hush;
 use serde_json::Value;
-
-struct Case {
-    file: String,
-    name: String,
-    input: Vec<u8>,
-    expected: Vec<u8>,
-    options: Value,
-}
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/conformance")
-}
-
-fn load_cases() -> Vec<Case> {
-    let dir = corpus_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("conformance corpus missing at {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut cases = Vec::new();
-    for path in files {
-        let list: Vec<Value> = serde_json::from_slice(&std::fs::read(&path).unwrap())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        for v in list {
-            let bytes = |text_key: &str, b64_key: &str| -> Vec<u8> {
-                match v.get(b64_key).and_then(Value::as_str) {
-                    Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64).unwrap(),
-                    None => v[text_key].as_str().unwrap().as_bytes().to_vec(),
-                }
-            };
-            cases.push(Case {
-                file: path.file_name().unwrap().to_string_lossy().into_owned(),
-                name: v["name"].as_str().unwrap().to_owned(),
-                input: bytes("input", "input_base64"),
-                expected: bytes("expected", "expected_base64"),
-                options: v.get("options").cloned().unwrap_or(Value::Null),
-            });
-        }
-    }
-    cases
-}
 
 const KNOWN_FILE: &str = "known.txt";
 
