@@ -66,13 +66,16 @@ impl Literals {
     /// The leftmost-longest literal occurrence in `hay[from..]`.
     #[inline]
     pub(crate) fn find(&self, hay: &[u8], from: usize) -> Option<Hit> {
-        let input = Input::new(hay).span(from..hay.len());
-        let m = match self {
-            Literals::Dfa(dfa) => dfa.try_find(&input).ok().flatten()?,
-            Literals::Nfa(nfa) => nfa.try_find(&input).ok().flatten()?,
-            Literals::Other(ac) => ac.find(input)?,
-        };
-        Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
+        match self {
+            // The DFA walk by hand: on the short inputs of one-shot calls (a log record),
+            // the generic search's setup costs as much as the walk itself.
+            Literals::Dfa(dfa) => first_match(&**dfa, hay, from),
+            Literals::Nfa(nfa) => reference_find(&**nfa, hay, from),
+            Literals::Other(ac) => {
+                let m = ac.find(Input::new(hay).span(from..hay.len()))?;
+                Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
+            }
+        }
     }
 
     /// Appends to `out` the chain of hits in `hay[from..to]` (`from` a line start or the
@@ -93,6 +96,34 @@ impl Literals {
             }
         }
     }
+}
+
+/// The leftmost-longest match in `hay[from..]` by an unanchored walk without a prefilter:
+/// the same as `aut.try_find`, with less setup.
+#[inline]
+fn first_match<A: Automaton>(aut: &A, hay: &[u8], from: usize) -> Option<Hit> {
+    let Ok(mut sid) = aut.start_state(Anchored::No) else { return reference_find(aut, hay, from) };
+    let mut found = None;
+    for (at, &byte) in hay.iter().enumerate().skip(from) {
+        sid = aut.next_state(Anchored::No, sid, byte);
+        if aut.is_special(sid) {
+            if aut.is_dead(sid) {
+                return found;
+            }
+            if aut.is_match(sid) {
+                let pid = aut.match_pattern(sid, 0);
+                let end = at + 1;
+                found = Some(Hit { start: end - aut.pattern_len(pid), end, pattern: pid.as_usize() as u32 });
+            }
+        }
+    }
+    found
+}
+
+/// `aho_corasick`'s own search, the reference [`first_match`] is tested against.
+fn reference_find<A: Automaton>(aut: &A, hay: &[u8], from: usize) -> Option<Hit> {
+    let m = aut.try_find(&Input::new(hay).span(from..hay.len())).ok().flatten()?;
+    Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
 }
 
 /// The lane walk of a DFA over `hay[from..to]`, in one lane when it is short.
@@ -285,7 +316,24 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The chain by `aho_corasick`'s own search, one `try_find` at a time.
     fn reference(lits: &Literals, hay: &[u8], resume: &impl Fn(Hit) -> usize) -> Vec<(usize, usize, u32)> {
+        let find = |at| match lits {
+            Literals::Dfa(dfa) => reference_find(&**dfa, hay, at),
+            Literals::Nfa(nfa) => reference_find(&**nfa, hay, at),
+            Literals::Other(_) => lits.find(hay, at),
+        };
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(h) = find(at) {
+            out.push((h.start, h.end, h.pattern));
+            at = resume(h);
+        }
+        out
+    }
+
+    /// The chain by [`Literals::find`], one call at a time.
+    fn found(lits: &Literals, hay: &[u8], resume: &impl Fn(Hit) -> usize) -> Vec<(usize, usize, u32)> {
         let mut out = Vec::new();
         let mut at = 0;
         while let Some(h) = lits.find(hay, at) {
@@ -328,6 +376,7 @@ mod tests {
             let resume = |h: Hit| if overlap && h.pattern.is_multiple_of(2) { h.start + 1 } else { h.end };
             let want = reference(&dfa, &hay, &resume);
             prop_assert_eq!(&chained(&dfa, &hay, &resume), &want);
+            prop_assert_eq!(&found(&dfa, &hay, &resume), &want);
             prop_assert_eq!(&chained(&nfa, &hay, &resume), &want);
             prop_assert_eq!(reference(&nfa, &hay, &resume), want);
         }
