@@ -121,6 +121,16 @@ fn render_plain(info: &LoggingInfo, record: &Bound<'_, PyAny>, dict: &Bound<'_, 
     Ok(Some(out))
 }
 
+/// `text`, or `<unprintable T object>` when `str()`/`repr()` of `obj` failed (an int past
+/// the digit limit, a raising `__str__`): the record is already unformattable, and the
+/// filter must not raise into the code that logs.
+fn printable<'py>(obj: &Bound<'py, PyAny>, text: PyResult<Bound<'py, PyString>>) -> Bound<'py, PyString> {
+    text.unwrap_or_else(|_| {
+        let name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        PyString::new(obj.py(), &format!("<unprintable {name} object>"))
+    })
+}
+
 /// Redacts log records in place; a `logging.Filter` when subclassed in Python
 /// (`hush.logging.RedactingFilter`).
 #[pyclass(module = "hush._hush", frozen, subclass)]
@@ -224,14 +234,17 @@ impl RecordRedactor {
     fn redact_unformattable(&self, red: &hush::Redactor, dict: &Bound<'_, PyDict>) -> PyResult<()> {
         let py = dict.py();
         if let Some(msg) = dict.get_item(intern!(py, "msg"))? {
-            dict.set_item(intern!(py, "msg"), text::redact_str(red, &msg.str()?)?)?;
+            dict.set_item(intern!(py, "msg"), text::redact_str(red, &printable(&msg, msg.str()))?)?;
         }
         if let Some(args) = dict.get_item(intern!(py, "args"))? {
             if let Ok(tuple) = args.cast::<PyTuple>() {
-                let reprs = tuple.iter().map(|a| text::redact_str(red, &a.repr()?)).collect::<PyResult<Vec<_>>>()?;
+                let reprs = tuple
+                    .iter()
+                    .map(|a| text::redact_str(red, &printable(&a, a.repr())))
+                    .collect::<PyResult<Vec<_>>>()?;
                 dict.set_item(intern!(py, "args"), PyTuple::new(py, reprs)?)?;
             } else {
-                dict.set_item(intern!(py, "args"), (text::redact_str(red, &args.repr()?)?,))?;
+                dict.set_item(intern!(py, "args"), (text::redact_str(red, &printable(&args, args.repr()))?,))?;
             }
         }
         Ok(())
