@@ -7,10 +7,12 @@
 //! `exc_text` is rendered from `exc_info` when absent, then redacted; `stack_info` and
 //! string extras (attributes outside the standard set) are redacted, extras key-aware.
 
+use std::borrow::Cow;
+
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyFrozenSet, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyFloat, PyFrozenSet, PyInt, PyString, PyTuple, PyType};
 
 use crate::redactor::PyRedactor;
 use crate::text;
@@ -52,6 +54,83 @@ fn logging_info(py: Python<'_>) -> PyResult<&LoggingInfo> {
     })
 }
 
+/// `msg % args` as UTF-8 bytes, built in Rust, for the common record: exactly a
+/// `LogRecord`, a `str` template whose only conversions are `%s`, `%d` and `%%`, and a
+/// tuple of as many arguments, each a `str`, `int` or `float` (exact types, whose `str()`
+/// has no side effect and is what `%s` writes; `%d` takes only an `int`). Returns None for
+/// anything else (flags, widths, mapping keys, other types, a count mismatch, no args):
+/// `RecordRedactor::render` then uses Python's own formatting, errors included.
+///
+/// Rendering this way skips a temporary `str`: when nothing is masked (most records), no
+/// Python object is made at all.
+fn render_plain(info: &LoggingInfo, record: &Bound<'_, PyAny>, dict: &Bound<'_, PyDict>) -> PyResult<Option<Vec<u8>>> {
+    let py = record.py();
+    if !record.get_type().is(info.record_type.bind(py)) {
+        return Ok(None);
+    }
+    let (Some(msg), Some(args)) = (dict.get_item(intern!(py, "msg"))?, dict.get_item(intern!(py, "args"))?) else {
+        return Ok(None);
+    };
+    let (Ok(msg), Ok(args)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>()) else {
+        return Ok(None);
+    };
+    if args.is_empty() {
+        return Ok(None);
+    }
+    let template = text::utf8(msg)?;
+    let mut out = Vec::with_capacity(template.len() + 16 * args.len());
+    let mut args_iter = args.iter_borrowed();
+    let mut rest: &[u8] = &template;
+    while let Some(pos) = rest.iter().position(|&b| b == b'%') {
+        out.extend_from_slice(&rest[..pos]);
+        let conversion = rest.get(pos + 1).copied();
+        rest = rest.get(pos + 2..).unwrap_or_default();
+        if conversion == Some(b'%') {
+            out.push(b'%');
+            continue;
+        }
+        let Some(arg) = args_iter.next() else {
+            return Ok(None);
+        };
+        let plain = match conversion {
+            Some(b's') => {
+                arg.is_exact_instance_of::<PyString>()
+                    || arg.is_exact_instance_of::<PyInt>()
+                    || arg.is_exact_instance_of::<PyFloat>()
+            }
+            Some(b'd') => arg.is_exact_instance_of::<PyInt>(),
+            _ => false,
+        };
+        if !plain {
+            return Ok(None);
+        }
+        if let Ok(arg) = arg.cast_exact::<PyString>() {
+            out.extend_from_slice(&text::utf8(&arg)?);
+            continue;
+        }
+        // `str()` of a huge int can fail (the digit limit): Python's formatting reports it.
+        let Ok(arg) = arg.str() else {
+            return Ok(None);
+        };
+        out.extend_from_slice(&text::utf8(&arg)?);
+    }
+    if args_iter.next().is_some() {
+        return Ok(None);
+    }
+    out.extend_from_slice(rest);
+    Ok(Some(out))
+}
+
+/// `text`, or `<unprintable T object>` when `str()`/`repr()` of `obj` failed (an int past
+/// the digit limit, a raising `__str__`): the record is already unformattable, and the
+/// filter must not raise into the code that logs.
+fn printable<'py>(obj: &Bound<'py, PyAny>, text: PyResult<Bound<'py, PyString>>) -> Bound<'py, PyString> {
+    text.unwrap_or_else(|_| {
+        let name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        PyString::new(obj.py(), &format!("<unprintable {name} object>"))
+    })
+}
+
 /// Redacts log records in place; a `logging.Filter` when subclassed in Python
 /// (`hush.logging.RedactingFilter`).
 #[pyclass(module = "hush._hush", frozen, subclass)]
@@ -83,29 +162,49 @@ impl RecordRedactor {
         }
     }
 
+    /// Redacts the rendered message; when a secret was masked, `msg` becomes the redacted
+    /// text and `args` empty.
+    fn redact_message(
+        &self,
+        red: &hush::Redactor,
+        info: &LoggingInfo,
+        record: &Bound<'_, PyAny>,
+        dict: &Bound<'_, PyDict>,
+    ) -> PyResult<()> {
+        let py = record.py();
+        if let Some(rendered) = render_plain(info, record, dict)? {
+            if let Cow::Owned(out) = text::run(py, &rendered, |b| red.redact(b)) {
+                dict.set_item(intern!(py, "msg"), text::to_str(py, &out))?;
+                dict.set_item(intern!(py, "args"), PyTuple::empty(py))?;
+            }
+            return Ok(());
+        }
+        match self.render(info, record, dict) {
+            Ok(message) => {
+                let message = match message.cast_into::<PyString>() {
+                    Ok(s) => s,
+                    Err(e) => e.into_inner().str()?,
+                };
+                let redacted = text::redact_str(red, &message)?;
+                if !redacted.is(&message) {
+                    dict.set_item(intern!(py, "msg"), redacted)?;
+                    dict.set_item(intern!(py, "args"), PyTuple::empty(py))?;
+                }
+                Ok(())
+            }
+            // The handler will fail to format too and print `msg` and `args` through
+            // `handleError`: make sure what it prints is redacted.
+            Err(_) => self.redact_unformattable(red, dict),
+        }
+    }
+
     /// Redacts message, traceback and stack; extras too when `extras` is set.
     fn redact_in_place(&self, record: &Bound<'_, PyAny>, extras: bool) -> PyResult<()> {
         let py = record.py();
         let info = logging_info(py)?;
         let red = self.redactor.get().get();
         let dict = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
-
-        match self.render(info, record, &dict) {
-            Ok(message) => {
-                let message = match message.cast_into::<PyString>() {
-                    Ok(s) => s,
-                    Err(e) => e.into_inner().str()?,
-                };
-                let redacted = text::redact_str(&red, &message)?;
-                if !redacted.is(&message) {
-                    dict.set_item(intern!(py, "msg"), redacted)?;
-                    dict.set_item(intern!(py, "args"), PyTuple::empty(py))?;
-                }
-            }
-            // The handler will fail to format too and print `msg` and `args` through
-            // `handleError`: make sure what it prints is redacted.
-            Err(_) => self.redact_unformattable(&red, &dict)?,
-        }
+        self.redact_message(&red, info, record, &dict)?;
 
         if let Some(exc_info) = dict.get_item(intern!(py, "exc_info"))?
             && exc_info.is_truthy()?
@@ -135,14 +234,17 @@ impl RecordRedactor {
     fn redact_unformattable(&self, red: &hush::Redactor, dict: &Bound<'_, PyDict>) -> PyResult<()> {
         let py = dict.py();
         if let Some(msg) = dict.get_item(intern!(py, "msg"))? {
-            dict.set_item(intern!(py, "msg"), text::redact_str(red, &msg.str()?)?)?;
+            dict.set_item(intern!(py, "msg"), text::redact_str(red, &printable(&msg, msg.str()))?)?;
         }
         if let Some(args) = dict.get_item(intern!(py, "args"))? {
             if let Ok(tuple) = args.cast::<PyTuple>() {
-                let reprs = tuple.iter().map(|a| text::redact_str(red, &a.repr()?)).collect::<PyResult<Vec<_>>>()?;
+                let reprs = tuple
+                    .iter()
+                    .map(|a| text::redact_str(red, &printable(&a, a.repr())))
+                    .collect::<PyResult<Vec<_>>>()?;
                 dict.set_item(intern!(py, "args"), PyTuple::new(py, reprs)?)?;
             } else {
-                dict.set_item(intern!(py, "args"), (text::redact_str(red, &args.repr()?)?,))?;
+                dict.set_item(intern!(py, "args"), (text::redact_str(red, &printable(&args, args.repr()))?,))?;
             }
         }
         Ok(())

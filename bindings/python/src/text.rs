@@ -70,16 +70,20 @@ fn surrogates_passed<'a>(text: &Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> 
 
 /// A `str` from redacted bytes: UTF-8, with surrogates encoded by [`surrogates_passed`]
 /// restored; any other invalid sequence becomes U+FFFD (as `errors="replace"`).
+///
+/// One pass: CPython's decoder validates as it copies (ASCII a word at a time), and the
+/// `surrogatepass` handler runs only where a sequence is invalid.
 pub(crate) fn to_str<'py>(py: Python<'py>, bytes: &[u8]) -> Bound<'py, PyString> {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return PyString::new(py, s);
-    }
-    let decoded = PyBytes::new(py, bytes).call_method1(pyo3::intern!(py, "decode"), ("utf-8", "surrogatepass"));
-    match decoded.and_then(|s| Ok(s.cast_into::<PyString>()?)) {
-        Ok(s) => s,
+    let len = pyo3::ffi::Py_ssize_t::try_from(bytes.len()).unwrap_or(pyo3::ffi::Py_ssize_t::MAX);
+    // SAFETY: `bytes` is valid for `len` bytes; the error handler name is a C string.
+    let ptr = unsafe { pyo3::ffi::PyUnicode_DecodeUTF8(bytes.as_ptr().cast(), len, c"surrogatepass".as_ptr()) };
+    if ptr.is_null() {
         // The failed decode's `UnicodeDecodeError` (which holds the bytes) is dropped here.
-        Err(_) => PyString::new(py, &String::from_utf8_lossy(bytes)),
+        drop(PyErr::take(py));
+        return PyString::new(py, &String::from_utf8_lossy(bytes));
     }
+    // SAFETY: `ptr` is a new reference to the `str` that `PyUnicode_DecodeUTF8` returned.
+    unsafe { Bound::from_owned_ptr(py, ptr).cast_into_unchecked() }
 }
 
 /// Redacts a Python `str`, returning the very same object when nothing was masked.

@@ -66,6 +66,40 @@ def test_unchanged_records_keep_their_template(redactor: hush.Redactor) -> None:
     assert secret.getMessage() == "key [REDACTED]"
 
 
+@pytest.mark.parametrize(
+    ("template", "args"),
+    [
+        ("user %s, %d tries, %s s", ("bob", 3, 1.5)),
+        ("password=%s", ("hunter2-Zq8",)),  # key in the template, value in the argument
+        ("%s%s", ("pass", "word=hunter2-Zq8")),  # key word split across arguments
+        ("100%% done, key %s", (SECRET,)),
+        ("flags %s %s %d", (True, None, False)),  # bool and None: Python's formatting
+        ("%d", (2.5,)),
+        ("%r and %5s", (SECRET, "x")),
+        ("héllo → %s", ("wörld " + SECRET,)),
+        ("surrogate %s", ("\udcff " + SECRET,)),
+        ("trailing %s %", ("x",)),
+        ("%s", (10**5000,)),  # str() and repr() of the int fail: the filter must not raise
+        ("%s and %s", ("only one",)),
+        ("no conversion", ("extra",)),
+    ],
+)
+def test_rendering_matches_python(redactor: hush.Redactor, template: str, args: tuple[Any, ...]) -> None:
+    """The filter renders plain `%s`/`%d` records itself: what it masks and leaves must be
+    what Python's own `msg % args` gives."""
+    record = logging.LogRecord("n", logging.INFO, __file__, 1, template, args, None)
+    hush.logging.RedactingFilter(redactor).filter(record)
+    try:
+        expected = redactor.redact(template % args)
+    except (TypeError, ValueError):
+        # Unformattable: the handler reports `msg` and `args`, which must be redacted.
+        assert SECRET not in repr((record.msg, record.args))
+        return
+    assert record.getMessage() == expected
+    if expected == template % args:
+        assert record.msg is template and record.args is args
+
+
 def test_brace_style(captured: Any, redactor: hush.Redactor) -> None:
     logger, buf, handler = captured
     handler.addFilter(hush.logging.RedactingFilter(redactor))
