@@ -27,8 +27,3 @@ pub(crate) fn from_core(py: Python<'_>, err: &hush::Error) -> PyErr {
     };
     raise(py, name, err.to_string())
 }
-
-/// A `SourceError` for a file that could not be read: path and OS reason only.
-pub(crate) fn source(py: Python<'_>, path: &std::path::Path, err: &std::io::Error) -> PyErr {
-    raise(py, "SourceError", format!("{}: {err}", path.display()))
-}

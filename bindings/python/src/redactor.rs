@@ -46,10 +46,6 @@ impl PyRedactor {
     }
 }
 
-fn read_file(py: Python<'_>, path: &std::path::Path) -> PyResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| errors::source(py, path, &e))
-}
-
 fn parse_mask(py: Python<'_>, mask: &str) -> PyResult<hush::MaskStyle> {
     mask.parse().map_err(|e: hush::Error| errors::from_core(py, &e))
 }
@@ -79,12 +75,7 @@ impl PyRedactor {
             builder = builder.mask(parse_mask(py, mask)?);
         }
         if let Some(path) = &hash_key_file {
-            let mut key = read_file(py, path)?;
-            // Key files are usually written with a trailing newline, which is not key material.
-            while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                key.pop();
-            }
-            builder = builder.hash_key(&key);
+            builder = builder.hash_key_file(path).map_err(|e| errors::from_core(py, &e))?;
         }
         builder = builder.default_sources(default_sources);
         for dir in secrets_dirs.unwrap_or_default() {

@@ -77,6 +77,12 @@ def test_hash_mask_with_key_file(tmp_path: Path) -> None:
     a = red.redact("token=abcd1234")
     assert a.startswith("token=[REDACTED:h:") and "abcd1234" not in a
     assert red.redact("other token=abcd1234") == "other " + a
+    # One trailing newline (LF or CRLF) is not key material, as in the CLI and config file;
+    # a second one is.
+    for text, same in [("0123456789abcdef0123\r\n", True), ("0123456789abcdef0123\n\n", False)]:
+        key.write_bytes(text.encode())
+        other = hush.Redactor(default_sources=False, mask="hash", hash_key_file=key)
+        assert (other.redact("token=abcd1234") == a) is same, repr(text)
 
 
 def test_error_classes() -> None:
