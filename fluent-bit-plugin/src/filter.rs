@@ -8,7 +8,7 @@ use std::time::Instant;
 use hush::{MaskStyle, Redactor};
 
 use crate::pem::{self, Blocks};
-use crate::scan::{self, Item, Kind};
+use crate::scan::{self, Item, Kind, Walker};
 use crate::source::{self, Secret, Watch};
 
 /// Default cap on a record's size; larger records are replaced by an error record.
@@ -52,7 +52,8 @@ pub enum Verdict {
     Rewritten,
 }
 
-/// The filter: rules, per-tag state and the output buffer reused across calls.
+/// The filter: rules, per-tag state, and the buffers reused across calls (in the module
+/// every allocation is a call into the interpreted `malloc`).
 pub struct Filter {
     redactor: Redactor,
     secrets: Vec<Secret>,
@@ -61,6 +62,8 @@ pub struct Filter {
     cap: usize,
     out: Vec<u8>,
     edits: Vec<(Range<usize>, Mask)>,
+    walker: Walker,
+    probe: Vec<u8>,
     counters: Counters,
 }
 
@@ -105,6 +108,8 @@ impl Filter {
             cap: DEFAULT_RECORD_CAP,
             out: Vec::new(),
             edits: Vec::new(),
+            walker: Walker::default(),
+            probe: Vec::new(),
             counters: Counters::default(),
         }
     }
@@ -188,8 +193,9 @@ impl Filter {
         self.edits.clear();
         let walked = {
             let (edits, blocks, counters) = (&mut self.edits, &mut self.blocks, &mut self.counters);
-            let ctx = Ctx { tag, json: &redacted, secrets: &self.secrets, redactor: &self.redactor };
-            scan::walk(&redacted, |item| ctx.inspect(item, blocks, edits, counters))
+            let mut ctx =
+                Ctx { tag, json: &redacted, secrets: &self.secrets, redactor: &self.redactor, probe: &mut self.probe };
+            self.walker.walk(&redacted, |item| ctx.inspect(item, blocks, edits, counters))
         };
         if walked.is_err() {
             return self.invalid(record);
@@ -265,11 +271,13 @@ struct Ctx<'a> {
     json: &'a [u8],
     secrets: &'a [Secret],
     redactor: &'a Redactor,
+    /// Scratch for the probe of a trailing token, reused across values and records.
+    probe: &'a mut Vec<u8>,
 }
 
 impl Ctx<'_> {
     fn inspect(
-        &self,
+        &mut self,
         item: &Item,
         blocks: &mut Blocks,
         edits: &mut Vec<(Range<usize>, Mask)>,
@@ -301,7 +309,7 @@ impl Ctx<'_> {
 
     /// Start of a trailing candidate to mask in `raw`, if any: the value was cut short
     /// (no final line break) and ends in what more bytes could turn into a secret.
-    fn partial_tail(&self, raw: &[u8]) -> Option<usize> {
+    fn partial_tail(&mut self, raw: &[u8]) -> Option<usize> {
         if raw.ends_with(br"\n") && !raw.ends_with(br"\\n") || raw.ends_with(br"\r\n") {
             return None;
         }
@@ -310,7 +318,8 @@ impl Ctx<'_> {
         if token.is_empty() {
             return None;
         }
-        if scan::decoded_len(raw) == DOCKER_SPLIT {
+        // Escapes only shrink a string when decoded, so a shorter raw value is no split.
+        if raw.len() >= DOCKER_SPLIT && scan::decoded_len(raw) == DOCKER_SPLIT {
             return Some(start);
         }
         if token.len() < MIN_TAIL || token.len() > MAX_TAIL {
@@ -326,12 +335,12 @@ impl Ctx<'_> {
         if !tokenish {
             return None;
         }
-        let mut probe = Vec::with_capacity(token.len() + PROBE_FILLER.len());
-        probe.extend_from_slice(token);
-        probe.extend_from_slice(PROBE_FILLER);
+        self.probe.clear();
+        self.probe.extend_from_slice(token);
+        self.probe.extend_from_slice(PROBE_FILLER);
         let hit = self
             .redactor
-            .scan(&probe)
+            .scan(self.probe)
             .into_iter()
             .filter(|f| f.start < token.len() && f.end > token.len())
             .map(|f| f.start)

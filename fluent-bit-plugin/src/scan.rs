@@ -66,14 +66,34 @@ struct Frame {
 
 /// Walks `buf`, which must hold exactly one JSON object, calling `on_item` for each scalar
 /// in document order. Items before an error are still reported.
-pub(crate) fn walk(buf: &[u8], mut on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
+pub(crate) fn walk(buf: &[u8], on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
+    Walker::default().walk(buf, on_item)
+}
+
+/// [`walk`] with its container stack kept across calls: the module filters every record
+/// with one walker, so a record costs no allocation here (each is a call into the
+/// module's interpreted `malloc`).
+#[derive(Default)]
+pub(crate) struct Walker {
+    stack: Vec<Frame>,
+}
+
+impl Walker {
+    /// See [`walk`].
+    pub(crate) fn walk(&mut self, buf: &[u8], on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
+        self.stack.clear();
+        walk_with(buf, &mut self.stack, on_item)
+    }
+}
+
+fn walk_with(buf: &[u8], stack: &mut Vec<Frame>, mut on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
     let err = |offset: usize, reason: &'static str| Err(ScanError { offset, reason });
     let mut pos = skip_ws(buf, 0);
     if buf.get(pos) != Some(&b'{') {
         return err(pos, "expected a JSON object");
     }
     pos += 1;
-    let mut stack: Vec<Frame> = vec![Frame { object: true, key: None }];
+    stack.push(Frame { object: true, key: None });
     let mut state = State::FirstKey;
     while let Some(top) = stack.last_mut() {
         pos = skip_ws(buf, pos);

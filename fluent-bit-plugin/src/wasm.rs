@@ -30,6 +30,21 @@ fn filter() -> &'static mut Filter {
     })
 }
 
+unsafe extern "C" {
+    /// The linker's constructor list (wasi-libc's and Rust's start-up code).
+    fn __wasm_call_ctors();
+}
+
+/// Makes the module a WASI reactor: the host (WAMR, and the test harness) calls this once
+/// after instantiation. Without it wasm-ld treats the module as a command and wraps every
+/// export (`hush_filter`, and the `malloc`/`free` the host calls twice each per record)
+/// in a run of the constructors and destructors, on every call.
+#[unsafe(no_mangle)]
+pub extern "C" fn _initialize() {
+    // SAFETY: called once by the host before any other export, as WASI reactors require.
+    unsafe { __wasm_call_ctors() }
+}
+
 /// Redacts one record. Tag and record are NUL-terminated copies in module memory; the
 /// result is `record_ptr` (unchanged) or a NUL-terminated JSON object in a buffer owned
 /// by the module and reused by the next call.
