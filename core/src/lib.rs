@@ -62,6 +62,8 @@ mod mask;
 mod redactor;
 pub mod rules;
 mod stream;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{Error, ErrorKind, JsonError};
 pub use finding::{Finding, Report, RuleCount, RuleId, RuleKind, StreamFinding};

@@ -71,6 +71,8 @@ pub const MIN_HASH_KEY_LEN: usize = 16;
 
 const PLAIN: &[u8] = b"[REDACTED]";
 const ELLIPSIS: &str = "\u{2026}";
+/// How every label mask starts (see [`mask_len_at`] for the whole shape).
+const OPEN: &[u8] = b"[REDACTED";
 /// Characters kept at the end of a secret by [`MaskStyle::Partial`].
 const PARTIAL_TAIL_CHARS: usize = 4;
 const PARTIAL_MIN_CHARS: usize = 16;
@@ -174,23 +176,25 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Is `value` already a mask (or made only of mask characters)? Such values are never
-/// masked again, which keeps redaction idempotent.
+/// Is `value` already a mask (starts with one, holds the partial mask's ellipsis, or is
+/// made only of `*`, the fill mask)? Such values are never masked again, which keeps
+/// redaction idempotent.
 pub(crate) fn is_mask(value: &[u8]) -> bool {
-    value.starts_with(b"[REDACTED")
+    mask_len_at(value).is_some()
         || memchr::memmem::find(value, ELLIPSIS.as_bytes()).is_some()
         || (!value.is_empty() && value.iter().all(|&b| b == b'*'))
 }
 
-/// `value` with every mask taken out: `[REDACTED…]` up to its closing `]`, the partial
-/// mask's ellipsis and `*` (the fill mask). What a value was before other findings in or
-/// next to it were masked is judged on what is left.
+/// `value` with every mask taken out: label masks in the maskers' shape ([`mask_len_at`]),
+/// the partial mask's ellipsis and `*` (the fill mask). What a value was before other
+/// findings in or next to it were masked is judged on what is left. A look-alike
+/// (`[REDACTED` with no closing bracket in the shape) stays: it is text.
 pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len());
     let mut rest = value;
     while let Some(&b) = rest.first() {
-        if rest.starts_with(b"[REDACTED") {
-            rest = memchr::memchr(b']', rest).map_or(&[][..], |i| &rest[i + 1..]);
+        if let Some(len) = mask_len_at(rest) {
+            rest = &rest[len..];
         } else if rest.starts_with(ELLIPSIS.as_bytes()) {
             rest = &rest[ELLIPSIS.len()..];
         } else {
@@ -208,27 +212,34 @@ pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
 /// boundary (`\b`, "not a token character") may hold only because a mask replaced the
 /// bytes next to the match.
 pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
-    const OPEN: &[u8] = b"[REDACTED";
     let ahead_end = (end + OPEN.len()).min(line.len());
-    // A mask (in the shape maskers write, judged on the whole line) opening inside the span.
-    let mut from = start;
-    while let Some(i) = memchr::memmem::find(&line[from..ahead_end], OPEN) {
-        let at = from + i;
-        if at > end {
-            break;
-        }
-        if mask_len_at(&line[at..]).is_some() {
-            return true;
-        }
-        from = at + 1;
-    }
-    if memchr::memmem::find(&line[start..ahead_end], ELLIPSIS.as_bytes()).is_some() {
+    if label_mask_opens_in(line, start, end + 1)
+        || memchr::memmem::find(&line[start..ahead_end], ELLIPSIS.as_bytes()).is_some()
+    {
         return true;
     }
     let before = &line[start.saturating_sub(MAX_MASK_LEN)..start];
     before.ends_with(ELLIPSIS.as_bytes())
         || (before.ends_with(b"]")
             && memchr::memmem::rfind(before, OPEN).is_some_and(|i| mask_len_at(&before[i..]) == Some(before.len() - i)))
+}
+
+/// Does a mask open in `line[start..end]`: a label mask in the shape the maskers write
+/// (judged on the whole line, so it may close past `end`) or the partial mask's ellipsis?
+///
+/// This is the one test of "holds a mask" (with [`mask_len_at`] for the shape): a
+/// look-alike such as `[REDACTED` typed by a user is text, and must not hide a secret
+/// that follows it in the same value or URL userinfo.
+pub(crate) fn holds_mask(line: &[u8], start: usize, end: usize) -> bool {
+    label_mask_opens_in(line, start, end) || memchr::memmem::find(&line[start..end], ELLIPSIS.as_bytes()).is_some()
+}
+
+/// Does a label mask in the maskers' shape ([`mask_len_at`], judged on the whole line)
+/// open at an offset in `start..end`?
+fn label_mask_opens_in(line: &[u8], start: usize, end: usize) -> bool {
+    // Openings found in this window start before `end`.
+    let window = &line[start..(end + OPEN.len() - 1).min(line.len())];
+    memchr::memmem::find_iter(window, OPEN).any(|i| mask_len_at(&line[start + i..]).is_some())
 }
 
 /// Longest label mask (`[REDACTED:<rule id>]`) recognised as one in context, in bytes.
@@ -240,16 +251,10 @@ pub(crate) const MAX_MASK_LEN: usize = 160;
 /// one closed past control bytes or far away) are text: masking inside them must not
 /// change what counts as a mask on the next pass.
 pub(crate) fn mask_len_at(text: &[u8]) -> Option<usize> {
-    const OPEN: &[u8] = b"[REDACTED";
     let rest = text.strip_prefix(OPEN)?;
     let len = rest.iter().position(|&b| !b.is_ascii_graphic() || b == b'[' || b == b']').unwrap_or(rest.len());
     let whole = OPEN.len() + len + 1;
     (rest.get(len) == Some(&b']') && (len == 0 || rest[0] == b':') && whole <= MAX_MASK_LEN).then_some(whole)
-}
-
-/// Does `text` contain a mask anywhere (`[REDACTED…` or the partial mask's ellipsis)?
-pub(crate) fn contains_mask(text: &[u8]) -> bool {
-    memchr::memmem::find(text, b"[REDACTED").is_some() || memchr::memmem::find(text, ELLIPSIS.as_bytes()).is_some()
 }
 
 #[cfg(test)]
@@ -266,10 +271,7 @@ mod tests {
 
     #[test]
     fn unknown_style_error_never_shows_the_name_given() {
-        let err = "plum-Orbit-4471".parse::<MaskStyle>().unwrap_err();
-        let text = format!("{err} {err:?}");
-        assert!(!text.contains("plum-Orbit-4471"), "the name given is echoed");
-        assert!(text.contains("expected one of: redacted, label"), "{text}");
+        crate::test_support::assert_unknown_name_not_echoed::<MaskStyle>("expected one of: redacted, label");
     }
 
     #[test]
@@ -304,6 +306,34 @@ mod tests {
         assert_eq!(mask_len_at(b"[REDACTED:key:token] x"), Some(20));
         assert_eq!(mask_len_at(b"[REDACTED]"), Some(10));
         assert_eq!(mask_len_at(b"[REDACTEDx]"), None);
+    }
+
+    #[test]
+    fn holding_a_mask() {
+        let line = b"u=[REDACTED:key:token] v=a\xe2\x80\xa6b w=[REDACTEDx] z";
+        assert!(holds_mask(line, 0, 3), "a mask opening inside, closing past the end");
+        assert!(!holds_mask(line, 4, 22), "one opening before the start");
+        assert!(holds_mask(line, 25, 30), "the partial mask's ellipsis");
+        assert!(!holds_mask(line, 31, line.len()), "a look-alike is no mask");
+        assert_eq!(strip_masks(b"<p>[REDACTED]*\xe2\x80\xa6"), b"<p>");
+        assert_eq!(strip_masks(b"[REDACTEDx]"), b"[REDACTEDx]", "a look-alike is kept");
+    }
+
+    /// A look-alike typed in a log line is text: the secret after it is masked, and the
+    /// output is stable.
+    #[test]
+    fn look_alikes_hide_no_secret() {
+        let r = crate::Redactor::default();
+        for (input, expected) in [
+            ("password=\"[REDACTEDhunter2x\"", "password=\"[REDACTED]\""),
+            ("password=<p>[REDACTEDhunter2x", "password=[REDACTED]"),
+            ("password=${X}[REDACTED;hunter2x]", "password=[REDACTED]"),
+            ("GET https://deploy:[REDACTEDhunter2x@git.example.com/", "GET https://deploy:[REDACTED]@git.example.com/"),
+        ] {
+            let once = r.redact_str(input);
+            assert_eq!(once, expected, "case at byte {}", input.find('[').unwrap_or(0));
+            assert_eq!(r.redact_str(&once), once, "not idempotent");
+        }
     }
 
     #[test]

@@ -42,6 +42,21 @@ fn assert_no_secret(text: &str, what: &str) {
     }
 }
 
+/// Asserts that building fails with a source error naming `path`, and returns the error.
+fn source_error(builder: Builder, path: &Path) -> hush::Error {
+    let e = builder.build().unwrap_err();
+    assert_eq!((e.kind(), e.file()), (ErrorKind::Source, Some(path)));
+    e
+}
+
+/// Asserts that `r` masks each value alone with its label mask (`[REDACTED:<label>]`).
+/// A failure names the label, never the output (it may be the value).
+fn assert_masks(r: &Redactor, cases: &[(&str, &str)]) {
+    for (value, label) in cases {
+        assert!(r.redact_str(value) == format!("[REDACTED:{label}]"), "the value of {label} is not masked so");
+    }
+}
+
 /// A regular file whose `read` fails with EIO even for root: `/proc/self/mem` at offset 0
 /// (`stat` says regular, size 0). `None` (and a notice) where there is no such file.
 fn unreadable_regular_file() -> Option<PathBuf> {
@@ -67,10 +82,7 @@ fn mode_000_file_in_an_explicit_secrets_dir_is_an_error_naming_it_or_read_by_roo
     fs::write(&locked, SECRET).unwrap();
     fs::write(dir.path().join("open"), OTHER).unwrap();
     if chmod_000(&locked) {
-        let e = label().secrets_dir(dir.path()).build().unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Source);
-        assert_eq!(e.file(), Some(locked.as_path()));
-        let text = e.to_string();
+        let text = source_error(label().secrets_dir(dir.path()), &locked).to_string();
         assert!(text.starts_with(&format!("{}: ", locked.display())), "{text}");
         assert!(text.contains("Permission denied"), "{text}");
         assert_no_secret(&text, "the error");
@@ -79,8 +91,7 @@ fn mode_000_file_in_an_explicit_secrets_dir_is_an_error_naming_it_or_read_by_roo
         // covers the unreadable path for root).
         eprintln!("NOTE: running with CAP_DAC_OVERRIDE (root): mode 000 does not deny reading");
         let r = label().secrets_dir(dir.path()).build().unwrap();
-        assert_eq!(r.redact_str(SECRET), "[REDACTED:known:file:locked]");
-        assert_eq!(r.redact_str(OTHER), "[REDACTED:known:file:open]");
+        assert_masks(&r, &[(SECRET, "known:file:locked"), (OTHER, "known:file:open")]);
     }
 }
 
@@ -92,15 +103,14 @@ fn mode_000_file_in_the_default_secrets_dir_warns_and_the_rest_loads() {
     fs::write(run.path().join("api_key"), OTHER).unwrap();
     let denied = chmod_000(&locked);
     let r = defaults(run.path(), &[("API_TOKEN", ENV_SECRET.into())]).build().unwrap();
-    assert_eq!(r.redact_str(OTHER), "[REDACTED:known:file:api_key]");
-    assert_eq!(r.redact_str(ENV_SECRET), "[REDACTED:known:env:API_TOKEN]");
+    assert_masks(&r, &[(OTHER, "known:file:api_key"), (ENV_SECRET, "known:env:API_TOKEN")]);
     let w = r.warnings().join("\n");
     assert_no_secret(&w, "a warning");
     if denied {
         assert!(w.contains(&locked.display().to_string()) && w.contains("Permission denied"), "{w}");
         assert_eq!(r.redact_str(SECRET), SECRET);
     } else {
-        assert_eq!(r.redact_str(SECRET), "[REDACTED:known:file:db_password]");
+        assert_masks(&r, &[(SECRET, "known:file:db_password")]);
     }
 }
 
@@ -112,16 +122,13 @@ fn file_failing_with_eio_is_an_explicit_error_and_a_default_warning() {
     symlink(&mem, &link).unwrap();
     fs::write(dir.path().join("good"), OTHER).unwrap();
 
-    let e = label().secrets_dir(dir.path()).build().unwrap_err();
-    assert_eq!((e.kind(), e.file()), (ErrorKind::Source, Some(link.as_path())));
+    let e = source_error(label().secrets_dir(dir.path()), &link);
     assert!(e.message().starts_with("cannot read ("), "{e}");
-    let e = label().known_file(&link).build().unwrap_err();
-    assert_eq!((e.kind(), e.file()), (ErrorKind::Source, Some(link.as_path())));
+    source_error(label().known_file(&link), &link);
 
     let r = defaults(dir.path(), &[("API_TOKEN", ENV_SECRET.into())]).build().unwrap();
     assert!(r.warnings().iter().any(|w| w.contains(&link.display().to_string()) && w.contains("cannot read")));
-    assert_eq!(r.redact_str(OTHER), "[REDACTED:known:file:good]");
-    assert_eq!(r.redact_str(ENV_SECRET), "[REDACTED:known:env:API_TOKEN]");
+    assert_masks(&r, &[(OTHER, "known:file:good"), (ENV_SECRET, "known:env:API_TOKEN")]);
 }
 
 #[test]
@@ -137,11 +144,9 @@ fn directory_or_symlink_loop_where_a_file_was_expected() {
 
     // Explicit: errors naming the path.
     for bad in [&sub, &loop_a] {
-        let e = label().known_file(bad).build().unwrap_err();
-        assert_eq!((e.kind(), e.file()), (ErrorKind::Source, Some(bad.as_path())));
+        source_error(label().known_file(bad), bad);
     }
-    let e = label().secrets_dir(&loop_a).build().unwrap_err();
-    assert_eq!((e.kind(), e.file()), (ErrorKind::Source, Some(loop_a.as_path())));
+    source_error(label().secrets_dir(&loop_a), &loop_a);
 
     // Default: `*_FILE` variables naming them warn with the variable; the rest loads.
     let p = |x: &Path| x.display().to_string();
@@ -157,8 +162,7 @@ fn directory_or_symlink_loop_where_a_file_was_expected() {
     assert!(w.contains("DB_PASSWORD_FILE") && w.contains("not a regular file"), "{w}");
     assert!(w.contains("REDIS_PASSWORD_FILE") && w.contains("no file to read"), "{w}");
     assert!(w.contains(&format!("{}: dangling symlink or symlink loop", p(&loop_b))), "{w}");
-    assert_eq!(r.redact_str(SECRET), "[REDACTED:known:file:good_password]");
-    assert_eq!(r.redact_str(ENV_SECRET), "[REDACTED:known:env:API_TOKEN]");
+    assert_masks(&r, &[(SECRET, "known:file:good_password"), (ENV_SECRET, "known:env:API_TOKEN")]);
 }
 
 /// One thread renames new versions over the file (write a temp file, then `rename`, as

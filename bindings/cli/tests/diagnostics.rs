@@ -32,10 +32,17 @@ fn assert_clean(case: &str, out: &Output, code: i32) {
     }
 }
 
-/// `hush --config <file with text>` on a one-line input.
-fn with_config(dir: &Path, name: &str, text: impl AsRef<[u8]>, extra: &[&str]) -> Output {
-    let config = write(dir, name, text);
-    hush().args(extra).arg("--config").arg(config).write_stdin("x\n").output().unwrap()
+/// Writes each case's text to `dir/name` and runs every command on it (the file's path
+/// appended, `x` on stdin): each must fail with a clean diagnostic. A failure names the
+/// command and the case.
+fn bad_file_cases(dir: &Path, name: &str, cases: &[(&str, Vec<u8>)], commands: &[&[&str]]) {
+    for (case, text) in cases {
+        let file = write(dir, name, text);
+        for args in commands {
+            let out = hush().args(*args).arg(&file).write_stdin("x\n").output().unwrap();
+            assert_clean(&format!("{args:?}: {case}"), &out, 2);
+        }
+    }
 }
 
 #[test]
@@ -60,11 +67,8 @@ fn bad_config_files_never_quote_a_value() {
         ("keys table", format!("[keys]\ndeny = \"{SECRET}\"\n").into()),
         ("invalid UTF-8", [format!("known_values = [\"{SECRET}").as_bytes(), b"\xff\xfe\"]\n"].concat()),
     ];
-    for (case, text) in &cases {
-        assert_clean(case, &with_config(dir.path(), "bad.toml", text, &[]), 2);
-        let out = hush().args(["rules", "--check"]).arg(dir.path().join("bad.toml")).output().unwrap();
-        assert_clean(&format!("rules --check: {case}"), &out, 2);
-    }
+    bad_file_cases(dir.path(), "bad.toml", &cases, &[&["--config"], &["rules", "--check"]]);
+    // `selftest` on the last one (invalid UTF-8).
     let out = hush().args(["selftest", "--config"]).arg(dir.path().join("bad.toml")).output().unwrap();
     assert_clean("selftest", &out, 2);
 }
@@ -80,11 +84,7 @@ fn bad_gitleaks_files_never_quote_a_value() {
         ("allowlist regex", format!("[allowlist]\nregexes = [\"({SECRET}\"]\n").into()),
         ("invalid UTF-8", [format!("title = \"{SECRET}").as_bytes(), b"\xff\"\n"].concat()),
     ];
-    for (case, text) in &cases {
-        let file = write(dir.path(), "gitleaks.toml", text);
-        let out = hush().arg("--gitleaks").arg(&file).write_stdin("x\n").output().unwrap();
-        assert_clean(case, &out, 2);
-    }
+    bad_file_cases(dir.path(), "gitleaks.toml", &cases, &[&["--gitleaks"]]);
 }
 
 #[test]

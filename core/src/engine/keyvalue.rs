@@ -49,7 +49,7 @@ fn skip_blank(line: &[u8], mut p: usize) -> usize {
 /// secret masked right after an ESC byte would otherwise read as `ESC [ R` and `EDACTED]`
 /// on the next pass, and a flag or key before it would take that as its value.
 fn is_csi(line: &[u8], p: usize) -> bool {
-    line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') && !line[p + 1..].starts_with(b"[REDACTED")
+    line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') && crate::mask::mask_len_at(&line[p + 1..]).is_none()
 }
 
 /// Skips one ANSI CSI sequence (`ESC [ params final`) at `p`, if there is one.
@@ -88,7 +88,7 @@ pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     if v.iter().all(u8::is_ascii_control) || crate::mask::is_mask(v) {
         return true;
     }
-    if crate::mask::contains_mask(v) || v.contains(&b'*') {
+    if crate::mask::holds_mask(v, 0, v.len()) || v.contains(&b'*') {
         let rest = crate::mask::strip_masks(v);
         if rest.len() < v.len() {
             return is_placeholder(&rest);

@@ -60,7 +60,7 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
     // the mask replaced a byte (`/`, `<`, a control byte) that ended the authority there,
     // as in `://:KEY=/\0@` or `://pass=<\0:W@`. Reading it as userinfo now would mask
     // more on each pass (idempotence), as for format rules.
-    if pass.is_empty() || crate::mask::contains_mask(&line[start..at]) || crate::engine::is_placeholder(pass) {
+    if pass.is_empty() || crate::mask::holds_mask(line, start, at) || crate::engine::is_placeholder(pass) {
         return;
     }
     let mut s = sep;

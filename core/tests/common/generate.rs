@@ -1,10 +1,14 @@
 //! Generators of positives for the built-in format rules: strings generated from each
 //! rule's regex (`proptest::string::string_regex_parsed`), adjusted as described in
-//! `catalog_proptest.rs`. Shared by that test and `no_leak_proptest.rs`.
+//! `catalog_proptest.rs`, and the loop that runs a property on them for every rule.
+//! Shared by that test and `no_leak_proptest.rs`.
 
 use base64::Engine as _;
 use hush::FormatRule;
+use hush::rules::builtin_format_rules;
 use proptest::strategy::{BoxedStrategy, Strategy};
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::hir::{Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
 
 /// Repetitions are generated at most this many times past their minimum: the longest
@@ -62,4 +66,42 @@ pub fn generator(rule: &FormatRule, hir: &Hir) -> BoxedStrategy<String> {
             .unwrap_or_else(|e| panic!("rule {}: no generator: {e}", rule.id))
             .boxed(),
     }
+}
+
+/// Runs `test` on `cases` values of `strategy`. A failure reports the test's reason only:
+/// the shrunk input is a secret and is not printed.
+pub fn run_quietly<S: Strategy>(
+    strategy: &S,
+    cases: u32,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) -> Result<(), String> {
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner.run(strategy, test).map_err(|e| match e {
+        TestError::Fail(reason, _) => reason.to_string(),
+        TestError::Abort(reason) => reason.to_string(),
+    })
+}
+
+/// Checks `property` on `cases` generated tokens of every built-in rule with a bounded
+/// regex (the unbounded structural rules, JWT, bearer and basic, have no generator),
+/// given the rule, its regex (bytes, Unicode off) and the token. Panics when fewer than
+/// 40 rules were tested or any failed, with each failing rule's reason (which names the
+/// rule and offsets, never the token).
+pub fn check_every_bounded_rule(cases: u32, property: impl Fn(&FormatRule, &Regex, &str) -> Result<(), TestCaseError>) {
+    let mut failures = Vec::new();
+    let mut tested = 0;
+    for rule in builtin_format_rules() {
+        let hir = generator_hir(&rule.regex);
+        if hir.properties().maximum_len().is_none() {
+            continue;
+        }
+        tested += 1;
+        let strategy = generator(&rule, &hir);
+        let re = RegexBuilder::new(&rule.regex).unicode(false).build().unwrap();
+        if let Err(e) = run_quietly(&strategy, cases, |token| property(&rule, &re, &token)) {
+            failures.push(e);
+        }
+    }
+    assert!(tested >= 40, "only {tested} rules were generated from");
+    assert!(failures.is_empty(), "{} rules failed:\n{}", failures.len(), failures.join("\n"));
 }
