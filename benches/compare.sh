@@ -18,7 +18,7 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cargo build --release -q -p hush-cli -p hush-benches
-bin=target/release
+bin=${CARGO_TARGET_DIR:-target}/release
 "$bin/gen-corpus" "$size" 200 > "$work/corpus.log"
 head -c "$(numfmt --from=iec "$slow")" "$work/corpus.log" > "$work/slow.log"
 # No secrets and no candidate words: the scan alone, against cat.

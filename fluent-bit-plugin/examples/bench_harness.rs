@@ -7,24 +7,14 @@ mod host;
 
 use std::time::Instant;
 
-/// Builds the record with sequence number `i`.
-type MakeRecord = fn(usize) -> String;
+#[path = "../bench/records.rs"]
+mod records;
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let path = host::module_path();
     let mut h = host::Host::load(&path, "hush_filter");
-    let kinds: [(&str, MakeRecord); 2] = [
-        ("key record", |i| {
-            format!(r#"{{"level":"info","msg":"user login","password":"hunter2","path":"/api/v1/x","seq":{i}}}"#)
-        }),
-        ("secret in log string", |i| {
-            format!(
-                r#"{{"log":"2024-05-01T10:00:00Z GET /api/v1/x?api_key=abc123xyz{i} Authorization: Bearer 9f8e7d6c5b4a39281706f5e4 DB_PASSWORD=plum-Orbit-4471\n","stream":"stdout","seq":{i}}}"#
-            )
-        }),
-    ];
-    for (name, make) in kinds {
+    for (name, make) in records::KINDS {
         let records: Vec<String> = (0..1000).map(make).collect();
         let start = Instant::now();
         let mut kept = 0usize;

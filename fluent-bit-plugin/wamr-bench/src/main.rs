@@ -23,20 +23,9 @@ const DEFAULT_HEAP: u32 = 8 << 20;
 /// Distinct records of each kind, cycled through.
 const DISTINCT: usize = 1000;
 
-/// Builds the record with sequence number `i`.
-type MakeRecord = fn(usize) -> String;
-
-/// The same two record kinds as `examples/bench_harness.rs` and `benches/fluentbit_bench.lua`.
-const KINDS: [(&str, MakeRecord); 2] = [
-    ("key record", |i| {
-        format!(r#"{{"level":"info","msg":"user login","password":"hunter2","path":"/api/v1/x","seq":{i}}}"#)
-    }),
-    ("secret in log string", |i| {
-        format!(
-            r#"{{"log":"2024-05-01T10:00:00Z GET /api/v1/x?api_key=abc123xyz{i} Authorization: Bearer 9f8e7d6c5b4a39281706f5e4 DB_PASSWORD=plum-Orbit-4471\n","stream":"stdout","seq":{i}}}"#
-        )
-    }),
-];
+#[path = "../../bench/records.rs"]
+mod records;
+use records::KINDS;
 
 struct Options {
     module: PathBuf,
