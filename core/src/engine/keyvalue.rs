@@ -328,6 +328,14 @@ impl Value {
                 q = after;
                 continue;
             }
+            // A mask inside the value is part of it, `]` included: ending the value at that
+            // `]` would leave `<password>[REDACTED` on the next pass, no longer a placeholder.
+            if line[q] == b'['
+                && let Some(len) = crate::mask::mask_len_at(&line[q..eol])
+            {
+                q += len;
+                continue;
+            }
             if is_terminator(line[q]) {
                 break;
             }
