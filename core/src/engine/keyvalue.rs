@@ -310,6 +310,9 @@ impl Value {
         if line_start && !quoted_name {
             // To the end of the line, or of the `\r`-separated segment (progress bars).
             let eol = line[p..eol].iter().position(|&b| b < b' ' && b != b'\t' && b != 0x1b).map_or(eol, |i| p + i);
+            if let Some(end) = placeholder_before_mask(line, p, eol) {
+                return Value { start: p, end, quote: None, continues: None };
+            }
             let mut end = eol;
             while end > p && line[end - 1].is_ascii_whitespace() {
                 end -= 1;
@@ -328,11 +331,13 @@ impl Value {
                 q = after;
                 continue;
             }
-            // A mask inside the value is part of it, `]` included: ending the value at that
-            // `]` would leave `<password>[REDACTED` on the next pass, no longer a placeholder.
             if line[q] == b'['
                 && let Some(len) = crate::mask::mask_len_at(&line[q..eol])
             {
+                if q > p && is_placeholder(&line[p..q]) {
+                    break;
+                }
+                // Otherwise the mask is part of the value, `]` included.
                 q += len;
                 continue;
             }
@@ -344,6 +349,17 @@ impl Value {
         let continues = (q == eol).then_some(ValueEnd::Terminator);
         Value { start: p, end: q, quote: None, continues }
     }
+}
+
+/// Where the value at `p` ends when it starts with a placeholder directly followed by a
+/// mask (`<password>[REDACTED]…`), as it ends at the placeholder on the first pass: that
+/// mask replaced what ended it there (a control byte, or an XML element's text with the
+/// `<` of its closing tag after it), so ending it at the mask keeps redaction idempotent.
+fn placeholder_before_mask(line: &[u8], p: usize, end: usize) -> Option<usize> {
+    let i = memchr::memchr_iter(b'[', &line[p..end])
+        .map(|i| p + i)
+        .find(|&i| crate::mask::mask_len_at(&line[i..end]).is_some())?;
+    (i > p && is_placeholder(&line[p..i])).then_some(i)
 }
 
 fn line_end(line: &[u8]) -> usize {
