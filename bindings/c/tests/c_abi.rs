@@ -20,10 +20,10 @@ fn build_program() -> PathBuf {
 }
 
 fn compile_program() -> PathBuf {
-    library();
+    let library = library();
+    let lib = library.parent().expect("libhush.so has a directory");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lib = lib_dir();
-    let exe = lib.join(format!("hush_abi_test_{}", std::process::id()));
+    let exe = lib_dir().join(format!("hush_abi_test_{}", std::process::id()));
     let status = Command::new("cc")
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pthread", "-o"])
         .arg(&exe)
@@ -31,7 +31,7 @@ fn compile_program() -> PathBuf {
         .arg("-I")
         .arg(dir)
         .arg("-L")
-        .arg(&lib)
+        .arg(lib)
         .arg(format!("-Wl,-rpath,{}", lib.display()))
         .arg("-lhush")
         .status()

@@ -11,9 +11,19 @@ pub fn lib_dir() -> PathBuf {
     exe.parent().and_then(Path::parent).unwrap().to_path_buf()
 }
 
-/// Cargo does not build a cdylib for integration tests, so build it here (same profile
-/// and target directory as this test), once per test binary.
+/// `libhush.so`: the one `HUSH_LIB` names when set, otherwise built here (same profile and
+/// target directory as this test), once per test binary, since cargo builds no cdylib for
+/// integration tests.
+///
+/// `scripts/test` builds it together with the workspace's tests and sets `HUSH_LIB`: a
+/// `cargo build -p hush-c` here would resolve features for this package alone and compile
+/// the core and its dependencies a second time.
 pub fn library() -> PathBuf {
+    if let Some(lib) = std::env::var_os("HUSH_LIB") {
+        let lib = PathBuf::from(lib);
+        assert!(lib.exists(), "HUSH_LIB names no file: {}", lib.display());
+        return lib;
+    }
     static BUILD: std::sync::Once = std::sync::Once::new();
     BUILD.call_once(|| {
         let mut cmd = Command::new(env!("CARGO"));
