@@ -257,6 +257,39 @@ pub(crate) fn mask_len_at(text: &[u8]) -> Option<usize> {
     (rest.get(len) == Some(&b']') && (len == 0 || rest[0] == b':') && whole <= MAX_MASK_LEN).then_some(whole)
 }
 
+/// Like [`mask_len_at`], but masks inside it (label masks and the partial mask's
+/// ellipsis) count as part of its text, and only the bytes outside them count towards
+/// [`MAX_MASK_LEN`]: `[REDACTED:key:pa;Pwd=[REDACTED]]` is one, as
+/// `[REDACTED:key:pa;Pwd=x]` was before a rule masked `x`. What it holds keeps its shape
+/// when findings inside it are masked, so judging words in it stays the same on the next
+/// pass.
+pub(crate) fn enclosing_mask_len_at(text: &[u8]) -> Option<usize> {
+    let rest = text.strip_prefix(OPEN)?;
+    match rest.first() {
+        Some(b']') => return Some(OPEN.len() + 1),
+        Some(b':') => {}
+        _ => return None,
+    }
+    let (mut i, mut own) = (1, 1);
+    while own + OPEN.len() < MAX_MASK_LEN {
+        let b = *rest.get(i)?;
+        if b == b']' {
+            return Some(OPEN.len() + i + 1);
+        }
+        if let Some(len) = mask_len_at(&rest[i..]) {
+            i += len;
+        } else if rest[i..].starts_with(ELLIPSIS.as_bytes()) {
+            i += ELLIPSIS.len();
+        } else if b.is_ascii_graphic() && b != b'[' {
+            i += 1;
+            own += 1;
+        } else {
+            return None;
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,5 +385,26 @@ mod tests {
         assert!(!is_mask(b"hunter2"));
         assert_eq!("label".parse::<MaskStyle>().unwrap(), MaskStyle::Label);
         assert!("nope".parse::<MaskStyle>().is_err());
+    }
+
+    #[test]
+    fn enclosing_masks_hold_masks_and_keep_the_length_limit() {
+        let len = |t: &str| enclosing_mask_len_at(t.as_bytes());
+        assert_eq!(len("[REDACTED] x"), Some(10));
+        assert_eq!(len("[REDACTED:key:pa;Pwd=x] y"), Some(23));
+        // The same text after a rule masked `x`, in each style that writes a mask.
+        assert_eq!(len("[REDACTED:key:pa;Pwd=[REDACTED]] y"), Some(32));
+        assert_eq!(len("[REDACTED:key:pa;Pwd=[REDACTED:h:0123abcd]] y"), Some(43));
+        assert_eq!(len("[REDACTED:k=ghp_\u{2026}wxyz]"), Some("[REDACTED:k=ghp_".len() + 3 + "wxyz]".len()));
+        // Text, as for `mask_len_at`: no colon, a blank, a look-alike inside, no `]`.
+        for text in ["[REDACTEDx]", "[REDACTED:a b]", "[REDACTED:a[REDACTED b]", "[REDACTED:a", "[REDACTED:[x]"] {
+            assert_eq!(len(text), None, "{text}");
+        }
+        // Only its own bytes count towards the limit, so masking inside one keeps it one.
+        let own = "x".repeat(MAX_MASK_LEN - OPEN.len() - 2);
+        assert_eq!(len(&format!("[REDACTED:{own}]")), Some(MAX_MASK_LEN));
+        assert_eq!(len(&format!("[REDACTED:{own}x]")), None);
+        let held = format!("[REDACTED:{}[REDACTED:long-rule-id]x]", &own[1..]);
+        assert_eq!(len(&held), Some(held.len()));
     }
 }

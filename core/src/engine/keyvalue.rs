@@ -253,15 +253,18 @@ pub(crate) fn confirm(
 /// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.
 ///
 /// Only a whole mask counts: `[REDACTED]` or `[REDACTED:` and printable ASCII other than
-/// brackets up to the `]`, which comes after `at`, all within `mask::MAX_MASK_LEN` bytes. Text
-/// that merely starts like one (`[REDACTEDen=x k token=v`, one whose `]` lies past control
-/// bytes or far away) is text, and its keys are keys: otherwise masking inside it on the
-/// first pass could make it stop being a mask, or start being one, on the second. The
-/// look-back covers the longest mask, so every key word in one sees its start.
+/// brackets up to the `]`, which comes after `at` ([`crate::mask::enclosing_mask_len_at`]).
+/// Text that merely starts like one (`[REDACTEDen=x k token=v`, one whose `]` lies past
+/// control bytes or far away) is text, and its keys are keys: otherwise masking inside it
+/// on the first pass could make it stop being a mask, or start being one, on the second.
+/// Masks inside it count as its text for the same reason: a format rule may mask a match
+/// in it (`[REDACTED:key:pa;Pwd=x]`) without turning its key words into keys on the next
+/// pass. The look-back covers the longest mask, so every key word in one sees its start.
 fn inside_mask(line: &[u8], at: usize) -> bool {
     let from = at.saturating_sub(crate::mask::MAX_MASK_LEN);
-    let Some(open) = memchr::memrchr(b'[', &line[from..at]).map(|i| from + i) else { return false };
-    crate::mask::mask_len_at(&line[open..]).is_some_and(|len| open + len > at)
+    memchr::memrchr_iter(b'[', &line[from..at])
+        .map(|i| from + i)
+        .any(|open| crate::mask::enclosing_mask_len_at(&line[open..]).is_some_and(|len| open + len > at))
 }
 
 /// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?
