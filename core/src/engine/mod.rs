@@ -6,6 +6,7 @@ mod decode;
 mod format;
 mod keyvalue;
 mod literals;
+mod teddy;
 mod url;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -238,6 +239,12 @@ impl Engine {
 
     pub(crate) fn rules(&self) -> &[CompiledRule] {
         &self.rules
+    }
+
+    /// Does the literal scan run on the SIMD prefilter?
+    #[cfg(test)]
+    pub(crate) fn uses_teddy(&self) -> bool {
+        matches!(self.literals, Literals::Teddy(..))
     }
 
     pub(crate) fn known_count(&self) -> usize {
