@@ -17,6 +17,7 @@ use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
 use super::Hit;
 use super::teddy::Teddy;
+use super::values::ValueScan;
 use crate::{Error, ErrorKind};
 
 /// Walks stepped together. Each lane holds only its state in the stepping loop (its
@@ -30,11 +31,21 @@ const MIN_LANE_BYTES: usize = 1024;
 /// buffer stays small whatever the block size.
 const SEGMENT: usize = 256 << 10;
 /// Up to this many literals the automaton is a full DFA (fast, a few MiB at most); above,
-/// a contiguous NFA (thousands of known values, each in several encodings, stay small).
+/// a contiguous NFA.
 const DFA_MAX_PATTERNS: usize = 5000;
+/// Up to this many known-value forms share the automaton with the other literals; more
+/// are found by a [`ValueScan`] of their own, whose cost does not grow with their number.
+const SHARED_FORMS_MAX: usize = 64;
 
-/// The compiled literal set.
-pub(crate) enum Literals {
+/// The compiled literal set: the automaton, and the known-value forms it leaves to a
+/// [`ValueScan`].
+pub(crate) struct Literals {
+    main: Matcher,
+    values: Option<ValueScan>,
+}
+
+/// How the automaton is searched.
+enum Matcher {
     /// The prefilter's stops, each confirmed by an anchored walk of the DFA.
     Teddy(Box<Teddy>, Box<DFA>),
     /// A DFA, searched with the lane walk.
@@ -46,12 +57,85 @@ pub(crate) enum Literals {
 }
 
 impl Literals {
-    pub(crate) fn build(patterns: &[Vec<u8>]) -> Result<Literals, Error> {
-        Literals::build_with(patterns, true)
+    /// The literal set of `patterns`; those from `forms_from` on are known-value forms.
+    pub(crate) fn build(patterns: &[Vec<u8>], forms_from: usize) -> Result<Literals, Error> {
+        Literals::build_with(patterns, forms_from, true)
     }
 
     /// [`build`](Self::build), with the SIMD prefilter when `simd` and it fits.
-    fn build_with(patterns: &[Vec<u8>], simd: bool) -> Result<Literals, Error> {
+    fn build_with(patterns: &[Vec<u8>], forms_from: usize, simd: bool) -> Result<Literals, Error> {
+        let has_newline = patterns.iter().any(|p| p.contains(&b'\n'));
+        if !has_newline && patterns.len() - forms_from > SHARED_FORMS_MAX {
+            // Forms holding no newline, with the ids they have in `patterns`.
+            if let Some(values) = ValueScan::new(&patterns[forms_from..], forms_from as u32) {
+                let main = Matcher::build(&patterns[..forms_from], simd)?;
+                return Ok(Literals { main, values: Some(values) });
+            }
+        }
+        Ok(Literals { main: Matcher::build(patterns, simd)?, values: None })
+    }
+
+    /// The leftmost-longest literal occurrence in `hay[from..]`.
+    #[inline]
+    pub(crate) fn find(&self, hay: &[u8], from: usize) -> Option<Hit> {
+        let main = self.main.find(hay, from);
+        let Some(values) = &self.values else { return main };
+        // Only a form starting no later than the automaton's hit can come first.
+        let form = values.find(hay, from, main.map_or(usize::MAX, |h| h.start));
+        match (main, form) {
+            (Some(m), Some(f)) if (f.start, m.end) < (m.start, f.end) => Some(f),
+            (Some(m), _) => Some(m),
+            (None, f) => f,
+        }
+    }
+
+    /// Appends to `out` the hits in `hay[from..to]` (`from` a line start or the block
+    /// start, `to` a line end or the block end), in order of start: the automaton's chain
+    /// (`find(from)`, then `find` again from `resume(hit)`, and so on), and every form.
+    fn chain(
+        &self,
+        hay: &[u8],
+        from: usize,
+        to: usize,
+        resume: &impl Fn(Hit) -> usize,
+        out: &mut Vec<Hit>,
+        scratch: &mut Vec<Hit>,
+    ) {
+        let Some(values) = &self.values else { return self.main.chain(hay, from, to, resume, out) };
+        scratch.clear();
+        self.main.chain(hay, from, to, resume, scratch);
+        let forms_from = scratch.len();
+        values.scan(hay, from, to, scratch);
+        if scratch.len() == forms_from {
+            out.extend_from_slice(scratch);
+            return;
+        }
+        let (chain, forms) = scratch.split_at(forms_from);
+        let (mut i, mut j) = (0, 0);
+        while i < chain.len() || j < forms.len() {
+            if j == forms.len() || (i < chain.len() && chain[i].start <= forms[j].start) {
+                out.push(chain[i]);
+                i += 1;
+            } else {
+                out.push(forms[j]);
+                j += 1;
+            }
+        }
+    }
+
+    /// Is the automaton searched one match at a time (a literal holds a newline)?
+    fn unsegmented(&self) -> bool {
+        matches!(self.main, Matcher::Other(_))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn uses_teddy(&self) -> bool {
+        matches!(self.main, Matcher::Teddy(..))
+    }
+}
+
+impl Matcher {
+    fn build(patterns: &[Vec<u8>], simd: bool) -> Result<Matcher, Error> {
         let limit =
             |e: aho_corasick::BuildError| Error::new(ErrorKind::Limit, format!("cannot build literal matcher: {e}"));
         let has_newline = patterns.iter().any(|p| p.contains(&b'\n'));
@@ -59,7 +143,7 @@ impl Literals {
         // and a prefilter would make start states special too.
         if has_newline {
             let ac = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(patterns);
-            ac.map(Literals::Other).map_err(limit)
+            ac.map(Matcher::Other).map_err(limit)
         } else if patterns.len() <= DFA_MAX_PATTERNS {
             if let Some(teddy) = Teddy::new(patterns).filter(|_| simd) {
                 let dfa = DFA::builder()
@@ -67,26 +151,26 @@ impl Literals {
                     .start_kind(StartKind::Anchored)
                     .prefilter(false)
                     .build(patterns);
-                return dfa.map(|d| Literals::Teddy(Box::new(teddy), Box::new(d))).map_err(limit);
+                return dfa.map(|d| Matcher::Teddy(Box::new(teddy), Box::new(d))).map_err(limit);
             }
             let dfa = DFA::builder().match_kind(MatchKind::LeftmostLongest).prefilter(false).build(patterns);
-            dfa.map(|d| Literals::Dfa(Box::new(d))).map_err(limit)
+            dfa.map(|d| Matcher::Dfa(Box::new(d))).map_err(limit)
         } else {
             let nfa = aho_corasick::nfa::contiguous::Builder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .prefilter(false)
                 .build(patterns);
-            nfa.map(|n| Literals::Nfa(Box::new(n))).map_err(limit)
+            nfa.map(|n| Matcher::Nfa(Box::new(n))).map_err(limit)
         }
     }
 
     /// The leftmost-longest literal occurrence in `hay[from..]`.
     #[inline]
-    pub(crate) fn find(&self, hay: &[u8], from: usize) -> Option<Hit> {
+    fn find(&self, hay: &[u8], from: usize) -> Option<Hit> {
         match self {
             // The DFA walk by hand: on the short inputs of one-shot calls (a log record),
             // the generic search's setup costs as much as the walk itself.
-            Literals::Teddy(teddy, dfa) => {
+            Matcher::Teddy(teddy, dfa) => {
                 let mut at = from;
                 loop {
                     let p = teddy.find(hay, at)?;
@@ -96,9 +180,9 @@ impl Literals {
                     }
                 }
             }
-            Literals::Dfa(dfa) => first_match(&**dfa, hay, from),
-            Literals::Nfa(nfa) => reference_find(&**nfa, hay, from),
-            Literals::Other(ac) => {
+            Matcher::Dfa(dfa) => first_match(&**dfa, hay, from),
+            Matcher::Nfa(nfa) => reference_find(&**nfa, hay, from),
+            Matcher::Other(ac) => {
                 let m = ac.find(Input::new(hay).span(from..hay.len()))?;
                 Some(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() as u32 })
             }
@@ -110,7 +194,7 @@ impl Literals {
     /// from `resume(hit)`, and so on.
     fn chain(&self, hay: &[u8], from: usize, to: usize, resume: &impl Fn(Hit) -> usize, out: &mut Vec<Hit>) {
         match self {
-            Literals::Teddy(teddy, dfa) => {
+            Matcher::Teddy(teddy, dfa) => {
                 let hay = &hay[..to];
                 let mut at = from;
                 while let Some(p) = teddy.find(hay, at) {
@@ -123,11 +207,11 @@ impl Literals {
                     }
                 }
             }
-            Literals::Dfa(dfa) => walk(&**dfa, hay, from, to, resume, out),
+            Matcher::Dfa(dfa) => walk(&**dfa, hay, from, to, resume, out),
             // One lane: an NFA step follows failure links, a branchy loop that two
             // interleaved walks slow down (measured 211 -> 129 MB/s with 10,000 known values).
-            Literals::Nfa(nfa) => lanes::<NFA, 1>(nfa, hay, from, to, resume, out),
-            Literals::Other(_) => {
+            Matcher::Nfa(nfa) => lanes::<NFA, 1>(nfa, hay, from, to, resume, out),
+            Matcher::Other(_) => {
                 let mut at = from;
                 while let Some(hit) = self.find(&hay[..to], at) {
                     out.push(hit);
@@ -327,6 +411,8 @@ pub(crate) struct HitChain {
     hits: Vec<Hit>,
     next: usize,
     scanned_to: usize,
+    /// Reused buffer for merging the automaton's chain with the forms' hits.
+    scratch: Vec<Hit>,
 }
 
 impl HitChain {
@@ -346,7 +432,7 @@ impl HitChain {
         from: usize,
         resume: &impl Fn(Hit) -> usize,
     ) -> Option<Hit> {
-        if let Literals::Other(_) = literals {
+        if literals.unsegmented() {
             // A literal may hold `\n`: no resynchronisation at line starts to rely on.
             return literals.find(data, from);
         }
@@ -365,7 +451,7 @@ impl HitChain {
             let end = memchr::memchr(b'\n', &data[target..]).map_or(data.len(), |i| target + i + 1);
             self.hits.clear();
             self.next = 0;
-            literals.chain(data, start, end, resume, &mut self.hits);
+            literals.chain(data, start, end, resume, &mut self.hits, &mut self.scratch);
             self.scanned_to = end;
         }
     }
@@ -378,11 +464,11 @@ mod tests {
 
     /// The chain by `aho_corasick`'s own search, one `try_find` at a time.
     fn reference(lits: &Literals, hay: &[u8], resume: &impl Fn(Hit) -> usize) -> Vec<(usize, usize, u32)> {
-        let find = |at| match lits {
-            Literals::Teddy(..) => unreachable!("the reference is an unanchored search"),
-            Literals::Dfa(dfa) => reference_find(&**dfa, hay, at),
-            Literals::Nfa(nfa) => reference_find(&**nfa, hay, at),
-            Literals::Other(_) => lits.find(hay, at),
+        let find = |at| match &lits.main {
+            Matcher::Teddy(..) => unreachable!("the reference is an unanchored search"),
+            Matcher::Dfa(dfa) => reference_find(&**dfa, hay, at),
+            Matcher::Nfa(nfa) => reference_find(&**nfa, hay, at),
+            Matcher::Other(_) => lits.find(hay, at),
         };
         let mut out = Vec::new();
         let mut at = 0;
@@ -415,6 +501,10 @@ mod tests {
         out
     }
 
+    fn only(main: Matcher) -> Literals {
+        Literals { main, values: None }
+    }
+
     const WORDS: &[&str] = &["token", "key", "key=", "keys", "secret", "ab", "abc", "bca", "://", "eyJ"];
 
     proptest! {
@@ -424,15 +514,15 @@ mod tests {
             overlap in any::<bool>(),
         ) {
             let pats: Vec<Vec<u8>> = WORDS.iter().map(|w| w.as_bytes().to_vec()).collect();
-            let dfa = Literals::build_with(&pats, false).unwrap();
-            prop_assert!(matches!(dfa, Literals::Dfa(_)));
-            let simd = Literals::build(&pats).unwrap();
+            let dfa = Literals::build_with(&pats, pats.len(), false).unwrap();
+            prop_assert!(matches!(dfa.main, Matcher::Dfa(_)));
+            let simd = Literals::build(&pats, pats.len()).unwrap();
             let nfa = aho_corasick::nfa::contiguous::Builder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .prefilter(false)
                 .build(&pats)
                 .unwrap();
-            let nfa = Literals::Nfa(Box::new(nfa));
+            let nfa = only(Matcher::Nfa(Box::new(nfa)));
             let hay = parts.concat().into_bytes();
             // Resume inside a match (as for literals that may overlap) or after it.
             let resume = |h: Hit| if overlap && h.pattern.is_multiple_of(2) { h.start + 1 } else { h.end };
@@ -448,8 +538,8 @@ mod tests {
 
     #[test]
     fn a_literal_with_a_newline_is_searched_without_lanes() {
-        let lits = Literals::build(&[b"a\nb".to_vec()]).unwrap();
-        assert!(matches!(lits, Literals::Other(_)));
+        let lits = Literals::build(&[b"a\nb".to_vec()], 1).unwrap();
+        assert!(matches!(lits.main, Matcher::Other(_)));
         let hay = "xa\nb".repeat(2000).into_bytes();
         let resume = |h: Hit| h.end;
         assert_eq!(chained(&lits, &hay, &resume).len(), 2000);

@@ -8,6 +8,7 @@ mod keyvalue;
 mod literals;
 mod teddy;
 mod url;
+mod values;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -175,6 +176,14 @@ impl Engine {
                 add(&kw, Trigger::Format(i as u32), &mut patterns, &mut pattern_triggers);
             }
         }
+        add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
+        add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
+        for (lit, ctx) in decode::literals() {
+            add(lit.as_bytes(), Trigger::Decode(*ctx), &mut patterns, &mut pattern_triggers);
+        }
+        // Known-value forms last: those that are no other literal get the ids from here on,
+        // which the literal scan may search apart from the rest.
+        let forms_from = patterns.len();
         let mut known_rules = Vec::new();
         for (i, k) in known.iter().enumerate() {
             known_rules.push(RuleId::new(&k.rule));
@@ -182,15 +191,10 @@ impl Engine {
                 add(&lit, Trigger::Known(i as u32, form), &mut patterns, &mut pattern_triggers);
             }
         }
-        add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
-        add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
-        for (lit, ctx) in decode::literals() {
-            add(lit.as_bytes(), Trigger::Decode(*ctx), &mut patterns, &mut pattern_triggers);
-        }
 
         let triggers = pattern_triggers;
         let (implied, may_overlap) = overlaps(&patterns);
-        let literals = Literals::build(&patterns)?;
+        let literals = Literals::build(&patterns, forms_from)?;
 
         let max_match =
             rules.iter().map(CompiledRule::bound).chain(patterns.iter().map(Vec::len)).max().unwrap_or(0).max(512);
@@ -244,7 +248,7 @@ impl Engine {
     /// Does the literal scan run on the SIMD prefilter?
     #[cfg(test)]
     pub(crate) fn uses_teddy(&self) -> bool {
-        matches!(self.literals, Literals::Teddy(..))
+        self.literals.uses_teddy()
     }
 
     pub(crate) fn known_count(&self) -> usize {

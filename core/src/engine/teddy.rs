@@ -21,6 +21,10 @@
 //!
 //! A literal occurrence always passes both, so no literal is missed.
 
+// Off x86-64 some kernels, tables and the scalar reference go unused (and without
+// `simd128` on wasm no `Teddy` is built at all).
+#![cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+
 /// A fingerprint is a literal's first bytes, at most this many, ASCII-folded.
 pub(crate) const FP_LEN: usize = 4;
 /// Buckets: AVX2's shuffle looks up 16-entry tables per 128-bit half, 8 bucket bits each.
@@ -63,6 +67,9 @@ pub(crate) enum Kernel {
     /// AVX-512 VBMI: 128-entry byte tables, 64 positions a step. A bucket accepts exactly
     /// its fingerprints' bytes (an ASCII byte and the same byte with the top bit set).
     Avx512,
+    /// WebAssembly SIMD (a build with `simd128`): the AVX2 tables in 128-bit halves.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    Simd128,
 }
 
 /// The prefilter for one literal set.
@@ -149,17 +156,21 @@ impl Teddy {
                 match self.kernel {
                     Kernel::Avx2 => x86::find_avx2(self, hay, at),
                     Kernel::Avx512 => x86::find_avx512(self, hay, at),
+                    Kernel::Simd128 => self.find_scalar(hay, at),
                 }
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            wasm::find(self, hay, at)
+        }
+        #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
         {
             self.find_scalar(hay, at)
         }
     }
 
     /// [`find`](Self::find) position by position, without vector code: the reference.
-    #[cfg(any(test, not(target_arch = "x86_64")))]
     pub(crate) fn find_scalar(&self, hay: &[u8], at: usize) -> Option<usize> {
         (at..hay.len()).find(|&p| self.exact_at(hay, p))
     }
@@ -214,6 +225,11 @@ fn best_kernel() -> Option<Kernel> {
             return Some(Kernel::Avx2);
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        return Some(Kernel::Simd128);
+    }
+    #[allow(unreachable_code)]
     None
 }
 
@@ -278,7 +294,7 @@ impl Shape {
                 }
                 let mut sum = 0u32;
                 match kernel {
-                    Kernel::Avx2 => {
+                    Kernel::Avx2 | Kernel::Simd128 => {
                         let (lo, hi) = self.nibbles(j);
                         for h in (0..16).filter(|h| hi & (1 << h) != 0) {
                             for l in (0..16).filter(|l| lo & (1 << l) != 0) {
@@ -350,34 +366,33 @@ fn cluster(fps: &[Vec<u8>], kernel: Kernel) -> Vec<Shape> {
     alive.into_iter().map(|g| groups[g]).collect()
 }
 
-/// The vector kernels. Each reads only whole vectors inside `hay` and leaves the last
-/// few positions to the scalar check.
+/// Reports the candidates of a step (bit `i`: position `at + i`) that pass the exact
+/// check; returns the first.
+#[inline(always)]
+pub(crate) fn first_exact(t: &Teddy, hay: &[u8], at: usize, mut cand: u64) -> Option<usize> {
+    while cand != 0 {
+        let p = at + cand.trailing_zeros() as usize;
+        if t.exact_at(hay, p) {
+            return Some(p);
+        }
+        cand &= cand - 1;
+    }
+    None
+}
+
+/// Candidate bits below `n` only.
+#[inline(always)]
+pub(crate) fn below(n: usize) -> u64 {
+    if n >= 64 { u64::MAX } else { (1 << n) - 1 }
+}
+
+/// The x86-64 kernels.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{FP_LEN, Teddy};
-
-    /// Reports the candidates of a step (bit `i`: position `at + i`) that pass the exact
-    /// check; returns the first.
-    #[inline(always)]
-    fn first_exact(t: &Teddy, hay: &[u8], at: usize, mut cand: u64) -> Option<usize> {
-        while cand != 0 {
-            let p = at + cand.trailing_zeros() as usize;
-            if t.exact_at(hay, p) {
-                return Some(p);
-            }
-            cand &= cand - 1;
-        }
-        None
-    }
-
-    /// Candidate bits below `n` only.
-    #[inline(always)]
-    fn below(n: usize) -> u64 {
-        if n >= 64 { u64::MAX } else { (1 << n) - 1 }
-    }
+    use super::{FP_LEN, Teddy, below, first_exact};
 
     /// [`Teddy::find`] with AVX2: 16 positions a step.
     ///
@@ -465,6 +480,55 @@ mod x86 {
     }
 }
 
+/// The WebAssembly SIMD kernel (no runtime detection there: the build either has
+/// `simd128` or it does not).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(unsafe_code)]
+mod wasm {
+    use std::arch::wasm32::*;
+
+    use super::{FP_LEN, Teddy};
+
+    /// [`Teddy::find`]: 16 positions a step, each nibble looked up in both bucket octets.
+    pub(super) fn find(t: &Teddy, hay: &[u8], mut at: usize) -> Option<usize> {
+        const STEP: usize = 16;
+        const READ: usize = STEP + FP_LEN - 1;
+        // SAFETY (both loads): `m` is 32 bytes, so `m[16 * o..]` holds 16.
+        let half = |m: &[u8; 32], o: usize| unsafe { v128_load(m[16 * o..].as_ptr().cast()) };
+        let lo: [[v128; 2]; FP_LEN] = std::array::from_fn(|j| std::array::from_fn(|o| half(&t.nibbles[j].0, o)));
+        let hi: [[v128; 2]; FP_LEN] = std::array::from_fn(|j| std::array::from_fn(|o| half(&t.nibbles[j].1, o)));
+        let step = |chunk: &[u8]| -> u64 {
+            assert!(chunk.len() >= READ);
+            let mut acc = [u8x16_splat(0xFF); 2];
+            for j in 0..FP_LEN {
+                // SAFETY: j + 16 <= READ <= chunk.len().
+                let c = unsafe { v128_load(chunk.as_ptr().add(j).cast()) };
+                let (l, h) = (v128_and(c, u8x16_splat(0x0F)), u8x16_shr(c, 4));
+                for (o, a) in acc.iter_mut().enumerate() {
+                    *a = v128_and(*a, v128_and(i8x16_swizzle(lo[j][o], l), i8x16_swizzle(hi[j][o], h)));
+                }
+            }
+            let none = |v| u32::from(i8x16_bitmask(u8x16_eq(v, u8x16_splat(0))));
+            u64::from(!(none(acc[0]) & none(acc[1])) & 0xFFFF)
+        };
+        while at + READ <= hay.len() {
+            let cand = step(&hay[at..]);
+            if cand != 0
+                && let Some(p) = super::first_exact(t, hay, at, cand)
+            {
+                return Some(p);
+            }
+            at += STEP;
+        }
+        let rest = &hay[at.min(hay.len())..];
+        let mut buf = [0u8; STEP + READ];
+        buf[..rest.len()].copy_from_slice(rest);
+        (0..rest.len())
+            .step_by(STEP)
+            .find_map(|off| super::first_exact(t, hay, at + off, step(&buf[off..]) & super::below(rest.len() - off)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,7 +543,7 @@ mod tests {
         match best_kernel() {
             Some(Kernel::Avx512) => vec![Kernel::Avx512, Kernel::Avx2],
             Some(Kernel::Avx2) => vec![Kernel::Avx2],
-            None => vec![],
+            _ => vec![],
         }
     }
 
