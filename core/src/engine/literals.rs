@@ -171,14 +171,15 @@ impl Matcher {
             // The DFA walk by hand: on the short inputs of one-shot calls (a log record),
             // the generic search's setup costs as much as the walk itself.
             Matcher::Teddy(teddy, dfa) => {
-                let mut at = from;
-                loop {
-                    let p = teddy.find(hay, at)?;
-                    match longest_at(&**dfa, hay, p) {
-                        Some(hit) => return Some(hit),
-                        None => at = p + 1,
+                let mut found = None;
+                teddy.each(hay, from, |p| match longest_at(&**dfa, hay, p) {
+                    Some(hit) => {
+                        found = Some(hit);
+                        usize::MAX
                     }
-                }
+                    None => p + 1,
+                });
+                found
             }
             Matcher::Dfa(dfa) => first_match(&**dfa, hay, from),
             Matcher::Nfa(nfa) => reference_find(&**nfa, hay, from),
@@ -196,16 +197,13 @@ impl Matcher {
         match self {
             Matcher::Teddy(teddy, dfa) => {
                 let hay = &hay[..to];
-                let mut at = from;
-                while let Some(p) = teddy.find(hay, at) {
-                    match longest_at(&**dfa, hay, p) {
-                        Some(hit) => {
-                            out.push(hit);
-                            at = resume(hit);
-                        }
-                        None => at = p + 1,
+                teddy.each(hay, from, |p| match longest_at(&**dfa, hay, p) {
+                    Some(hit) => {
+                        out.push(hit);
+                        resume(hit)
                     }
-                }
+                    None => p + 1,
+                });
             }
             Matcher::Dfa(dfa) => walk(&**dfa, hay, from, to, resume, out),
             // One lane: an NFA step follows failure links, a branchy loop that two

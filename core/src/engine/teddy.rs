@@ -145,8 +145,21 @@ impl Teddy {
     }
 
     /// The first position at or after `at` where a fingerprint starts in `hay`.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn find(&self, hay: &[u8], at: usize) -> Option<usize> {
+        let mut first = None;
+        self.each(hay, at, |p| {
+            first = Some(p);
+            usize::MAX
+        });
+        first
+    }
+
+    /// Calls `f` at each position from `from` on where a fingerprint starts, in order;
+    /// `f` returns where to go on from (past the position; `usize::MAX` stops). The scan
+    /// resumes inside the current step when it can, so a chain of hits costs no rescans.
+    #[inline]
+    pub(crate) fn each(&self, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
         #[cfg(target_arch = "x86_64")]
         {
             // SAFETY: `new` chose the kernel after checking that this CPU has its
@@ -154,25 +167,26 @@ impl Teddy {
             #[allow(unsafe_code)]
             unsafe {
                 match self.kernel {
-                    Kernel::Avx2 => x86::find_avx2(self, hay, at),
-                    Kernel::Avx512 => x86::find_avx512(self, hay, at),
-                    Kernel::Simd128 => self.find_scalar(hay, at),
+                    Kernel::Avx2 => x86::each_avx2(self, hay, from, f),
+                    Kernel::Avx512 => x86::each_avx512(self, hay, from, f),
+                    Kernel::Simd128 => self.each_scalar(hay, from, f),
                 }
             }
         }
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            wasm::find(self, hay, at)
+            wasm::each(self, hay, from, f)
         }
         #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
         {
-            self.find_scalar(hay, at)
+            self.each_scalar(hay, from, f)
         }
     }
 
-    /// [`find`](Self::find) position by position, without vector code: the reference.
-    pub(crate) fn find_scalar(&self, hay: &[u8], at: usize) -> Option<usize> {
-        (at..hay.len()).find(|&p| self.exact_at(hay, p))
+    /// [`each`](Self::each) with the exact check at every position, without vector code:
+    /// the reference.
+    pub(crate) fn each_scalar(&self, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
+        drive(self, hay, from, 64, |at| below(hay.len() - at), f)
     }
 
     /// Do the folded bytes at `p` begin with a fingerprint (or a hash twin of one)?
@@ -366,18 +380,39 @@ fn cluster(fps: &[Vec<u8>], kernel: Kernel) -> Vec<Shape> {
     alive.into_iter().map(|g| groups[g]).collect()
 }
 
-/// Reports the candidates of a step (bit `i`: position `at + i`) that pass the exact
-/// check; returns the first.
+/// The loop of every kernel: `mask(at)` gives the candidates of the `step` positions from
+/// `at` (bit `i`: position `at + i`, none at or past the end of `hay`); those that pass the
+/// exact check go to `f`, which says where to go on from (see [`Teddy::each`]).
 #[inline(always)]
-pub(crate) fn first_exact(t: &Teddy, hay: &[u8], at: usize, mut cand: u64) -> Option<usize> {
-    while cand != 0 {
-        let p = at + cand.trailing_zeros() as usize;
-        if t.exact_at(hay, p) {
-            return Some(p);
+fn drive(
+    t: &Teddy,
+    hay: &[u8],
+    from: usize,
+    step: usize,
+    mask: impl Fn(usize) -> u64,
+    mut f: impl FnMut(usize) -> usize,
+) {
+    let (mut at, mut next) = (from, from);
+    while at < hay.len() {
+        let mut cand = mask(at);
+        if cand == 0 {
+            at += step;
+            continue;
         }
-        cand &= cand - 1;
+        cand &= !below(next.saturating_sub(at));
+        while cand != 0 {
+            let p = at + cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            if t.exact_at(hay, p) {
+                next = f(p);
+                if next >= at + step {
+                    break;
+                }
+                cand &= !below(next - at);
+            }
+        }
+        at = next.max(at + step);
     }
-    None
 }
 
 /// Candidate bits below `n` only.
@@ -392,14 +427,14 @@ pub(crate) fn below(n: usize) -> u64 {
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{FP_LEN, Teddy, below, first_exact};
+    use super::{FP_LEN, Teddy, below, drive};
 
-    /// [`Teddy::find`] with AVX2: 16 positions a step.
+    /// [`Teddy::each`] with AVX2: 16 positions a step.
     ///
     /// # Safety
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn find_avx2(t: &Teddy, hay: &[u8], mut at: usize) -> Option<usize> {
+    pub(super) unsafe fn each_avx2(t: &Teddy, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
         const STEP: usize = 16;
         // A step reads STEP + FP_LEN - 1 bytes.
         const READ: usize = STEP + FP_LEN - 1;
@@ -423,39 +458,33 @@ mod x86 {
             // Bit i of either half clear: some bucket passed position i.
             u64::from(!(none & (none >> 16)) & 0xFFFF)
         };
-        while at + READ <= hay.len() {
-            let cand = step(&hay[at..]);
-            if cand != 0
-                && let Some(p) = first_exact(t, hay, at, cand)
-            {
-                return Some(p);
+        let mask = |at: usize| {
+            let rest = &hay[at..];
+            if rest.len() >= READ {
+                return step(rest);
             }
-            at += STEP;
-        }
-        // The last bytes, copied into a padded buffer: the padding can only add stops,
-        // and those past the end are masked off.
-        let rest = &hay[at.min(hay.len())..];
-        let mut buf = [0u8; STEP + READ];
-        buf[..rest.len()].copy_from_slice(rest);
-        (0..rest.len())
-            .step_by(STEP)
-            .find_map(|off| first_exact(t, hay, at + off, step(&buf[off..]) & below(rest.len() - off)))
+            // The last bytes, copied into a padded buffer: the padding can only add
+            // candidates, and those past the end are masked off.
+            let mut buf = [0u8; READ];
+            buf[..rest.len()].copy_from_slice(rest);
+            step(&buf) & below(rest.len())
+        };
+        drive(t, hay, from, STEP, mask, f)
     }
 
-    /// [`Teddy::find`] with AVX-512 VBMI: 64 positions a step.
+    /// [`Teddy::each`] with AVX-512 VBMI: 64 positions a step.
     ///
     /// # Safety
     /// The CPU must support AVX-512 BW and VBMI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    pub(super) unsafe fn find_avx512(t: &Teddy, hay: &[u8], mut at: usize) -> Option<usize> {
-        const STEP: usize = 64;
+    pub(super) unsafe fn each_avx512(t: &Teddy, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
         // SAFETY: each half of a 128-byte table is 64 bytes.
         let load = |m: &[u8]| unsafe { _mm512_loadu_si512(m[..64].as_ptr().cast()) };
         let tables: [[(__m512i, __m512i); 2]; FP_LEN] =
             std::array::from_fn(|j| std::array::from_fn(|o| (load(&t.bytes[j][o][..64]), load(&t.bytes[j][o][64..]))));
-        while at < hay.len() {
+        let mask = |at: usize| {
             // Bytes past the end are not loaded (masked loads read them as zero): zeros
-            // can only add stops, and those past the end are masked off.
+            // can only add candidates, and those past the end are masked off.
             let avail = hay.len() - at;
             let mut acc = [_mm512_set1_epi8(-1); 2];
             for (j, table) in tables.iter().enumerate() {
@@ -468,15 +497,9 @@ mod x86 {
                     *a = _mm512_and_si512(*a, _mm512_permutex2var_epi8(t0, c, t1));
                 }
             }
-            let cand = (_mm512_test_epi8_mask(acc[0], acc[0]) | _mm512_test_epi8_mask(acc[1], acc[1])) & below(avail);
-            if cand != 0
-                && let Some(p) = first_exact(t, hay, at, cand)
-            {
-                return Some(p);
-            }
-            at += STEP;
-        }
-        None
+            (_mm512_test_epi8_mask(acc[0], acc[0]) | _mm512_test_epi8_mask(acc[1], acc[1])) & below(avail)
+        };
+        drive(t, hay, from, 64, mask, f)
     }
 }
 
@@ -489,8 +512,8 @@ mod wasm {
 
     use super::{FP_LEN, Teddy};
 
-    /// [`Teddy::find`]: 16 positions a step, each nibble looked up in both bucket octets.
-    pub(super) fn find(t: &Teddy, hay: &[u8], mut at: usize) -> Option<usize> {
+    /// [`Teddy::each`]: 16 positions a step, each nibble looked up in both bucket octets.
+    pub(super) fn each(t: &Teddy, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
         const STEP: usize = 16;
         const READ: usize = STEP + FP_LEN - 1;
         // SAFETY (both loads): `m` is 32 bytes, so `m[16 * o..]` holds 16.
@@ -511,21 +534,16 @@ mod wasm {
             let none = |v| u32::from(i8x16_bitmask(u8x16_eq(v, u8x16_splat(0))));
             u64::from(!(none(acc[0]) & none(acc[1])) & 0xFFFF)
         };
-        while at + READ <= hay.len() {
-            let cand = step(&hay[at..]);
-            if cand != 0
-                && let Some(p) = super::first_exact(t, hay, at, cand)
-            {
-                return Some(p);
+        let mask = |at: usize| {
+            let rest = &hay[at..];
+            if rest.len() >= READ {
+                return step(rest);
             }
-            at += STEP;
-        }
-        let rest = &hay[at.min(hay.len())..];
-        let mut buf = [0u8; STEP + READ];
-        buf[..rest.len()].copy_from_slice(rest);
-        (0..rest.len())
-            .step_by(STEP)
-            .find_map(|off| super::first_exact(t, hay, at + off, step(&buf[off..]) & super::below(rest.len() - off)))
+            let mut buf = [0u8; READ];
+            buf[..rest.len()].copy_from_slice(rest);
+            step(&buf) & super::below(rest.len())
+        };
+        super::drive(t, hay, from, STEP, mask, f)
     }
 }
 
@@ -551,9 +569,16 @@ mod tests {
     fn stops(t: &Teddy, hay: &[u8], scalar: bool) -> Vec<usize> {
         let mut out = Vec::new();
         let mut at = 0;
-        while let Some(p) = if scalar { t.find_scalar(hay, at) } else { t.find(hay, at) } {
-            out.push(p);
-            at = p + 1;
+        if scalar {
+            t.each_scalar(hay, 0, |p| {
+                out.push(p);
+                p + 1
+            });
+        } else {
+            while let Some(p) = t.find(hay, at) {
+                out.push(p);
+                at = p + 1;
+            }
         }
         out
     }
@@ -614,6 +639,7 @@ mod tests {
                 "SK", "sk", "abcdefghijklmnop", "\u{e9}", "\0", "\u{ff}", "AKIA",
             ]), 0..400),
             from in 0usize..80,
+            jumps in 0usize..50,
         ) {
             let words = ["password", "token", "key=", "key:", "key", "SK", "eyJ", "://", "AKIA", "pass", "\u{e9}t\u{e9}"];
             let hay = parts.concat().into_bytes();
@@ -628,6 +654,20 @@ mod tests {
                 for &p in &got {
                     prop_assert!(t.exact_at(hay, p), "{:?} stops at {}", kernel, p);
                 }
+                // A chain that jumps ahead (as hits make it) resumes inside a step: the
+                // same stops as finding afresh from each resume point.
+                let jump = |p: usize| p + 1 + (p * 7 + jumps) % 23;
+                let mut each = Vec::new();
+                t.each(hay, 0, |p| {
+                    each.push(p);
+                    jump(p)
+                });
+                let (mut afresh, mut at) = (Vec::new(), 0);
+                while let Some(p) = t.find(hay, at) {
+                    afresh.push(p);
+                    at = jump(p);
+                }
+                prop_assert_eq!(each, afresh, "{:?}", kernel);
             }
         }
     }
