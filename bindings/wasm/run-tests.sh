@@ -13,8 +13,10 @@ rustup target add wasm32-unknown-unknown
 
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen ${WASM_BINDGEN_VERSION}" ]; then
   # --locked fails on a lock entry the registry no longer has; fall back to a fresh resolve.
-  cargo install wasm-bindgen-cli --version "=${WASM_BINDGEN_VERSION}" --locked \
-    || cargo install wasm-bindgen-cli --version "=${WASM_BINDGEN_VERSION}"
+  # A debug build: it compiles in about half the CPU time of a release build, and runs
+  # our module through in 2 s instead of 0.5 s, with the same output.
+  cargo install wasm-bindgen-cli --debug --version "=${WASM_BINDGEN_VERSION}" --locked \
+    || cargo install wasm-bindgen-cli --debug --version "=${WASM_BINDGEN_VERSION}"
 fi
 
 missing=()
