@@ -15,7 +15,7 @@ const REGEX_SIZE_LIMIT: usize = 10 << 20;
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     meta::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false))
+        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false).dfa(false))
         .build(pattern)
         .map_err(|e| first_line(&e.to_string()))
 }
@@ -129,7 +129,7 @@ fn lead_check(hir: &regex_syntax::hir::Hir) -> Option<LeadCheck> {
                     end += 1;
                 }
                 let check = meta::Builder::new()
-                    .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false))
+                    .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false).dfa(false))
                     .build_from_hir(&Hir::concat(parts[i..end].to_vec()))
                     .ok()?;
                 let mut literals = Vec::new();
