@@ -9,29 +9,169 @@
 
 use std::borrow::Cow;
 
+use zeroize::Zeroize;
+
+use crate::stream::{self, Processor};
 use crate::{Finding, JsonError, Redactor, Report, RuleId, RuleKind};
 
 /// Deepest nesting accepted (deeper input is rejected rather than risking the stack).
 const MAX_DEPTH: usize = 1024;
 
+/// Slots of the key-name cache (a power of two).
+const KEY_SLOTS: usize = 64;
+/// Longest key name (raw, as in the input) the cache holds.
+const KEY_MAX: usize = 40;
+
+/// Buffers and caches kept from one JSON document to the next by
+/// [`Redactor::redact_json_reusing`], for callers that redact record after record (a log
+/// pipeline filter): a record then allocates nothing once the buffers have grown, and the
+/// verdict on each member name seen recently is looked up instead of worked out again.
+///
+/// The output of the last call lives here until the next one. Buffers that held decoded
+/// string values are zeroed when the scratch is dropped. Member names are cached as they
+/// are in the input; they are never masked (only values are), so the cache holds nothing
+/// that the output does not show.
+pub struct JsonScratch {
+    /// The redacted document (valid when the last call changed something).
+    out: Vec<u8>,
+    stack: Vec<Frame>,
+    /// A string's content, unescaped.
+    text: Vec<u8>,
+    /// A string value redacted as text.
+    redacted: Vec<u8>,
+    /// A mask, before it is escaped into the output.
+    mask: Vec<u8>,
+    /// The line processor of the last string value with a literal in it.
+    proc: Option<Processor>,
+    /// `None` for a one-shot call, which would spend more filling the cache than it saves.
+    keys: Option<Box<KeyCache>>,
+}
+
+impl Default for JsonScratch {
+    fn default() -> Self {
+        JsonScratch::new()
+    }
+}
+
+impl std::fmt::Debug for JsonScratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonScratch").field("capacity", &self.out.capacity()).finish_non_exhaustive()
+    }
+}
+
+impl Drop for JsonScratch {
+    fn drop(&mut self) {
+        // Unescaped values are what the input held, secrets included.
+        self.text.zeroize();
+    }
+}
+
+impl JsonScratch {
+    /// Empty buffers and an empty key-name cache.
+    pub fn new() -> Self {
+        let mut scratch = JsonScratch::one_shot();
+        scratch.keys = Some(Box::new(KeyCache::new()));
+        scratch
+    }
+
+    /// The output of the last call that changed its input.
+    pub(crate) fn output(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// Buffers for a single call: no key-name cache.
+    fn one_shot() -> Self {
+        JsonScratch {
+            out: Vec::new(),
+            stack: Vec::new(),
+            text: Vec::new(),
+            redacted: Vec::new(),
+            mask: Vec::new(),
+            proc: None,
+            keys: None,
+        }
+    }
+}
+
+/// A direct-mapped cache of member names and their key rule, for one redactor.
+struct KeyCache {
+    /// The redactor the verdicts are for; held so that another one (after a reload) is
+    /// never taken for it.
+    red: Option<Redactor>,
+    slots: Vec<KeySlot>,
+}
+
+#[derive(Clone)]
+struct KeySlot {
+    /// Length of the name, or `u8::MAX` for an empty slot.
+    len: u8,
+    name: [u8; KEY_MAX],
+    rule: Option<RuleId>,
+}
+
+impl KeyCache {
+    fn new() -> Self {
+        KeyCache { red: None, slots: vec![KeySlot { len: u8::MAX, name: [0; KEY_MAX], rule: None }; KEY_SLOTS] }
+    }
+
+    /// Starts over when `red` is not the redactor of the cached verdicts.
+    fn use_for(&mut self, red: &Redactor) {
+        if !self.red.as_ref().is_some_and(|r| r.same_as(red)) {
+            self.red = Some(red.clone());
+            for slot in &mut self.slots {
+                slot.len = u8::MAX;
+                slot.rule = None;
+            }
+        }
+    }
+
+    fn slot(raw: &[u8]) -> usize {
+        // FNV-1a: a few operations per byte on names of a few bytes.
+        let mut h: u32 = 0x811c_9dc5;
+        for &b in raw {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        (h ^ (h >> 16)) as usize & (KEY_SLOTS - 1)
+    }
+}
+
 pub(crate) fn redact_json<'a>(
     red: &Redactor,
     input: &'a [u8],
-    report: &mut Report,
+    report: Option<&mut Report>,
 ) -> Result<Cow<'a, [u8]>, JsonError> {
-    let mut w = JsonRedactor { red, input, pos: 0, out: None, copied: 0, report };
+    let mut scratch = JsonScratch::one_shot();
+    Ok(if redact_json_into(red, input, &mut scratch, report)? {
+        Cow::Owned(std::mem::take(&mut scratch.out))
+    } else {
+        Cow::Borrowed(input)
+    })
+}
+
+/// Redacts `input` into `scratch.out`; returns whether anything changed (when not, the
+/// output is the input and `scratch.out` holds nothing of use).
+pub(crate) fn redact_json_into(
+    red: &Redactor,
+    input: &[u8],
+    scratch: &mut JsonScratch,
+    mut report: Option<&mut Report>,
+) -> Result<bool, JsonError> {
+    if let Some(keys) = scratch.keys.as_mut() {
+        keys.use_for(red);
+    }
+    let mut w =
+        JsonRedactor { red, input, pos: 0, changed: false, copied: 0, report: report.as_deref_mut(), s: scratch };
     w.document()?;
-    w.report.bytes_in += input.len() as u64;
-    let out = match w.out.take() {
-        None => Cow::Borrowed(input),
-        Some(mut out) => {
-            out.extend_from_slice(&input[w.copied..]);
-            Cow::Owned(out)
-        }
-    };
-    report.bytes_out += out.len() as u64;
-    report.lines += memchr::memchr_iter(b'\n', input).count() as u64 + 1;
-    Ok(out)
+    let changed = w.changed;
+    if changed {
+        w.s.out.extend_from_slice(&input[w.copied..]);
+    }
+    if let Some(report) = report {
+        report.bytes_in += input.len() as u64;
+        report.bytes_out += if changed { scratch.out.len() } else { input.len() } as u64;
+        report.lines += memchr::memchr_iter(b'\n', input).count() as u64 + 1;
+    }
+    Ok(changed)
 }
 
 /// A container on the parse stack: the sensitive-key rule it inherits, if any.
@@ -44,10 +184,12 @@ struct JsonRedactor<'r, 'a> {
     red: &'r Redactor,
     input: &'a [u8],
     pos: usize,
-    /// Output, allocated at the first change; `copied` is how much input it already holds.
-    out: Option<Vec<u8>>,
+    /// Whether `s.out` holds output; `copied` is how much input it already holds.
+    changed: bool,
     copied: usize,
-    report: &'r mut Report,
+    /// Counts, when the caller asked for them.
+    report: Option<&'r mut Report>,
+    s: &'r mut JsonScratch,
 }
 
 impl JsonRedactor<'_, '_> {
@@ -65,24 +207,39 @@ impl JsonRedactor<'_, '_> {
         self.input.get(self.pos).copied()
     }
 
-    /// Replaces `input[start..end]` with `with` in the output.
-    fn replace(&mut self, start: usize, end: usize, with: &[u8]) {
-        let out = self.out.get_or_insert_with(|| Vec::with_capacity(self.input.len() + 64));
-        out.extend_from_slice(&self.input[self.copied..start]);
-        out.extend_from_slice(with);
+    /// Copies the input up to `start` into the output, which replaces `input[start..end]`
+    /// with what the caller appends next.
+    fn replace_from(&mut self, start: usize, end: usize) -> &mut Vec<u8> {
+        if !self.changed {
+            self.changed = true;
+            self.s.out.clear();
+            self.s.out.reserve(self.input.len() + 64);
+        }
+        self.s.out.extend_from_slice(&self.input[self.copied..start]);
         self.copied = end;
+        &mut self.s.out
     }
 
     fn document(&mut self) -> Result<(), JsonError> {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack = std::mem::take(&mut self.s.stack);
+        stack.clear();
+        let result = self.walk(&mut stack);
+        stack.clear();
+        self.s.stack = stack;
+        result
+    }
+
+    fn walk(&mut self, stack: &mut Vec<Frame>) -> Result<(), JsonError> {
         // The sensitive-key rule for the next value, if its key is sensitive.
         let mut pending_key: Option<RuleId> = None;
         self.ws();
         loop {
             // A value is expected here.
             self.ws();
-            let inherited = stack.last().and_then(|f| f.secret.clone());
-            let secret = pending_key.take().or(inherited);
+            let secret = match pending_key.take() {
+                Some(rule) => Some(rule),
+                None => stack.last().and_then(|f| f.secret.clone()),
+            };
             match self.peek() {
                 Some(b'{') | Some(b'[') => {
                     if stack.len() >= MAX_DEPTH {
@@ -143,19 +300,38 @@ impl JsonRedactor<'_, '_> {
             return Err(self.err("expected a string key"));
         }
         let (start, end, escaped) = self.string_span()?;
-        let raw = &self.input[start..end];
-        let rule = if escaped {
-            let decoded = unescape(raw);
-            self.red.keys().classify_bytes(&decoded)
-        } else {
-            self.red.keys().classify_bytes(raw)
-        };
+        let rule = self.classify_key(&self.input[start..end], escaped);
         self.ws();
         if self.peek() != Some(b':') {
             return Err(self.err("expected `:`"));
         }
         self.pos += 1;
         Ok(rule)
+    }
+
+    /// The key rule of the member name `raw` (as in the input), through the cache.
+    fn classify_key(&mut self, raw: &[u8], escaped: bool) -> Option<RuleId> {
+        let cached = raw.len() <= KEY_MAX && self.s.keys.is_some();
+        let at = if cached { KeyCache::slot(raw) } else { 0 };
+        if cached && let Some(keys) = &self.s.keys {
+            let slot = &keys.slots[at];
+            if usize::from(slot.len) == raw.len() && slot.name[..raw.len()] == *raw {
+                return slot.rule.clone();
+            }
+        }
+        let rule = if escaped {
+            unescape_into(raw, &mut self.s.text);
+            self.red.keys().classify_bytes(&self.s.text)
+        } else {
+            self.red.keys().classify_bytes(raw)
+        };
+        if cached && let Some(keys) = &mut self.s.keys {
+            let slot = &mut keys.slots[at];
+            slot.len = raw.len() as u8;
+            slot.name[..raw.len()].copy_from_slice(raw);
+            slot.rule = rule.clone();
+        }
+        rule
     }
 
     /// Scans a string at `pos`; returns the content span and whether it has escapes.
@@ -203,36 +379,65 @@ impl JsonRedactor<'_, '_> {
 
     fn string_value(&mut self, secret: Option<RuleId>) -> Result<(), JsonError> {
         let (start, end, escaped) = self.string_span()?;
-        let raw = &self.input[start..end];
-        let text: Cow<'_, [u8]> = if escaped { Cow::Owned(unescape(raw)) } else { Cow::Borrowed(raw) };
+        let input = self.input;
+        let raw = &input[start..end];
+        // The unescaped text lives in the scratch; taken out while the output is written.
+        let mut text = std::mem::take(&mut self.s.text);
+        let value: &[u8] = if escaped {
+            unescape_into(raw, &mut text);
+            &text
+        } else {
+            raw
+        };
+        let result = self.string_text(secret, value, start, end, escaped);
+        self.s.text = text;
+        result
+    }
+
+    /// Redacts the string at `input[start..end]` whose text is `value`.
+    fn string_text(
+        &mut self,
+        secret: Option<RuleId>,
+        value: &[u8],
+        start: usize,
+        end: usize,
+        escaped: bool,
+    ) -> Result<(), JsonError> {
         if let Some(rule) = secret {
-            if crate::engine::is_placeholder(&text) {
+            if crate::engine::is_placeholder(value) {
                 return Ok(());
             }
-            let mut mask = Vec::new();
-            self.red.masker().write(&mut mask, &rule, &text, 0);
+            let mut mask = std::mem::take(&mut self.s.mask);
+            mask.clear();
+            self.red.masker().write(&mut mask, &rule, value, 0);
             self.record(rule, start);
-            self.replace(start, end, &escape(&mask, false));
+            escape_into(self.replace_from(start, end), &mask, false);
+            self.s.mask = mask;
             return Ok(());
         }
-        let mut sub = Report::default();
-        let redacted = crate::stream::redact_all(self.red, &text, &mut sub, None);
-        if let Cow::Owned(new) = redacted {
-            for (rule, count) in sub.rules {
-                let entry = self.report.rules.entry(rule).or_default();
-                entry.kind = entry.kind.or(count.kind);
-                entry.count += count.count;
-                entry.truncated += count.truncated;
+        let mut sub = self.report.is_some().then(Report::default);
+        let mut redacted = std::mem::take(&mut self.s.redacted);
+        let changed = stream::redact_reusing(self.red, value, &mut self.s.proc, &mut redacted, sub.as_mut());
+        if changed {
+            if let (Some(report), Some(sub)) = (self.report.as_deref_mut(), sub) {
+                for (rule, count) in sub.rules {
+                    let entry = report.rules.entry(rule).or_default();
+                    entry.kind = entry.kind.or(count.kind);
+                    entry.count += count.count;
+                    entry.truncated += count.truncated;
+                }
             }
-            let ascii_escapes = escaped && has_unicode_escape(raw);
-            self.replace(start, end, &escape(&new, ascii_escapes));
+            let ascii_escapes = escaped && has_unicode_escape(&self.input[start..end]);
+            escape_into(self.replace_from(start, end), &redacted, ascii_escapes);
         }
+        self.s.redacted = redacted;
         Ok(())
     }
 
     fn record(&mut self, rule: RuleId, at: usize) {
-        let f = Finding { rule, kind: RuleKind::Key, start: at, end: at, truncated: false };
-        self.report.record(&f);
+        if let Some(report) = self.report.as_deref_mut() {
+            report.record(&Finding { rule, kind: RuleKind::Key, start: at, end: at, truncated: false });
+        }
     }
 
     fn literal(&mut self, word: &'static [u8]) -> Result<(), JsonError> {
@@ -287,11 +492,13 @@ impl JsonRedactor<'_, '_> {
         }
         self.pos = p;
         if let Some(rule) = secret {
-            let mut mask = vec![b'"'];
-            self.red.masker().write(&mut mask, &rule, &b[start..p], 0);
-            mask.push(b'"');
-            self.record(rule, start);
-            self.replace(start, p, &mask);
+            let red = self.red;
+            self.record(rule.clone(), start);
+            // A masked number becomes a string; masks hold no quote or backslash.
+            let out = self.replace_from(start, p);
+            out.push(b'"');
+            red.masker().write(out, &rule, &b[start..p], 0);
+            out.push(b'"');
         }
         Ok(())
     }
@@ -301,17 +508,31 @@ fn has_unicode_escape(raw: &[u8]) -> bool {
     memchr::memmem::find(raw, b"\\u").is_some()
 }
 
-/// Decodes JSON string content (already validated). Lone surrogates become U+FFFD.
-fn unescape(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len());
+/// The value of four hex digits (already validated).
+fn hex4(s: &[u8]) -> u32 {
+    s.iter().fold(0, |acc, &c| {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => c.wrapping_sub(b'A').wrapping_add(10),
+        };
+        (acc << 4) | u32::from(d & 0xf)
+    })
+}
+
+/// Decodes JSON string content (already validated) into `out`, replacing what it held.
+/// Lone surrogates become U+FFFD.
+fn unescape_into(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        let c = raw[i];
-        if c != b'\\' {
-            out.push(c);
-            i += 1;
-            continue;
-        }
+        let Some(at) = memchr::memchr(b'\\', &raw[i..]) else {
+            out.extend_from_slice(&raw[i..]);
+            return;
+        };
+        out.extend_from_slice(&raw[i..i + at]);
+        i += at;
         let e = raw[i + 1];
         i += 2;
         let simple = match e {
@@ -329,11 +550,10 @@ fn unescape(raw: &[u8]) -> Vec<u8> {
             out.push(s);
             continue;
         }
-        let hex = |s: &[u8]| u32::from_str_radix(std::str::from_utf8(s).unwrap_or("0"), 16).unwrap_or(0xFFFD);
-        let mut cp = hex(&raw[i..i + 4]);
+        let mut cp = hex4(&raw[i..i + 4]);
         i += 4;
         if (0xD800..0xDC00).contains(&cp) && raw[i..].starts_with(b"\\u") && raw.len() >= i + 6 {
-            let lo = hex(&raw[i + 2..i + 6]);
+            let lo = hex4(&raw[i + 2..i + 6]);
             if (0xDC00..0xE000).contains(&lo) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
@@ -343,34 +563,63 @@ fn unescape(raw: &[u8]) -> Vec<u8> {
         let mut buf = [0u8; 4];
         out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
     }
-    out
 }
 
-/// Encodes text as JSON string content. Invalid UTF-8 becomes U+FFFD; non-ASCII is written
-/// as `\uXXXX` when `ascii` is set (to keep the input's style).
-fn escape(text: &[u8], ascii: bool) -> Vec<u8> {
-    let s = String::from_utf8_lossy(text);
-    let mut out = Vec::with_capacity(text.len() + 8);
-    for ch in s.chars() {
-        match ch {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 || (ascii && !c.is_ascii()) => {
+/// Appends text encoded as JSON string content to `out`. Invalid UTF-8 becomes U+FFFD;
+/// non-ASCII is written as `\uXXXX` when `ascii` is set (to keep the input's style).
+fn escape_into(out: &mut Vec<u8>, text: &[u8], ascii: bool) {
+    match std::str::from_utf8(text) {
+        Ok(s) => escape_str(out, s, ascii),
+        Err(_) => escape_str(out, &String::from_utf8_lossy(text), ascii),
+    }
+}
+
+fn escape_str(out: &mut Vec<u8>, s: &str, ascii: bool) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len());
+    // Runs of bytes that stand for themselves are copied whole.
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x20 && b != b'"' && b != b'\\' && (b < 0x80 || !ascii) {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[run..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0..0x20 => push_unicode_escape(out, u16::from(b)),
+            _ => {
+                // Only with `ascii`: a whole character starts here (the text is valid UTF-8
+                // and whole characters are skipped).
+                let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
                 let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.extend_from_slice(format!("\\u{:04x}", u).as_bytes());
+                for &u in c.encode_utf16(&mut units).iter() {
+                    push_unicode_escape(out, u);
                 }
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                i += c.len_utf8();
+                run = i;
+                continue;
             }
         }
+        i += 1;
+        run = i;
     }
-    out
+    out.extend_from_slice(&bytes[run..]);
+}
+
+/// `\uXXXX` with lower-case hex digits.
+fn push_unicode_escape(out: &mut Vec<u8>, unit: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.extend_from_slice(b"\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(DIGITS[usize::from((unit >> shift) & 0xf)]);
+    }
 }
 
 #[cfg(test)]
@@ -416,6 +665,96 @@ mod tests {
             rj(r#"{"log":"caf\u00e9 password=\"s3cr\u00e9t\""}"#),
             r#"{"log":"caf\u00e9 password=\"[REDACTED]\""}"#
         );
+    }
+
+    /// Member names through the cache: more names than slots, names too long for it,
+    /// escaped names, and a second redactor with other key rules on the same scratch.
+    #[test]
+    fn the_member_name_cache_follows_the_redactor() {
+        let plain = Redactor::default();
+        let denied = Redactor::builder().deny_keys(&["level"]).build().unwrap();
+        let mut scratch = super::JsonScratch::new();
+        let mut names: Vec<String> = (0..200).map(|i| format!("field{i}")).collect();
+        names.extend(["password".into(), r"pass\u0077ord".into(), "x".repeat(super::KEY_MAX + 1) + "_token"]);
+        names.push("level".into());
+        let doc: String = {
+            let members: Vec<String> = names.iter().map(|n| format!(r#""{n}":"v4lue-{n}""#)).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        for _ in 0..3 {
+            for r in [&plain, &denied, &plain] {
+                let want = r.redact_json(doc.as_bytes()).unwrap().into_owned();
+                let got = r.redact_json_reusing(doc.as_bytes(), &mut scratch).unwrap().map(<[u8]>::to_vec);
+                assert_eq!(got.as_deref(), Some(&want[..]));
+            }
+        }
+        let masked = |r: &Redactor, scratch: &mut super::JsonScratch| {
+            let out = r.redact_json_reusing(br#"{"level":"info1"}"#, scratch).unwrap().map(<[u8]>::to_vec);
+            out.is_some()
+        };
+        assert!(masked(&denied, &mut scratch));
+        assert!(!masked(&plain, &mut scratch));
+        assert!(masked(&denied, &mut scratch));
+    }
+
+    #[test]
+    fn escaping_keeps_the_old_form() {
+        let mut out = Vec::new();
+        super::escape_into(&mut out, "a\"b\\c\n\r\t\u{1}\u{7f} é € 😀".as_bytes(), false);
+        assert_eq!(out, "a\\\"b\\\\c\\n\\r\\t\\u0001\u{7f} é € 😀".as_bytes());
+        out.clear();
+        super::escape_into(&mut out, "é € 😀\u{1f}".as_bytes(), true);
+        assert_eq!(out, br"\u00e9 \u20ac \ud83d\ude00\u001f");
+        out.clear();
+        super::escape_into(&mut out, b"bad \xff\xfe end", true);
+        assert_eq!(out, br"bad \ufffd\ufffd end");
+        out.clear();
+        super::escape_into(&mut out, b"bad \xff end", false);
+        assert_eq!(out, "bad \u{fffd} end".as_bytes());
+        super::unescape_into(br"\ud800x\udc00\u00E9\/\ud83d\ude00\b", &mut out);
+        assert_eq!(out, "\u{fffd}x\u{fffd}é/😀\u{8}".as_bytes());
+    }
+
+    /// The per-character encoder `escape_into` replaced, as the reference.
+    fn reference_escape(text: &[u8], ascii: bool) -> Vec<u8> {
+        let s = String::from_utf8_lossy(text);
+        let mut out = Vec::new();
+        for ch in s.chars() {
+            match ch {
+                '"' => out.extend_from_slice(b"\\\""),
+                '\\' => out.extend_from_slice(b"\\\\"),
+                '\n' => out.extend_from_slice(b"\\n"),
+                '\r' => out.extend_from_slice(b"\\r"),
+                '\t' => out.extend_from_slice(b"\\t"),
+                c if (c as u32) < 0x20 || (ascii && !c.is_ascii()) => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.extend_from_slice(format!("\\u{:04x}", u).as_bytes());
+                    }
+                }
+                c => out.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes()),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_matches_the_reference(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                0u8, 1, 0x1f, b' ', b'a', b'"', b'\\', b'\n', b'\r', b'\t', 0x7f, 0xc3, 0xa9, 0xe2, 0x82, 0xac,
+                0xf0, 0x9f, 0x98, 0x80, 0xff, 0xed, 0xa0,
+            ]), 0..40),
+            ascii in proptest::bool::ANY,
+        ) {
+            let mut out = b"kept".to_vec();
+            super::escape_into(&mut out, &text, ascii);
+            proptest::prop_assert_eq!(&out[4..], &reference_escape(&text, ascii)[..]);
+            // What was escaped decodes back to the text (invalid UTF-8 as U+FFFD).
+            let mut back = Vec::new();
+            super::unescape_into(&out[4..], &mut back);
+            proptest::prop_assert_eq!(back, String::from_utf8_lossy(&text).as_bytes().to_vec());
+        }
     }
 
     #[test]

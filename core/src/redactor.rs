@@ -144,15 +144,34 @@ impl Redactor {
     /// Redacts JSON text in one pass: keys at any depth act as key rules, every string value
     /// is also redacted as text, and the output is valid JSON with the same keys.
     pub fn redact_json<'a>(&self, input: &'a [u8]) -> Result<Cow<'a, [u8]>, JsonError> {
-        let mut report = Report::default();
-        crate::json::redact_json(self, input, &mut report)
+        crate::json::redact_json(self, input, None)
     }
 
     /// Like [`redact_json`](Self::redact_json), also reporting what was masked.
     pub fn redact_json_with_report<'a>(&self, input: &'a [u8]) -> Result<(Cow<'a, [u8]>, Report), JsonError> {
         let mut report = Report::default();
-        let out = crate::json::redact_json(self, input, &mut report)?;
+        let out = crate::json::redact_json(self, input, Some(&mut report))?;
         Ok((out, report))
+    }
+
+    /// Like [`redact_json`](Self::redact_json), for one record after another: buffers and
+    /// caches are kept in `scratch` from call to call. `None` when nothing changed (the
+    /// input stands as it is), else the redacted JSON, held in `scratch` until its next use.
+    ///
+    /// ```
+    /// let r = hush::Redactor::default();
+    /// let mut scratch = hush::JsonScratch::new();
+    /// let out = r.redact_json_reusing(br#"{"password":"hunter22"}"#, &mut scratch).unwrap();
+    /// assert_eq!(out, Some(&br#"{"password":"[REDACTED]"}"#[..]));
+    /// assert_eq!(r.redact_json_reusing(br#"{"user":"bob"}"#, &mut scratch).unwrap(), None);
+    /// ```
+    pub fn redact_json_reusing<'s>(
+        &self,
+        input: &[u8],
+        scratch: &'s mut crate::JsonScratch,
+    ) -> Result<Option<&'s [u8]>, JsonError> {
+        let changed = crate::json::redact_json_into(self, input, scratch, None)?;
+        Ok(changed.then(|| scratch.output()))
     }
 
     /// A streaming writer that redacts into `sink`; see [`RedactWriter`].
@@ -214,6 +233,11 @@ impl Redactor {
                 KnownValueCheck { rule: k.rule.clone(), forms: forms.len(), survived }
             })
             .collect()
+    }
+
+    /// Is `other` this very redactor (a clone of the same build)?
+    pub(crate) fn same_as(&self, other: &Redactor) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     pub(crate) fn masker(&self) -> &Masker {

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hush::{MaskStyle, Redactor};
+use hush::{JsonScratch, MaskStyle, Redactor};
 
 use crate::pem::{self, Blocks};
 use crate::scan::{self, Item, Kind, Walker};
@@ -60,6 +60,8 @@ pub struct Filter {
     watch: Watch,
     blocks: Blocks,
     cap: usize,
+    /// The core's buffers and member-name cache, kept across records.
+    json: JsonScratch,
     out: Vec<u8>,
     edits: Vec<(Range<usize>, Mask)>,
     walker: Walker,
@@ -106,6 +108,7 @@ impl Filter {
             watch: Watch::new(None),
             blocks: Blocks::default(),
             cap: DEFAULT_RECORD_CAP,
+            json: JsonScratch::new(),
             out: Vec::new(),
             edits: Vec::new(),
             walker: Walker::default(),
@@ -186,21 +189,22 @@ impl Filter {
             self.error_record("record over the size cap", Some(record));
             return Verdict::Rewritten;
         }
-        let redacted = match self.redactor.redact_json(record) {
-            Ok(r) => r,
+        let (redacted, changed) = match self.redactor.redact_json_reusing(record, &mut self.json) {
+            Ok(Some(out)) => (out, true),
+            Ok(None) => (record, false),
             Err(_) => return self.invalid(record),
         };
         self.edits.clear();
         let walked = {
             let (edits, blocks, counters) = (&mut self.edits, &mut self.blocks, &mut self.counters);
             let mut ctx =
-                Ctx { tag, json: &redacted, secrets: &self.secrets, redactor: &self.redactor, probe: &mut self.probe };
-            self.walker.walk(&redacted, |item| ctx.inspect(item, blocks, edits, counters))
+                Ctx { tag, json: redacted, secrets: &self.secrets, redactor: &self.redactor, probe: &mut self.probe };
+            self.walker.walk(redacted, |item| ctx.inspect(item, blocks, edits, counters))
         };
         if walked.is_err() {
             return self.invalid(record);
         }
-        if self.edits.is_empty() && matches!(redacted, Cow::Borrowed(_)) {
+        if self.edits.is_empty() && !changed {
             self.counters.unchanged += 1;
             return Verdict::Unchanged;
         }
