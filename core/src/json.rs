@@ -8,6 +8,7 @@
 //! not change keep their exact bytes; the output is valid JSON with the same keys.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use zeroize::Zeroize;
 
@@ -135,13 +136,35 @@ impl KeyCache {
     }
 }
 
+/// What [`Redactor::redact_json_visiting`] reports while it redacts, in document order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JsonEvent {
+    /// A string value, or a number masked into one.
+    Str {
+        /// The name of the nearest enclosing object member (for a value in an array, the
+        /// member the array belongs to), as its raw bytes in the input; empty when there is
+        /// none.
+        key: Range<usize>,
+        /// The value's content between its quotes in the output, still escaped.
+        value: Range<usize>,
+    },
+    /// An object or array opens.
+    Open {
+        /// Containers open now, this one included (1 for the root).
+        depth: usize,
+    },
+}
+
+/// Receives the [`JsonEvent`]s of a document.
+pub(crate) type Visitor<'v> = &'v mut dyn FnMut(JsonEvent);
+
 pub(crate) fn redact_json<'a>(
     red: &Redactor,
     input: &'a [u8],
     report: Option<&mut Report>,
 ) -> Result<Cow<'a, [u8]>, JsonError> {
     let mut scratch = JsonScratch::one_shot();
-    Ok(if redact_json_into(red, input, &mut scratch, report)? {
+    Ok(if redact_json_into(red, input, &mut scratch, report, None)? {
         Cow::Owned(std::mem::take(&mut scratch.out))
     } else {
         Cow::Borrowed(input)
@@ -155,12 +178,21 @@ pub(crate) fn redact_json_into(
     input: &[u8],
     scratch: &mut JsonScratch,
     mut report: Option<&mut Report>,
+    visit: Option<Visitor<'_>>,
 ) -> Result<bool, JsonError> {
     if let Some(keys) = scratch.keys.as_mut() {
         keys.use_for(red);
     }
-    let mut w =
-        JsonRedactor { red, input, pos: 0, changed: false, copied: 0, report: report.as_deref_mut(), s: scratch };
+    let mut w = JsonRedactor {
+        red,
+        input,
+        pos: 0,
+        changed: false,
+        copied: 0,
+        report: report.as_deref_mut(),
+        s: scratch,
+        visit,
+    };
     w.document()?;
     let changed = w.changed;
     if changed {
@@ -174,13 +206,15 @@ pub(crate) fn redact_json_into(
     Ok(changed)
 }
 
-/// A container on the parse stack: the sensitive-key rule it inherits, if any.
+/// A container on the parse stack: the sensitive-key rule it inherits, if any, and the
+/// member name its values belong to (for a visitor).
 struct Frame {
     is_object: bool,
     secret: Option<RuleId>,
+    key: (usize, usize),
 }
 
-struct JsonRedactor<'r, 'a> {
+struct JsonRedactor<'r, 'a, 'v> {
     red: &'r Redactor,
     input: &'a [u8],
     pos: usize,
@@ -190,9 +224,10 @@ struct JsonRedactor<'r, 'a> {
     /// Counts, when the caller asked for them.
     report: Option<&'r mut Report>,
     s: &'r mut JsonScratch,
+    visit: Option<Visitor<'v>>,
 }
 
-impl JsonRedactor<'_, '_> {
+impl JsonRedactor<'_, '_, '_> {
     fn err(&self, reason: &'static str) -> JsonError {
         JsonError { offset: self.pos, reason }
     }
@@ -247,24 +282,28 @@ impl JsonRedactor<'_, '_> {
                     }
                     let is_object = self.peek() == Some(b'{');
                     self.pos += 1;
-                    stack.push(Frame { is_object, secret });
+                    let key = stack.last().map_or((0, 0), |f| f.key);
+                    stack.push(Frame { is_object, secret, key });
+                    if let Some(visit) = self.visit.as_mut() {
+                        visit(JsonEvent::Open { depth: stack.len() });
+                    }
                     self.ws();
                     let close = if is_object { b'}' } else { b']' };
                     if self.peek() == Some(close) {
                         self.pos += 1;
                         stack.pop();
                     } else if is_object {
-                        pending_key = self.key()?;
+                        pending_key = self.key(stack)?;
                         continue;
                     } else {
                         continue;
                     }
                 }
-                Some(b'"') => self.string_value(secret)?,
+                Some(b'"') => self.string_value(secret, stack.last().map_or((0, 0), |f| f.key))?,
                 Some(b't') => self.literal(b"true")?,
                 Some(b'f') => self.literal(b"false")?,
                 Some(b'n') => self.literal(b"null")?,
-                Some(b'-' | b'0'..=b'9') => self.number(secret)?,
+                Some(b'-' | b'0'..=b'9') => self.number(secret, stack.last().map_or((0, 0), |f| f.key))?,
                 Some(_) => return Err(self.err("expected a value")),
                 None => return Err(self.err("unexpected end of input")),
             }
@@ -280,7 +319,7 @@ impl JsonRedactor<'_, '_> {
                         self.pos += 1;
                         if frame.is_object {
                             self.ws();
-                            pending_key = self.key()?;
+                            pending_key = self.key(stack)?;
                         }
                         break;
                     }
@@ -294,12 +333,16 @@ impl JsonRedactor<'_, '_> {
         }
     }
 
-    /// Parses `"key" :` and returns the key's rule when the key is sensitive.
-    fn key(&mut self) -> Result<Option<RuleId>, JsonError> {
+    /// Parses `"key" :` and returns the key's rule when the key is sensitive. The key
+    /// becomes the member name of the object's values (the top of `stack`).
+    fn key(&mut self, stack: &mut [Frame]) -> Result<Option<RuleId>, JsonError> {
         if self.peek() != Some(b'"') {
             return Err(self.err("expected a string key"));
         }
         let (start, end, escaped) = self.string_span()?;
+        if let Some(top) = stack.last_mut() {
+            top.key = (start, end);
+        }
         let rule = self.classify_key(&self.input[start..end], escaped);
         self.ws();
         if self.peek() != Some(b':') {
@@ -377,7 +420,19 @@ impl JsonRedactor<'_, '_> {
         Ok((start, p, escaped))
     }
 
-    fn string_value(&mut self, secret: Option<RuleId>) -> Result<(), JsonError> {
+    /// Where the input's `start..end`, left as it is, stands in the output.
+    fn unchanged_at(&self, start: usize, end: usize) -> Range<usize> {
+        let at = if self.changed { self.s.out.len() + (start - self.copied) } else { start };
+        at..at + (end - start)
+    }
+
+    fn visit_str(&mut self, key: (usize, usize), value: Range<usize>) {
+        if let Some(visit) = self.visit.as_mut() {
+            visit(JsonEvent::Str { key: key.0..key.1, value });
+        }
+    }
+
+    fn string_value(&mut self, secret: Option<RuleId>, key: (usize, usize)) -> Result<(), JsonError> {
         let (start, end, escaped) = self.string_span()?;
         let input = self.input;
         let raw = &input[start..end];
@@ -391,10 +446,16 @@ impl JsonRedactor<'_, '_> {
         };
         let result = self.string_text(secret, value, start, end, escaped);
         self.s.text = text;
-        result
+        let written = result?;
+        if self.visit.is_some() {
+            let value = written.unwrap_or_else(|| self.unchanged_at(start, end));
+            self.visit_str(key, value);
+        }
+        Ok(())
     }
 
-    /// Redacts the string at `input[start..end]` whose text is `value`.
+    /// Redacts the string at `input[start..end]` whose text is `value`; returns where its
+    /// replacement stands in the output, if it was replaced.
     fn string_text(
         &mut self,
         secret: Option<RuleId>,
@@ -402,22 +463,26 @@ impl JsonRedactor<'_, '_> {
         start: usize,
         end: usize,
         escaped: bool,
-    ) -> Result<(), JsonError> {
+    ) -> Result<Option<Range<usize>>, JsonError> {
         if let Some(rule) = secret {
             if crate::engine::is_placeholder(value) {
-                return Ok(());
+                return Ok(None);
             }
             let mut mask = std::mem::take(&mut self.s.mask);
             mask.clear();
             self.red.masker().write(&mut mask, &rule, value, 0);
             self.record(rule, start);
-            escape_into(self.replace_from(start, end), &mask, false);
+            let out = self.replace_from(start, end);
+            let at = out.len();
+            escape_into(out, &mask, false);
+            let written = at..out.len();
             self.s.mask = mask;
-            return Ok(());
+            return Ok(Some(written));
         }
         let mut sub = self.report.is_some().then(Report::default);
         let mut redacted = std::mem::take(&mut self.s.redacted);
         let changed = stream::redact_reusing(self.red, value, &mut self.s.proc, &mut redacted, sub.as_mut());
+        let mut written = None;
         if changed {
             if let (Some(report), Some(sub)) = (self.report.as_deref_mut(), sub) {
                 for (rule, count) in sub.rules {
@@ -428,10 +493,13 @@ impl JsonRedactor<'_, '_> {
                 }
             }
             let ascii_escapes = escaped && has_unicode_escape(&self.input[start..end]);
-            escape_into(self.replace_from(start, end), &redacted, ascii_escapes);
+            let out = self.replace_from(start, end);
+            let at = out.len();
+            escape_into(out, &redacted, ascii_escapes);
+            written = Some(at..out.len());
         }
         self.s.redacted = redacted;
-        Ok(())
+        Ok(written)
     }
 
     fn record(&mut self, rule: RuleId, at: usize) {
@@ -449,7 +517,7 @@ impl JsonRedactor<'_, '_> {
         }
     }
 
-    fn number(&mut self, secret: Option<RuleId>) -> Result<(), JsonError> {
+    fn number(&mut self, secret: Option<RuleId>, key: (usize, usize)) -> Result<(), JsonError> {
         let start = self.pos;
         let b = self.input;
         let mut p = self.pos;
@@ -497,8 +565,11 @@ impl JsonRedactor<'_, '_> {
             // A masked number becomes a string; masks hold no quote or backslash.
             let out = self.replace_from(start, p);
             out.push(b'"');
+            let at = out.len();
             red.masker().write(out, &rule, &b[start..p], 0);
+            let written = at..out.len();
             out.push(b'"');
+            self.visit_str(key, written);
         }
         Ok(())
     }

@@ -170,7 +170,37 @@ impl Redactor {
         input: &[u8],
         scratch: &'s mut crate::JsonScratch,
     ) -> Result<Option<&'s [u8]>, JsonError> {
-        let changed = crate::json::redact_json_into(self, input, scratch, None)?;
+        let changed = crate::json::redact_json_into(self, input, scratch, None, None)?;
+        Ok(changed.then(|| scratch.output()))
+    }
+
+    /// Like [`redact_json_reusing`](Self::redact_json_reusing), also telling `visit` about
+    /// every string value of the output (with the member name it belongs to) and every
+    /// container as it opens, in document order: a caller that looks at the redacted
+    /// values does not have to parse the output again. Events before an error are
+    /// reported too.
+    ///
+    /// ```
+    /// use hush::JsonEvent;
+    /// let r = hush::Redactor::default();
+    /// let mut scratch = hush::JsonScratch::new();
+    /// let input = br#"{"a":{"pin":1234},"b":["x"]}"#;
+    /// let mut events = Vec::new();
+    /// let out = r.redact_json_visiting(input, &mut scratch, &mut |e| events.push(e)).unwrap().unwrap();
+    /// assert_eq!(out, br#"{"a":{"pin":"[REDACTED]"},"b":["x"]}"#);
+    /// let [_, _, JsonEvent::Str { key, value }, _, JsonEvent::Str { key: k2, value: v2 }] = &events[..] else {
+    ///     panic!("unexpected events")
+    /// };
+    /// assert_eq!((&input[key.clone()], &out[value.clone()]), (&b"pin"[..], &b"[REDACTED]"[..]));
+    /// assert_eq!((&input[k2.clone()], &out[v2.clone()]), (&b"b"[..], &b"x"[..]));
+    /// ```
+    pub fn redact_json_visiting<'s>(
+        &self,
+        input: &[u8],
+        scratch: &'s mut crate::JsonScratch,
+        visit: &mut dyn FnMut(crate::JsonEvent),
+    ) -> Result<Option<&'s [u8]>, JsonError> {
+        let changed = crate::json::redact_json_into(self, input, scratch, None, Some(visit))?;
         Ok(changed.then(|| scratch.output()))
     }
 

@@ -5,10 +5,10 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hush::{JsonScratch, MaskStyle, Redactor};
+use hush::{JsonEvent, JsonScratch, MaskStyle, Redactor};
 
 use crate::pem::{self, Blocks};
-use crate::scan::{self, Item, Kind, Walker};
+use crate::scan::{self, Kind};
 use crate::source::{self, Secret, Watch};
 
 /// Default cap on a record's size; larger records are replaced by an error record.
@@ -64,7 +64,9 @@ pub struct Filter {
     json: JsonScratch,
     out: Vec<u8>,
     edits: Vec<(Range<usize>, Mask)>,
-    walker: Walker,
+    /// The string values of the record being filtered, as the core reported them: member
+    /// name (in the record) and value (in the redacted record).
+    values: Vec<(Range<usize>, Range<usize>)>,
     probe: Vec<u8>,
     counters: Counters,
 }
@@ -111,7 +113,7 @@ impl Filter {
             json: JsonScratch::new(),
             out: Vec::new(),
             edits: Vec::new(),
-            walker: Walker::default(),
+            values: Vec::new(),
             probe: Vec::new(),
             counters: Counters::default(),
         }
@@ -189,19 +191,35 @@ impl Filter {
             self.error_record("record over the size cap", Some(record));
             return Verdict::Rewritten;
         }
-        let (redacted, changed) = match self.redactor.redact_json_reusing(record, &mut self.json) {
+        if record.trim_ascii_start().first() != Some(&b'{') {
+            return self.invalid(record);
+        }
+        // The core reports the string values as it writes them: the record is parsed once.
+        // Values are looked at only once the record is known to be valid, and only those
+        // before a container nested deeper than the filter accepts (fail closed there).
+        self.values.clear();
+        let mut too_deep = false;
+        let values = &mut self.values;
+        let result = self.redactor.redact_json_visiting(record, &mut self.json, &mut |event| match event {
+            JsonEvent::Str { key, value } if !too_deep => values.push((key, value)),
+            JsonEvent::Open { depth } if depth > scan::MAX_DEPTH => too_deep = true,
+            _ => {}
+        });
+        let (redacted, changed) = match result {
             Ok(Some(out)) => (out, true),
             Ok(None) => (record, false),
             Err(_) => return self.invalid(record),
         };
         self.edits.clear();
-        let walked = {
+        {
             let (edits, blocks, counters) = (&mut self.edits, &mut self.blocks, &mut self.counters);
             let mut ctx =
                 Ctx { tag, json: redacted, secrets: &self.secrets, redactor: &self.redactor, probe: &mut self.probe };
-            self.walker.walk(redacted, |item| ctx.inspect(item, blocks, edits, counters))
-        };
-        if walked.is_err() {
+            for (key, value) in &self.values {
+                ctx.inspect(&record[key.clone()], value.clone(), blocks, edits, counters);
+            }
+        }
+        if too_deep {
             return self.invalid(record);
         }
         if self.edits.is_empty() && !changed {
@@ -280,23 +298,21 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Looks at the string value at `at` in the redacted record, a value of member `key`.
     fn inspect(
         &mut self,
-        item: &Item,
+        key: &[u8],
+        at: Range<usize>,
         blocks: &mut Blocks,
         edits: &mut Vec<(Range<usize>, Mask)>,
         counters: &mut Counters,
     ) {
-        if item.kind != Kind::Str {
-            return;
-        }
-        let raw = &self.json[item.raw.clone()];
-        let key = item.key.as_ref().map_or(&b""[..], |k| &self.json[k.clone()]);
+        let raw = &self.json[at.clone()];
         if !blocks.is_empty() && blocks.is_open(self.tag) {
             match blocks.continue_block(self.tag, key, raw) {
                 pem::Verdict::Mask { end } => {
                     counters.pem_lines += 1;
-                    edits.push((item.raw.start..item.raw.start + end, Mask::Pem));
+                    edits.push((at.start..at.start + end, Mask::Pem));
                     return;
                 }
                 pem::Verdict::Leave | pem::Verdict::Closed => {}
@@ -307,7 +323,7 @@ impl Ctx<'_> {
         }
         if let Some(start) = self.partial_tail(raw) {
             counters.partial_tails += 1;
-            edits.push((item.raw.start + start..item.raw.end, Mask::PartialTail));
+            edits.push((at.start + start..at.end, Mask::PartialTail));
         }
     }
 
