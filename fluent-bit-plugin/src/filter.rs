@@ -67,7 +67,7 @@ pub struct Filter {
     /// The string values of the record being filtered, as the core reported them: member
     /// name (in the record) and value (in the redacted record).
     values: Vec<(Range<usize>, Range<usize>)>,
-    probe: Vec<u8>,
+    probes: Probes,
     counters: Counters,
 }
 
@@ -114,7 +114,7 @@ impl Filter {
             out: Vec::new(),
             edits: Vec::new(),
             values: Vec::new(),
-            probe: Vec::new(),
+            probes: Probes::default(),
             counters: Counters::default(),
         }
     }
@@ -166,6 +166,7 @@ impl Filter {
         match source::load(self.watch.dir.as_deref(), &self.secrets) {
             Ok(loaded) => {
                 self.redactor = loaded.redactor;
+                self.probes.forget();
                 self.secrets = loaded.secrets;
                 self.counters.reloads += 1;
                 None
@@ -214,7 +215,7 @@ impl Filter {
         {
             let (edits, blocks, counters) = (&mut self.edits, &mut self.blocks, &mut self.counters);
             let mut ctx =
-                Ctx { tag, json: redacted, secrets: &self.secrets, redactor: &self.redactor, probe: &mut self.probe };
+                Ctx { tag, json: redacted, secrets: &self.secrets, redactor: &self.redactor, probes: &mut self.probes };
             for (key, value) in &self.values {
                 ctx.inspect(&record[key.clone()], value.clone(), blocks, edits, counters);
             }
@@ -293,8 +294,7 @@ struct Ctx<'a> {
     json: &'a [u8],
     secrets: &'a [Secret],
     redactor: &'a Redactor,
-    /// Scratch for the probe of a trailing token, reused across values and records.
-    probe: &'a mut Vec<u8>,
+    probes: &'a mut Probes,
 }
 
 impl Ctx<'_> {
@@ -355,16 +355,23 @@ impl Ctx<'_> {
         if !tokenish {
             return None;
         }
-        self.probe.clear();
-        self.probe.extend_from_slice(token);
-        self.probe.extend_from_slice(PROBE_FILLER);
+        if self.probes.is_clean(token) {
+            return None;
+        }
+        let probe = &mut self.probes.buf;
+        probe.clear();
+        probe.extend_from_slice(token);
+        probe.extend_from_slice(PROBE_FILLER);
         let hit = self
             .redactor
-            .scan(self.probe)
+            .scan(probe)
             .into_iter()
             .filter(|f| f.start < token.len() && f.end > token.len())
             .map(|f| f.start)
             .min();
+        if hit.is_none() {
+            self.probes.remember_clean(token);
+        }
         hit.map(|s| start + s)
     }
 
@@ -383,6 +390,60 @@ impl Ctx<'_> {
             }
         }
         best
+    }
+}
+
+/// Slots of the cache of clean trailing tokens (a power of two).
+const CLEAN_SLOTS: usize = 32;
+/// Longest trailing token the cache holds.
+const CLEAN_MAX: usize = 48;
+
+/// The probe of trailing tokens: its buffer, reused across values and records, and the
+/// tokens seen lately that no rule would match once continued. The same values end
+/// record after record (a request path, a status), and a probe is a scan of the token and
+/// a filler. Only tokens that were not masked are kept, so the cache holds nothing the
+/// output did not show; it is emptied when the rules change.
+struct Probes {
+    buf: Vec<u8>,
+    /// Length of each slot's token, or `u8::MAX` for an empty slot.
+    lens: [u8; CLEAN_SLOTS],
+    tokens: [[u8; CLEAN_MAX]; CLEAN_SLOTS],
+}
+
+impl Default for Probes {
+    fn default() -> Self {
+        Probes { buf: Vec::new(), lens: [u8::MAX; CLEAN_SLOTS], tokens: [[0; CLEAN_MAX]; CLEAN_SLOTS] }
+    }
+}
+
+impl Probes {
+    fn slot(token: &[u8]) -> usize {
+        // FNV-1a: tokens are a few bytes long.
+        let mut h: u32 = 0x811c_9dc5;
+        for &b in token {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        (h ^ (h >> 16)) as usize & (CLEAN_SLOTS - 1)
+    }
+
+    fn is_clean(&self, token: &[u8]) -> bool {
+        if token.len() > CLEAN_MAX {
+            return false;
+        }
+        let at = Self::slot(token);
+        usize::from(self.lens[at]) == token.len() && self.tokens[at][..token.len()] == *token
+    }
+
+    fn remember_clean(&mut self, token: &[u8]) {
+        if token.len() <= CLEAN_MAX {
+            let at = Self::slot(token);
+            self.lens[at] = token.len() as u8;
+            self.tokens[at][..token.len()].copy_from_slice(token);
+        }
+    }
+
+    fn forget(&mut self) {
+        self.lens = [u8::MAX; CLEAN_SLOTS];
     }
 }
 

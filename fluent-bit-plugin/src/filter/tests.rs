@@ -191,3 +191,20 @@ fn records_nested_too_deeply_fail_closed() {
     assert_eq!(run(&mut f, "t", &nested(scan::MAX_DEPTH)).unwrap(), r#"{"hush_error":"invalid JSON","n":1}"#);
     assert_eq!(f.counters().invalid_json, 1);
 }
+
+/// Clean trailing tokens are remembered and skip the probe; tokens that were masked are
+/// not kept, and masked again the next time.
+#[test]
+fn clean_tails_are_remembered_and_masked_ones_are_not() {
+    let mut f = Filter::new();
+    let jwt = r#"{"log":"sent eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl"}"#;
+    for _ in 0..3 {
+        assert_eq!(run(&mut f, "t", r#"{"path":"/api/v1/x","code":"E42x"}"#), None);
+        assert!(run(&mut f, "t", jwt).unwrap() == r#"{"log":"sent [REDACTED]"}"#, "partial JWT not masked");
+    }
+    assert!(f.probes.is_clean(b"/api/v1/x") && f.probes.is_clean(b"E42x"));
+    assert!(!f.probes.is_clean(b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl"));
+    assert_eq!(f.counters().partial_tails, 3);
+    f.probes.forget();
+    assert!(!f.probes.is_clean(b"/api/v1/x"));
+}
