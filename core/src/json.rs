@@ -576,7 +576,7 @@ impl JsonRedactor<'_, '_, '_> {
 }
 
 fn has_unicode_escape(raw: &[u8]) -> bool {
-    memchr::memmem::find(raw, b"\\u").is_some()
+    crate::mask::find_short(raw, b"\\u").is_some()
 }
 
 /// The value of four hex digits (already validated).
