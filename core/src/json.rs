@@ -126,13 +126,22 @@ impl KeyCache {
         }
     }
 
+    /// The slot of a name (at most `KEY_MAX` bytes): from its length and three of its
+    /// bytes, in constant time. Names that collide only cost a classification.
     fn slot(raw: &[u8]) -> usize {
-        // FNV-1a: a few operations per byte on names of a few bytes.
-        let mut h: u32 = 0x811c_9dc5;
-        for &b in raw {
-            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
-        }
-        (h ^ (h >> 16)) as usize & (KEY_SLOTS - 1)
+        let n = raw.len();
+        let Some(&last) = raw.last() else { return 0 };
+        let mix = n * 7 + usize::from(raw[0]) * 31 + usize::from(raw[n / 2]) * 17 + usize::from(last) * 131;
+        (mix ^ (mix >> 6)) & (KEY_SLOTS - 1)
+    }
+
+    /// The cached rule of `raw`, if its slot holds it.
+    fn get(&self, at: usize, raw: &[u8]) -> Option<&Option<RuleId>> {
+        let slot = &self.slots[at];
+        // A byte loop, not `==`: on names of a few bytes a `memcmp` call costs more (in an
+        // interpreter, much more) than the comparison.
+        let same = usize::from(slot.len) == raw.len() && slot.name.iter().zip(raw).all(|(a, b)| a == b);
+        same.then_some(&slot.rule)
     }
 }
 
@@ -356,11 +365,11 @@ impl JsonRedactor<'_, '_, '_> {
     fn classify_key(&mut self, raw: &[u8], escaped: bool) -> Option<RuleId> {
         let cached = raw.len() <= KEY_MAX && self.s.keys.is_some();
         let at = if cached { KeyCache::slot(raw) } else { 0 };
-        if cached && let Some(keys) = &self.s.keys {
-            let slot = &keys.slots[at];
-            if usize::from(slot.len) == raw.len() && slot.name[..raw.len()] == *raw {
-                return slot.rule.clone();
-            }
+        if cached
+            && let Some(keys) = &self.s.keys
+            && let Some(rule) = keys.get(at, raw)
+        {
+            return rule.clone();
         }
         let rule = if escaped {
             unescape_into(raw, &mut self.s.text);
@@ -382,12 +391,13 @@ impl JsonRedactor<'_, '_, '_> {
         let start = self.pos + 1;
         let mut p = start;
         let mut escaped = false;
+        let mut control = None;
         loop {
-            let Some(i) = memchr::memchr3(b'"', b'\\', b'\n', &self.input[p..]) else {
+            let Some(i) = find_stop(self.input, p, &mut control) else {
                 self.pos = self.input.len();
                 return Err(self.err("unterminated string"));
             };
-            p += i;
+            p = i;
             match self.input[p] {
                 b'"' => break,
                 b'\\' => {
@@ -412,8 +422,11 @@ impl JsonRedactor<'_, '_, '_> {
                 }
             }
         }
-        if let Some(c) = self.input[start..p].iter().position(|&b| b < 0x20) {
-            self.pos = start + c;
+        if !cfg!(target_arch = "wasm32") {
+            control = self.input[start..p].iter().position(|&b| b < 0x20).map(|c| start + c);
+        }
+        if let Some(c) = control {
+            self.pos = c;
             return Err(self.err("control character in string"));
         }
         self.pos = p + 1;
@@ -573,6 +586,51 @@ impl JsonRedactor<'_, '_, '_> {
         }
         Ok(())
     }
+}
+
+/// The next `"`, `\\` or line break in `hay[from..]`: these end a run of a string's
+/// content (a line break is an error). Natively `memchr3` (the control characters are
+/// checked in one pass once the string's end is known); in WebAssembly a byte loop that
+/// also notes the first control character in `control`, since memchr's word-at-a-time
+/// search there has more setup than the few bytes of a member name or a short value take.
+#[inline]
+fn find_stop(hay: &[u8], from: usize, control: &mut Option<usize>) -> Option<usize> {
+    if cfg!(target_arch = "wasm32") {
+        find_stop_bytewise(hay, from, control)
+    } else {
+        memchr::memchr3(b'"', b'\\', b'\n', &hay[from..]).map(|i| from + i)
+    }
+}
+
+/// What ends a run of string content: 2 for `"`, `\\` and a line break, 1 for another
+/// control character, 0 for the rest.
+const STOPS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 1;
+        b += 1;
+    }
+    t[b'"' as usize] = 2;
+    t[b'\\' as usize] = 2;
+    t[b'\n' as usize] = 2;
+    t
+};
+
+/// [`find_stop`] one byte at a time, noting the first control character passed over.
+fn find_stop_bytewise(hay: &[u8], from: usize, control: &mut Option<usize>) -> Option<usize> {
+    for (i, &b) in hay.iter().enumerate().skip(from) {
+        match STOPS[usize::from(b)] {
+            0 => {}
+            2 => return Some(i),
+            _ => {
+                if control.is_none() {
+                    *control = Some(i);
+                }
+            }
+        }
+    }
+    None
 }
 
 fn has_unicode_escape(raw: &[u8]) -> bool {
@@ -825,6 +883,23 @@ mod tests {
             let mut back = Vec::new();
             super::unescape_into(&out[4..], &mut back);
             proptest::prop_assert_eq!(back, String::from_utf8_lossy(&text).as_bytes().to_vec());
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte loop stops where `memchr3` does and notes the first control character
+        /// before that.
+        #[test]
+        fn bytewise_stops_match_memchr(
+            hay in proptest::collection::vec(proptest::sample::select(vec![b'a', b'"', b'\\', b'\n', 1, 0x1f, b'\t', 0xc3]), 0..40),
+            from in 0usize..40,
+        ) {
+            let from = from.min(hay.len());
+            let mut control = None;
+            let stop = super::find_stop_bytewise(&hay, from, &mut control);
+            proptest::prop_assert_eq!(stop, memchr::memchr3(b'"', b'\\', b'\n', &hay[from..]).map(|i| from + i));
+            let end = stop.unwrap_or(hay.len());
+            proptest::prop_assert_eq!(control, hay[from..end].iter().position(|&b| b < 0x20).map(|i| from + i));
         }
     }
 
