@@ -69,6 +69,7 @@ mod test_support;
 
 pub use error::{Error, ErrorKind, JsonError};
 pub use finding::{Finding, Report, RuleCount, RuleId, RuleKind, StreamFinding};
+pub use json::{JsonEvent, JsonScratch};
 pub use mask::MaskStyle;
 pub use redactor::{Builder, DEFAULT_LINE_CAP, KnownValueCheck, Redactor};
 pub use rules::builtin::CATALOG_VERSION;

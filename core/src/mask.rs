@@ -181,7 +181,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// redaction idempotent.
 pub(crate) fn is_mask(value: &[u8]) -> bool {
     mask_len_at(value).is_some()
-        || memchr::memmem::find(value, ELLIPSIS.as_bytes()).is_some()
+        || find_short(value, ELLIPSIS.as_bytes()).is_some()
         || (!value.is_empty() && value.iter().all(|&b| b == b'*'))
 }
 
@@ -213,15 +213,13 @@ pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
 /// bytes next to the match.
 pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
     let ahead_end = (end + OPEN.len()).min(line.len());
-    if label_mask_opens_in(line, start, end + 1)
-        || memchr::memmem::find(&line[start..ahead_end], ELLIPSIS.as_bytes()).is_some()
-    {
+    if label_mask_opens_in(line, start, end + 1) || find_short(&line[start..ahead_end], ELLIPSIS.as_bytes()).is_some() {
         return true;
     }
     let before = &line[start.saturating_sub(MAX_MASK_LEN)..start];
     before.ends_with(ELLIPSIS.as_bytes())
         || (before.ends_with(b"]")
-            && memchr::memmem::rfind(before, OPEN).is_some_and(|i| mask_len_at(&before[i..]) == Some(before.len() - i)))
+            && rfind_short(before, OPEN).is_some_and(|i| mask_len_at(&before[i..]) == Some(before.len() - i)))
 }
 
 /// Does a mask open in `line[start..end]`: a label mask in the shape the maskers write
@@ -231,7 +229,7 @@ pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
 /// look-alike such as `[REDACTED` typed by a user is text, and must not hide a secret
 /// that follows it in the same value or URL userinfo.
 pub(crate) fn holds_mask(line: &[u8], start: usize, end: usize) -> bool {
-    label_mask_opens_in(line, start, end) || memchr::memmem::find(&line[start..end], ELLIPSIS.as_bytes()).is_some()
+    label_mask_opens_in(line, start, end) || find_short(&line[start..end], ELLIPSIS.as_bytes()).is_some()
 }
 
 /// Does a label mask in the maskers' shape ([`mask_len_at`], judged on the whole line)
@@ -239,7 +237,47 @@ pub(crate) fn holds_mask(line: &[u8], start: usize, end: usize) -> bool {
 fn label_mask_opens_in(line: &[u8], start: usize, end: usize) -> bool {
     // Openings found in this window start before `end`.
     let window = &line[start..(end + OPEN.len() - 1).min(line.len())];
-    memchr::memmem::find_iter(window, OPEN).any(|i| mask_len_at(&line[start + i..]).is_some())
+    // `OPEN` cannot overlap itself, so every occurrence is one the old non-overlapping
+    // search found.
+    let mut at = 0;
+    while let Some(i) = find_short(&window[at..], OPEN) {
+        if mask_len_at(&line[start + at + i..]).is_some() {
+            return true;
+        }
+        at += i + 1;
+    }
+    false
+}
+
+/// The first occurrence of `needle` (not empty) in `hay`, found by its first byte. These
+/// searches run on a value or a window of a few dozen bytes, several times per finding:
+/// a `memmem` searcher's setup costs more than the search there (most of all in an
+/// interpreter, such as a WASM filter's), and the first bytes searched for here (`[` and
+/// the ellipsis' lead byte) are rare in such text.
+pub(crate) fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(first, &hay[at..]) {
+        let p = at + i;
+        if hay[p + 1..].starts_with(rest) {
+            return Some(p);
+        }
+        at = p + 1;
+    }
+    None
+}
+
+/// The last occurrence of `needle` (not empty) in `hay`, as [`find_short`] finds the first.
+fn rfind_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut end = hay.len();
+    while let Some(p) = memchr::memrchr(first, &hay[..end]) {
+        if hay[p + 1..].starts_with(rest) {
+            return Some(p);
+        }
+        end = p;
+    }
+    None
 }
 
 /// Longest label mask (`[REDACTED:<rule id>]`) recognised as one in context, in bytes.
@@ -366,6 +404,22 @@ mod tests {
             let once = r.redact_str(input);
             assert_eq!(once, expected, "case at byte {}", input.find('[').unwrap_or(0));
             assert_eq!(r.redact_str(&once), once, "not idempotent");
+        }
+    }
+
+    proptest::proptest! {
+        /// The first-byte searches find what `memmem` finds.
+        #[test]
+        fn short_searches_match_memmem(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![&b"[REDACTED"[..], b"[RED", b"\xe2\x80\xa6", b"\xe2\x80", b"x", b"[", b"]"]),
+                0..12,
+            ),
+            needle in proptest::sample::select(vec![OPEN, ELLIPSIS.as_bytes(), b"[R", b"x"]),
+        ) {
+            let hay = parts.concat();
+            proptest::prop_assert_eq!(find_short(&hay, needle), memchr::memmem::find(&hay, needle));
+            proptest::prop_assert_eq!(rfind_short(&hay, needle), memchr::memmem::rfind(&hay, needle));
         }
     }
 

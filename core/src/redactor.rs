@@ -144,15 +144,64 @@ impl Redactor {
     /// Redacts JSON text in one pass: keys at any depth act as key rules, every string value
     /// is also redacted as text, and the output is valid JSON with the same keys.
     pub fn redact_json<'a>(&self, input: &'a [u8]) -> Result<Cow<'a, [u8]>, JsonError> {
-        let mut report = Report::default();
-        crate::json::redact_json(self, input, &mut report)
+        crate::json::redact_json(self, input, None)
     }
 
     /// Like [`redact_json`](Self::redact_json), also reporting what was masked.
     pub fn redact_json_with_report<'a>(&self, input: &'a [u8]) -> Result<(Cow<'a, [u8]>, Report), JsonError> {
         let mut report = Report::default();
-        let out = crate::json::redact_json(self, input, &mut report)?;
+        let out = crate::json::redact_json(self, input, Some(&mut report))?;
         Ok((out, report))
+    }
+
+    /// Like [`redact_json`](Self::redact_json), for one record after another: buffers and
+    /// caches are kept in `scratch` from call to call. `None` when nothing changed (the
+    /// input stands as it is), else the redacted JSON, held in `scratch` until its next use.
+    ///
+    /// ```
+    /// let r = hush::Redactor::default();
+    /// let mut scratch = hush::JsonScratch::new();
+    /// let out = r.redact_json_reusing(br#"{"password":"hunter22"}"#, &mut scratch).unwrap();
+    /// assert_eq!(out, Some(&br#"{"password":"[REDACTED]"}"#[..]));
+    /// assert_eq!(r.redact_json_reusing(br#"{"user":"bob"}"#, &mut scratch).unwrap(), None);
+    /// ```
+    pub fn redact_json_reusing<'s>(
+        &self,
+        input: &[u8],
+        scratch: &'s mut crate::JsonScratch,
+    ) -> Result<Option<&'s [u8]>, JsonError> {
+        let changed = crate::json::redact_json_into(self, input, scratch, None, None)?;
+        Ok(changed.then(|| scratch.output()))
+    }
+
+    /// Like [`redact_json_reusing`](Self::redact_json_reusing), also telling `visit` about
+    /// every string value of the output (with the member name it belongs to) and every
+    /// container as it opens, in document order: a caller that looks at the redacted
+    /// values does not have to parse the output again. Events before an error are
+    /// reported too.
+    ///
+    /// ```
+    /// use hush::JsonEvent;
+    /// let r = hush::Redactor::default();
+    /// let mut scratch = hush::JsonScratch::new();
+    /// let input = br#"{"a":{"pin":1234},"b":["x"]}"#;
+    /// let mut events = Vec::new();
+    /// let out = r.redact_json_visiting(input, &mut scratch, &mut |e| events.push(e)).unwrap().unwrap();
+    /// assert_eq!(out, br#"{"a":{"pin":"[REDACTED]"},"b":["x"]}"#);
+    /// let [_, _, JsonEvent::Str { key, value }, _, JsonEvent::Str { key: k2, value: v2 }] = &events[..] else {
+    ///     panic!("unexpected events")
+    /// };
+    /// assert_eq!((&input[key.clone()], &out[value.clone()]), (&b"pin"[..], &b"[REDACTED]"[..]));
+    /// assert_eq!((&input[k2.clone()], &out[v2.clone()]), (&b"b"[..], &b"x"[..]));
+    /// ```
+    pub fn redact_json_visiting<'s>(
+        &self,
+        input: &[u8],
+        scratch: &'s mut crate::JsonScratch,
+        visit: &mut dyn FnMut(crate::JsonEvent),
+    ) -> Result<Option<&'s [u8]>, JsonError> {
+        let changed = crate::json::redact_json_into(self, input, scratch, None, Some(visit))?;
+        Ok(changed.then(|| scratch.output()))
     }
 
     /// A streaming writer that redacts into `sink`; see [`RedactWriter`].
@@ -214,6 +263,11 @@ impl Redactor {
                 KnownValueCheck { rule: k.rule.clone(), forms: forms.len(), survived }
             })
             .collect()
+    }
+
+    /// Is `other` this very redactor (a clone of the same build)?
+    pub(crate) fn same_as(&self, other: &Redactor) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     pub(crate) fn masker(&self) -> &Masker {

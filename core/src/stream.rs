@@ -70,6 +70,10 @@ pub(crate) struct Processor {
     line_abs: u64,
     line_no: u64,
     report: Report,
+    /// Per-rule counts go into `report` (a caller that discards them skips the work).
+    count_rules: bool,
+    /// Findings masked so far (counted whether or not `count_rules` is set).
+    found: u64,
     /// Reused buffer of literal hits.
     hits: Vec<Hit>,
     /// The literal hits of the block being processed, found ahead a segment at a time.
@@ -98,6 +102,8 @@ impl Processor {
             line_abs: 0,
             line_no: 1,
             report: Report::default(),
+            count_rules: true,
+            found: 0,
             hits: Vec::new(),
             chain: HitChain::default(),
             events: Vec::new(),
@@ -109,6 +115,33 @@ impl Processor {
 
     pub(crate) fn report(&self) -> &Report {
         &self.report
+    }
+
+    /// Back to the state of a new processor, keeping the buffers' memory.
+    fn reset(&mut self) {
+        self.pending.clear();
+        self.line_pos = 0;
+        self.done_to = 0;
+        self.mask_end = usize::MAX;
+        self.cont = None;
+        self.flushed_open = None;
+        self.pem = None;
+        self.data_block = None;
+        self.line_abs = 0;
+        self.line_no = 1;
+        self.report = Report::default();
+        self.count_rules = true;
+        self.found = 0;
+        self.events.clear();
+        self.collect = false;
+    }
+
+    /// Counts a masked finding.
+    fn count(&mut self, finding: &Finding) {
+        self.found += 1;
+        if self.count_rules {
+            self.report.record(finding);
+        }
     }
 
     /// Processes a chunk, appending redacted complete lines to `out`.
@@ -393,7 +426,7 @@ impl Processor {
                     end: self.line_abs as usize + self.line_pos + sp.end,
                     truncated: sp.truncated || sp.continues.is_some(),
                 };
-                self.report.record(&finding);
+                self.count(&finding);
                 if self.collect {
                     let column = (finding.start as u64).saturating_sub(self.line_abs) + 1;
                     self.events.push(StreamFinding { finding, line: self.line_no, column });
@@ -470,7 +503,7 @@ impl Processor {
         let start = self.line_abs as usize;
         let finding =
             Finding { rule: rule.clone(), kind: RuleKind::Format, start, end: start + content_end, truncated: false };
-        self.report.record(&finding);
+        self.count(&finding);
         if self.collect {
             self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
         }
@@ -591,9 +624,49 @@ pub(crate) fn redact_all<'a>(
         }
     }
     p.report.bytes_out = out.len() as u64;
-    let changed = !p.report.rules.is_empty() || out != input;
+    let changed = p.found > 0 || out != input;
     report.absorb(p.report);
     if changed { Cow::Owned(out) } else { Cow::Borrowed(input) }
+}
+
+/// [`redact_all`] without a findings sink, for a caller that redacts one piece after
+/// another: the redacted text goes to `out` (replacing what it held) only when something
+/// changed, which is returned; `proc` is reused when it is for `red`. Counts go into
+/// `report` when one is given.
+pub(crate) fn redact_reusing(
+    red: &Redactor,
+    input: &[u8],
+    proc: &mut Option<Processor>,
+    out: &mut Vec<u8>,
+    report: Option<&mut Report>,
+) -> bool {
+    let first = red.engine().find_hit(input, 0);
+    if first.is_none() && input.len() <= red.line_cap() {
+        if let Some(report) = report {
+            report.bytes_in += input.len() as u64;
+            report.bytes_out += input.len() as u64;
+            report.lines += memchr::memchr_iter(b'\n', input).count() as u64
+                + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+        }
+        return false;
+    }
+    let p = match proc {
+        Some(p) if p.red.same_as(red) => {
+            p.reset();
+            p
+        }
+        _ => proc.insert(Processor::new(red.clone())),
+    };
+    p.count_rules = report.is_some();
+    out.clear();
+    out.reserve(input.len() + 64);
+    p.write_all(input, first, out);
+    let changed = p.found > 0 || out[..] != *input;
+    if let Some(report) = report {
+        p.report.bytes_out = out.len() as u64;
+        report.absorb(std::mem::take(&mut p.report));
+    }
+    changed
 }
 
 /// Receives each finding of a stream with its position.

@@ -88,3 +88,53 @@ fn the_corpus_as_one_large_log() {
     let expected: Vec<u8> = cases.iter().flat_map(|c| c.expected.iter().copied()).collect();
     assert!(whole.starts_with(&expected), "the first round of cases does not read as expected");
 }
+
+/// `text` as a JSON string literal with every non-ASCII character written as `\uXXXX`.
+fn ascii_json_string(text: &str) -> String {
+    let mut out = String::new();
+    for c in serde_json::to_string(text).unwrap().chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04X}"));
+            }
+        }
+    }
+    out
+}
+
+/// `redact_json_reusing` with one scratch for the whole corpus (so its buffers, its line
+/// processor and its member-name cache carry over from case to case, and from one
+/// redactor to another) gives what `redact_json` gives: for the JSON cases, and for every
+/// case's input as string values (plain and `\u`-escaped) and as member names.
+#[test]
+fn reusing_a_json_scratch_matches_one_shot() {
+    let mut scratch = hush::JsonScratch::new();
+    let mut checked = 0;
+    for case in load_cases() {
+        let r = redactor_for(&case);
+        let mut docs = Vec::new();
+        if is_json(&case) {
+            docs.push(case.input.clone());
+        }
+        if let Ok(text) = std::str::from_utf8(&case.input) {
+            for s in [serde_json::to_string(text).unwrap(), ascii_json_string(text)] {
+                docs.push(format!(r#"{{"log":{s},"password":{s},"n":[{s},1,{{"token":[2.5,{s}]}}]}}"#).into_bytes());
+                docs.push(format!(r#"{{{s}:"v1",{s}:{{"a":"x","b":7}},"c":{s}}}"#).into_bytes());
+            }
+        }
+        for doc in &docs {
+            let want = r.redact_json(doc).map(|c| c.into_owned());
+            // The second time round, every member name comes from the cache.
+            for round in 0..2 {
+                let got =
+                    r.redact_json_reusing(doc, &mut scratch).map(|o| o.map_or_else(|| doc.clone(), <[u8]>::to_vec));
+                assert!(got == want, "{}: round {round} differs from redact_json", case.name);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2 * MIN_CASES, "only {checked} documents checked");
+}

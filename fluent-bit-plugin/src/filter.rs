@@ -5,10 +5,10 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hush::{MaskStyle, Redactor};
+use hush::{JsonEvent, JsonScratch, MaskStyle, Redactor};
 
 use crate::pem::{self, Blocks};
-use crate::scan::{self, Item, Kind, Walker};
+use crate::scan::{self, Kind};
 use crate::source::{self, Secret, Watch};
 
 /// Default cap on a record's size; larger records are replaced by an error record.
@@ -60,10 +60,14 @@ pub struct Filter {
     watch: Watch,
     blocks: Blocks,
     cap: usize,
+    /// The core's buffers and member-name cache, kept across records.
+    json: JsonScratch,
     out: Vec<u8>,
     edits: Vec<(Range<usize>, Mask)>,
-    walker: Walker,
-    probe: Vec<u8>,
+    /// The string values of the record being filtered, as the core reported them: member
+    /// name (in the record) and value (in the redacted record).
+    values: Vec<(Range<usize>, Range<usize>)>,
+    probes: Probes,
     counters: Counters,
 }
 
@@ -106,10 +110,11 @@ impl Filter {
             watch: Watch::new(None),
             blocks: Blocks::default(),
             cap: DEFAULT_RECORD_CAP,
+            json: JsonScratch::new(),
             out: Vec::new(),
             edits: Vec::new(),
-            walker: Walker::default(),
-            probe: Vec::new(),
+            values: Vec::new(),
+            probes: Probes::default(),
             counters: Counters::default(),
         }
     }
@@ -161,6 +166,7 @@ impl Filter {
         match source::load(self.watch.dir.as_deref(), &self.secrets) {
             Ok(loaded) => {
                 self.redactor = loaded.redactor;
+                self.probes.forget();
                 self.secrets = loaded.secrets;
                 self.counters.reloads += 1;
                 None
@@ -186,21 +192,38 @@ impl Filter {
             self.error_record("record over the size cap", Some(record));
             return Verdict::Rewritten;
         }
-        let redacted = match self.redactor.redact_json(record) {
-            Ok(r) => r,
+        if record.trim_ascii_start().first() != Some(&b'{') {
+            return self.invalid(record);
+        }
+        // The core reports the string values as it writes them: the record is parsed once.
+        // Values are looked at only once the record is known to be valid, and only those
+        // before a container nested deeper than the filter accepts (fail closed there).
+        self.values.clear();
+        let mut too_deep = false;
+        let values = &mut self.values;
+        let result = self.redactor.redact_json_visiting(record, &mut self.json, &mut |event| match event {
+            JsonEvent::Str { key, value } if !too_deep => values.push((key, value)),
+            JsonEvent::Open { depth } if depth > scan::MAX_DEPTH => too_deep = true,
+            _ => {}
+        });
+        let (redacted, changed) = match result {
+            Ok(Some(out)) => (out, true),
+            Ok(None) => (record, false),
             Err(_) => return self.invalid(record),
         };
         self.edits.clear();
-        let walked = {
+        {
             let (edits, blocks, counters) = (&mut self.edits, &mut self.blocks, &mut self.counters);
             let mut ctx =
-                Ctx { tag, json: &redacted, secrets: &self.secrets, redactor: &self.redactor, probe: &mut self.probe };
-            self.walker.walk(&redacted, |item| ctx.inspect(item, blocks, edits, counters))
-        };
-        if walked.is_err() {
+                Ctx { tag, json: redacted, secrets: &self.secrets, redactor: &self.redactor, probes: &mut self.probes };
+            for (key, value) in &self.values {
+                ctx.inspect(&record[key.clone()], value.clone(), blocks, edits, counters);
+            }
+        }
+        if too_deep {
             return self.invalid(record);
         }
-        if self.edits.is_empty() && matches!(redacted, Cow::Borrowed(_)) {
+        if self.edits.is_empty() && !changed {
             self.counters.unchanged += 1;
             return Verdict::Unchanged;
         }
@@ -271,28 +294,25 @@ struct Ctx<'a> {
     json: &'a [u8],
     secrets: &'a [Secret],
     redactor: &'a Redactor,
-    /// Scratch for the probe of a trailing token, reused across values and records.
-    probe: &'a mut Vec<u8>,
+    probes: &'a mut Probes,
 }
 
 impl Ctx<'_> {
+    /// Looks at the string value at `at` in the redacted record, a value of member `key`.
     fn inspect(
         &mut self,
-        item: &Item,
+        key: &[u8],
+        at: Range<usize>,
         blocks: &mut Blocks,
         edits: &mut Vec<(Range<usize>, Mask)>,
         counters: &mut Counters,
     ) {
-        if item.kind != Kind::Str {
-            return;
-        }
-        let raw = &self.json[item.raw.clone()];
-        let key = item.key.as_ref().map_or(&b""[..], |k| &self.json[k.clone()]);
+        let raw = &self.json[at.clone()];
         if !blocks.is_empty() && blocks.is_open(self.tag) {
             match blocks.continue_block(self.tag, key, raw) {
                 pem::Verdict::Mask { end } => {
                     counters.pem_lines += 1;
-                    edits.push((item.raw.start..item.raw.start + end, Mask::Pem));
+                    edits.push((at.start..at.start + end, Mask::Pem));
                     return;
                 }
                 pem::Verdict::Leave | pem::Verdict::Closed => {}
@@ -303,7 +323,7 @@ impl Ctx<'_> {
         }
         if let Some(start) = self.partial_tail(raw) {
             counters.partial_tails += 1;
-            edits.push((item.raw.start + start..item.raw.end, Mask::PartialTail));
+            edits.push((at.start + start..at.end, Mask::PartialTail));
         }
     }
 
@@ -335,16 +355,23 @@ impl Ctx<'_> {
         if !tokenish {
             return None;
         }
-        self.probe.clear();
-        self.probe.extend_from_slice(token);
-        self.probe.extend_from_slice(PROBE_FILLER);
+        if self.probes.is_clean(token) {
+            return None;
+        }
+        let probe = &mut self.probes.buf;
+        probe.clear();
+        probe.extend_from_slice(token);
+        probe.extend_from_slice(PROBE_FILLER);
         let hit = self
             .redactor
-            .scan(self.probe)
+            .scan(probe)
             .into_iter()
             .filter(|f| f.start < token.len() && f.end > token.len())
             .map(|f| f.start)
             .min();
+        if hit.is_none() {
+            self.probes.remember_clean(token);
+        }
         hit.map(|s| start + s)
     }
 
@@ -363,6 +390,60 @@ impl Ctx<'_> {
             }
         }
         best
+    }
+}
+
+/// Slots of the cache of clean trailing tokens (a power of two).
+const CLEAN_SLOTS: usize = 32;
+/// Longest trailing token the cache holds.
+const CLEAN_MAX: usize = 48;
+
+/// The probe of trailing tokens: its buffer, reused across values and records, and the
+/// tokens seen lately that no rule would match once continued. The same values end
+/// record after record (a request path, a status), and a probe is a scan of the token and
+/// a filler. Only tokens that were not masked are kept, so the cache holds nothing the
+/// output did not show; it is emptied when the rules change.
+struct Probes {
+    buf: Vec<u8>,
+    /// Length of each slot's token, or `u8::MAX` for an empty slot.
+    lens: [u8; CLEAN_SLOTS],
+    tokens: [[u8; CLEAN_MAX]; CLEAN_SLOTS],
+}
+
+impl Default for Probes {
+    fn default() -> Self {
+        Probes { buf: Vec::new(), lens: [u8::MAX; CLEAN_SLOTS], tokens: [[0; CLEAN_MAX]; CLEAN_SLOTS] }
+    }
+}
+
+impl Probes {
+    fn slot(token: &[u8]) -> usize {
+        // FNV-1a: tokens are a few bytes long.
+        let mut h: u32 = 0x811c_9dc5;
+        for &b in token {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        (h ^ (h >> 16)) as usize & (CLEAN_SLOTS - 1)
+    }
+
+    fn is_clean(&self, token: &[u8]) -> bool {
+        if token.len() > CLEAN_MAX {
+            return false;
+        }
+        let at = Self::slot(token);
+        usize::from(self.lens[at]) == token.len() && self.tokens[at][..token.len()] == *token
+    }
+
+    fn remember_clean(&mut self, token: &[u8]) {
+        if token.len() <= CLEAN_MAX {
+            let at = Self::slot(token);
+            self.lens[at] = token.len() as u8;
+            self.tokens[at][..token.len()].copy_from_slice(token);
+        }
+    }
+
+    fn forget(&mut self) {
+        self.lens = [u8::MAX; CLEAN_SLOTS];
     }
 }
 

@@ -10,6 +10,9 @@
 //! The filter logic ([`Filter`]) is plain Rust and tested on the host; only the export
 //! shim in `wasm.rs` is specific to WebAssembly.
 
+// The allocator is the module's; on the host it is only tested.
+#[cfg(any(target_arch = "wasm32", test))]
+mod alloc;
 mod filter;
 mod pem;
 mod scan;

@@ -1,9 +1,9 @@
 //! A validating, allocation-light JSON walker (no DOM): reports every scalar with the
 //! byte range of its raw text and the name of the object member it belongs to.
 //!
-//! The filter runs it over the redacted record to find string values whose tails need
-//! masking and values that continue a multi-line PEM block, and over a rejected record to
-//! salvage its harmless numeric and boolean fields.
+//! The filter runs it over a rejected record to salvage its harmless numeric and boolean
+//! fields (a valid record's string values are reported by the core as it redacts them),
+//! and rejects records nested deeper than [`MAX_DEPTH`].
 
 use std::ops::Range;
 
@@ -66,27 +66,8 @@ struct Frame {
 
 /// Walks `buf`, which must hold exactly one JSON object, calling `on_item` for each scalar
 /// in document order. Items before an error are still reported.
-pub(crate) fn walk(buf: &[u8], on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
-    Walker::default().walk(buf, on_item)
-}
-
-/// [`walk`] with its container stack kept across calls: the module filters every record
-/// with one walker, so a record costs no allocation here (each is a call into the
-/// module's interpreted `malloc`).
-#[derive(Default)]
-pub(crate) struct Walker {
-    stack: Vec<Frame>,
-}
-
-impl Walker {
-    /// See [`walk`].
-    pub(crate) fn walk(&mut self, buf: &[u8], on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
-        self.stack.clear();
-        walk_with(buf, &mut self.stack, on_item)
-    }
-}
-
-fn walk_with(buf: &[u8], stack: &mut Vec<Frame>, mut on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
+pub(crate) fn walk(buf: &[u8], mut on_item: impl FnMut(&Item)) -> Result<(), ScanError> {
+    let mut stack: Vec<Frame> = Vec::new();
     let err = |offset: usize, reason: &'static str| Err(ScanError { offset, reason });
     let mut pos = skip_ws(buf, 0);
     if buf.get(pos) != Some(&b'{') {

@@ -144,3 +144,67 @@ fn load_failure_falls_back_to_builtin_rules_without_quoting_files() {
 }
 
 const CONFIG_NAME: &str = crate::source::CONFIG_FILE;
+
+/// The string values the core reports while redacting are exactly those a walk of its
+/// output finds (what the filter walked before): same member names, same ranges, same
+/// order, whatever the values before them turned into.
+#[test]
+fn core_reports_the_string_values_of_its_output() {
+    let r = Redactor::default();
+    let mut scratch = JsonScratch::new();
+    let docs = [
+        r#"{"level":"info","msg":"user login","password":"hunter2","path":"/api/v1/x","seq":7}"#,
+        r#"{"log":"GET /x?api_key=abc123xyz9 ok\n","a":[["x",{"pin":4321,"k":"v"}],"y"],"n":null}"#,
+        r#"{"credentials":{"user":"bob","n":[1,"two",{"deep":[true,"three"]}]},"after":"z"}"#,
+        r#"{"pa\u0073sword":"s3cr3t-v4lue","caf\u00e9":"na\u00efve password=\"s3cr\u00e9t\" x","e":{}}"#,
+        r#"  {"token": 12.5e3 , "list" : [ "Authorization: Bearer 9f8e7d6c5b4a39281706f5e4" , 2 ] }  "#,
+        r#"{"":"empty name","x":[],"y":[[]],"z":"DB_PASSWORD=plum-Orbit-4471"}"#,
+    ];
+    for doc in docs {
+        let mut reported = Vec::new();
+        let out = r
+            .redact_json_visiting(doc.as_bytes(), &mut scratch, &mut |e| {
+                if let JsonEvent::Str { key, value } = e {
+                    reported.push((doc.as_bytes()[key].to_vec(), value));
+                }
+            })
+            .unwrap()
+            .map_or_else(|| doc.as_bytes().to_vec(), <[u8]>::to_vec);
+        let mut walked = Vec::new();
+        scan::walk(&out, |item| {
+            if item.kind == Kind::Str {
+                let key = item.key.clone().map_or_else(Vec::new, |k| out[k].to_vec());
+                walked.push((key, item.raw.clone()));
+            }
+        })
+        .unwrap();
+        assert!(reported == walked, "record {} reported other values than its output holds", doc.len());
+    }
+}
+
+/// Records nested deeper than the filter accepts are rejected, as the walker did.
+#[test]
+fn records_nested_too_deeply_fail_closed() {
+    let nested = |arrays: usize| format!(r#"{{"n":1,"a":{}{},"s":"x"}}"#, "[".repeat(arrays), "]".repeat(arrays));
+    let mut f = Filter::new();
+    assert_eq!(run(&mut f, "t", &nested(scan::MAX_DEPTH - 1)), None);
+    assert_eq!(run(&mut f, "t", &nested(scan::MAX_DEPTH)).unwrap(), r#"{"hush_error":"invalid JSON","n":1}"#);
+    assert_eq!(f.counters().invalid_json, 1);
+}
+
+/// Clean trailing tokens are remembered and skip the probe; tokens that were masked are
+/// not kept, and masked again the next time.
+#[test]
+fn clean_tails_are_remembered_and_masked_ones_are_not() {
+    let mut f = Filter::new();
+    let jwt = r#"{"log":"sent eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl"}"#;
+    for _ in 0..3 {
+        assert_eq!(run(&mut f, "t", r#"{"path":"/api/v1/x","code":"E42x"}"#), None);
+        assert!(run(&mut f, "t", jwt).unwrap() == r#"{"log":"sent [REDACTED]"}"#, "partial JWT not masked");
+    }
+    assert!(f.probes.is_clean(b"/api/v1/x") && f.probes.is_clean(b"E42x"));
+    assert!(!f.probes.is_clean(b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl"));
+    assert_eq!(f.counters().partial_tails, 3);
+    f.probes.forget();
+    assert!(!f.probes.is_clean(b"/api/v1/x"));
+}

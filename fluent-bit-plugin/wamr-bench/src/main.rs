@@ -2,8 +2,9 @@
 //! Fluent Bit's `filter_wasm` calls it with `Event_Format json`
 //! (`flb_wasm_instantiate` and `flb_wasm_call_function_format_json` in `src/wasm/flb_wasm.c`).
 //!
-//! Usage: `hush-wamr-bench MODULE.wasm [N] [--heap BYTES] [--stack BYTES]`
-//! (N records of each kind, default 1,000,000; heap 8 MiB and stack 64 KiB, as the
+//! Usage: `hush-wamr-bench MODULE.wasm [N] [--heap BYTES] [--stack BYTES] [--kind K]`
+//! (N records of each kind, or of kind K only (0: key record, 1: secret in log string),
+//! default 1,000,000; heap 8 MiB and stack 64 KiB, as the
 //! README configures `wasm_heap_size` and `wasm_stack_size`; Fluent Bit's defaults are
 //! 8 KiB each). The WASI preopen is a fresh empty directory, so the module runs its
 //! built-in rules.
@@ -32,11 +33,14 @@ struct Options {
     n: usize,
     heap: u32,
     stack: u32,
+    /// Only this record kind (an index into `KINDS`), for per-kind instruction counts.
+    kind: Option<usize>,
 }
 
 fn parse_args() -> Result<Options, String> {
     let mut args = std::env::args().skip(1);
-    let mut opts = Options { module: PathBuf::new(), n: 1_000_000, heap: DEFAULT_HEAP, stack: DEFAULT_STACK };
+    let mut opts =
+        Options { module: PathBuf::new(), n: 1_000_000, heap: DEFAULT_HEAP, stack: DEFAULT_STACK, kind: None };
     let mut positional = Vec::new();
     while let Some(a) = args.next() {
         let mut value = |name: &str| -> Result<u32, String> {
@@ -45,11 +49,19 @@ fn parse_args() -> Result<Options, String> {
         match a.as_str() {
             "--heap" => opts.heap = value("--heap")?,
             "--stack" => opts.stack = value("--stack")?,
+            "--kind" => {
+                let k = value("--kind")? as usize;
+                if k >= KINDS.len() {
+                    return Err(format!("--kind must be below {}", KINDS.len()));
+                }
+                opts.kind = Some(k);
+            }
             _ => positional.push(a),
         }
     }
     let mut positional = positional.into_iter();
-    opts.module = positional.next().ok_or("usage: hush-wamr-bench MODULE.wasm [N] [--heap B] [--stack B]")?.into();
+    opts.module =
+        positional.next().ok_or("usage: hush-wamr-bench MODULE.wasm [N] [--heap B] [--stack B] [--kind K]")?.into();
     if let Some(n) = positional.next() {
         opts.n = n.parse().map_err(|_| format!("N must be a number, not {n:?}"))?;
     }
@@ -160,7 +172,10 @@ fn run(opts: &Options) -> Result<(), String> {
     let dir_c = CString::new(dir.to_string_lossy().into_owned()).map_err(|_| "directory name has a NUL")?;
     let mut wamr = Wamr::instantiate(&mut bytes, &dir_c, opts.stack, opts.heap)?;
     let tag = c"bench";
-    for (name, make) in KINDS {
+    for (k, (name, make)) in KINDS.into_iter().enumerate() {
+        if opts.kind.is_some_and(|only| only != k) {
+            continue;
+        }
         let records: Vec<CString> = (0..DISTINCT).map(|i| CString::new(make(i)).expect("no NUL")).collect();
         let start = Instant::now();
         let mut redacted = 0usize;
