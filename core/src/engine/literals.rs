@@ -92,7 +92,7 @@ impl Literals {
     /// Appends to `out` the hits in `hay[from..to]` (`from` a line start or the block
     /// start, `to` a line end or the block end), in order of start: the automaton's chain
     /// (`find(from)`, then `find` again from `resume(hit)`, and so on), and every form.
-    fn chain(
+    pub(crate) fn chain(
         &self,
         hay: &[u8],
         from: usize,

@@ -288,11 +288,17 @@ impl Engine {
     /// `(start, end, pattern)`; the search skips over a match unless another literal could
     /// start inside it and run past it.
     pub(crate) fn collect_hits(&self, hay: &[u8], from: usize, to: usize, hits: &mut Vec<Hit>) {
-        let mut pos = from;
-        while pos < to {
-            let Some(hit) = self.find_hit(&hay[..to], pos) else { break };
-            self.push_hit(hit, hits);
-            pos = self.resume_after(hit);
+        // One chain search (not a `find_hit` per hit: each would set the scan up again),
+        // then the literals implied inside its hits.
+        let first = hits.len();
+        let mut scratch = Vec::new();
+        self.literals.chain(hay, from, to, &|h| self.resume_after(h), hits, &mut scratch);
+        for i in first..hits.len() {
+            let hit = hits[i];
+            for &(off, q) in &self.implied[hit.pattern as usize] {
+                let start = hit.start + off as usize;
+                hits.push(Hit { start, end: start + self.pattern_len(q), pattern: q });
+            }
         }
         hits.sort_unstable_by_key(|h| h.start);
     }
