@@ -618,12 +618,26 @@ fn unchanged_line(red: &Redactor, input: &[u8], first: Hit) -> bool {
         return false;
     }
     let engine = red.engine();
-    let mut hits = Vec::new();
+    let mut hits = LINE_HITS.take();
+    hits.clear();
     engine.push_hit(first, &mut hits);
     engine.collect_hits(input, engine.resume_after(first), input.len(), &mut hits);
     let region = Region { starts_line: true, ends_line: true };
-    engine.scan_hits(input, &hits, region, red.keys()).spans.is_empty()
+    let unchanged = engine.scan_hits(input, &hits, region, red.keys()).spans.is_empty();
+    if hits.capacity() <= LINE_HITS_KEEP {
+        LINE_HITS.set(hits);
+    }
+    unchanged
 }
+
+thread_local! {
+    /// The hits buffer of [`unchanged_line`], kept between calls of a thread so that a
+    /// short input costs no allocation (positions only, no input bytes).
+    static LINE_HITS: std::cell::Cell<Vec<Hit>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Hits up to which [`LINE_HITS`] is kept after a call.
+const LINE_HITS_KEEP: usize = 256;
 
 /// Receives each finding of a stream with its position.
 type FindingCallback = Box<dyn FnMut(&StreamFinding) + Send>;
