@@ -15,6 +15,7 @@
 //! Whether such a record may have extras is told without `__dict__` too (see [`Layout`]).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 
 use pyo3::ffi;
@@ -170,6 +171,15 @@ fn logging_info(py: Python<'_>) -> PyResult<&LoggingInfo> {
     })
 }
 
+thread_local! {
+    /// The buffer [`render_plain`] renders into, kept between records of a thread so that
+    /// a record costs no allocation (taken out while in use, so a nested use makes its own).
+    static RENDERED: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Capacity up to which [`RENDERED`] is kept after a record (a long message's is freed).
+const RENDERED_KEEP: usize = 16 * 1024;
+
 /// A record's attributes, reached through its `__dict__` or as attributes.
 struct Record<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
@@ -210,22 +220,23 @@ struct Fields<'py> {
 /// `RecordRedactor::render` then uses Python's own formatting, errors included.
 ///
 /// Rendering this way skips a temporary `str`: when nothing is masked (most records), no
-/// Python object is made at all.
-fn render_plain(exact: bool, fields: &Fields<'_>) -> PyResult<Option<Vec<u8>>> {
+/// Python object is made at all. The bytes are appended to `out` (a reused buffer, see
+/// [`RENDERED`]), which holds a partial message when this returns false or fails.
+fn render_plain(exact: bool, fields: &Fields<'_>, out: &mut Vec<u8>) -> PyResult<bool> {
     if !exact {
-        return Ok(None);
+        return Ok(false);
     }
     let (Some(msg), Some(args)) = (&fields.msg, &fields.args) else {
-        return Ok(None);
+        return Ok(false);
     };
     let (Ok(msg), Ok(args)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>()) else {
-        return Ok(None);
+        return Ok(false);
     };
     if args.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let template = text::utf8(msg)?;
-    let mut out = Vec::with_capacity(template.len() + 16 * args.len());
+    out.reserve(template.len() + 16 * args.len());
     let mut args_iter = args.iter_borrowed();
     let mut rest: &[u8] = &template;
     while let Some(pos) = rest.iter().position(|&b| b == b'%') {
@@ -237,7 +248,7 @@ fn render_plain(exact: bool, fields: &Fields<'_>) -> PyResult<Option<Vec<u8>>> {
             continue;
         }
         let Some(arg) = args_iter.next() else {
-            return Ok(None);
+            return Ok(false);
         };
         let plain = match conversion {
             Some(b's') => {
@@ -249,7 +260,7 @@ fn render_plain(exact: bool, fields: &Fields<'_>) -> PyResult<Option<Vec<u8>>> {
             _ => false,
         };
         if !plain {
-            return Ok(None);
+            return Ok(false);
         }
         if let Ok(arg) = arg.cast_exact::<PyString>() {
             out.extend_from_slice(&text::utf8(&arg)?);
@@ -257,15 +268,15 @@ fn render_plain(exact: bool, fields: &Fields<'_>) -> PyResult<Option<Vec<u8>>> {
         }
         // `str()` of a huge int can fail (the digit limit): Python's formatting reports it.
         let Ok(arg) = arg.str() else {
-            return Ok(None);
+            return Ok(false);
         };
         out.extend_from_slice(&text::utf8(&arg)?);
     }
     if args_iter.next().is_some() {
-        return Ok(None);
+        return Ok(false);
     }
     out.extend_from_slice(rest);
-    Ok(Some(out))
+    Ok(true)
 }
 
 /// `text`, or `<unprintable T object>` when `str()`/`repr()` of `obj` failed (an int past
@@ -319,12 +330,25 @@ impl RecordRedactor {
         fields: &Fields<'_>,
     ) -> PyResult<()> {
         let py = record.obj.py();
-        if let Some(rendered) = render_plain(exact, fields)? {
-            if let Cow::Owned(out) = text::run(py, &rendered, |b| red.redact(b)) {
-                record.set(intern!(py, "msg"), text::to_str(py, &out))?;
-                record.set(intern!(py, "args"), PyTuple::empty(py))?;
-            }
-            return Ok(());
+        let mut rendered = RENDERED.take();
+        let done = match render_plain(exact, fields, &mut rendered) {
+            Ok(true) => Some(match text::run(py, &rendered, |b| red.redact(b)) {
+                Cow::Owned(out) => record
+                    .set(intern!(py, "msg"), text::to_str(py, &out))
+                    .and_then(|()| record.set(intern!(py, "args"), PyTuple::empty(py))),
+                Cow::Borrowed(_) => Ok(()),
+            }),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        };
+        // The message may hold a secret: it does not stay in the buffer.
+        rendered.fill(0);
+        rendered.clear();
+        if rendered.capacity() <= RENDERED_KEEP {
+            RENDERED.set(rendered);
+        }
+        if let Some(done) = done {
+            return done;
         }
         match self.render(exact, record.obj, fields) {
             Ok(message) => {
