@@ -614,6 +614,15 @@ pub(crate) fn redact_all<'a>(
             memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
         return Cow::Borrowed(input);
     }
+    if let Some(first) = first
+        && unchanged_line(red, input, first)
+    {
+        report.bytes_in += input.len() as u64;
+        report.bytes_out += input.len() as u64;
+        report.lines += 1;
+        report.candidate_lines += u64::from(input.ends_with(b"\n"));
+        return Cow::Borrowed(input);
+    }
     let mut p = Processor::new(red.clone());
     let mut out = Vec::with_capacity(input.len() + 64);
     p.collect = sink.is_some();
@@ -668,6 +677,40 @@ pub(crate) fn redact_reusing(
     }
     changed
 }
+
+/// Is `input` a single line (at most one newline, at its end) within the line cap in which
+/// the confirmation of its literal hits (the first being `first`) finds nothing to mask?
+///
+/// The processor would scan such a line with these very hits, and whatever state it opens
+/// for the lines after (a PEM block, a `data:` block, a value running on) ends with the
+/// input; with no span it copies the line as it is. Checking that directly skips the
+/// processor's setup, its output buffer and the comparison with the input, most of the
+/// cost of a one-shot redaction of a short text such as a log message.
+fn unchanged_line(red: &Redactor, input: &[u8], first: Hit) -> bool {
+    if input.len() > red.line_cap() || memchr::memchr(b'\n', input).is_some_and(|i| i + 1 < input.len()) {
+        return false;
+    }
+    let engine = red.engine();
+    let mut hits = LINE_HITS.take();
+    hits.clear();
+    engine.push_hit(first, &mut hits);
+    engine.collect_hits(input, engine.resume_after(first), input.len(), &mut hits);
+    let region = Region { starts_line: true, ends_line: true };
+    let unchanged = engine.scan_hits(input, &hits, region, red.keys()).spans.is_empty();
+    if hits.capacity() <= LINE_HITS_KEEP {
+        LINE_HITS.set(hits);
+    }
+    unchanged
+}
+
+thread_local! {
+    /// The hits buffer of [`unchanged_line`], kept between calls of a thread so that a
+    /// short input costs no allocation (positions only, no input bytes).
+    static LINE_HITS: std::cell::Cell<Vec<Hit>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Hits up to which [`LINE_HITS`] is kept after a call.
+const LINE_HITS_KEEP: usize = 256;
 
 /// Receives each finding of a stream with its position.
 type FindingCallback = Box<dyn FnMut(&StreamFinding) + Send>;

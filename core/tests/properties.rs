@@ -192,6 +192,22 @@ proptest! {
         prop_assert_eq!(r.redact(&once).into_owned(), once);
     }
 
+    /// A one-shot redaction of a single line (with or without its newline) skips the line
+    /// processor when nothing is masked: output and report must be the stream's.
+    #[test]
+    fn single_lines_match_the_stream(input in logs(), newline in any::<bool>()) {
+        let r = redactor();
+        for line in input.split_inclusive(|&b| b == b'\n') {
+            let line = if newline { line } else { line.strip_suffix(b"\n").unwrap_or(line) };
+            let (once, report) = r.redact_with_report(line);
+            let mut w = r.stream(Vec::new());
+            w.write_all(line).unwrap();
+            let (streamed, streamed_report) = w.finish().unwrap();
+            prop_assert!(once.as_ref() == streamed.as_slice(), "one-shot and streamed output differ");
+            prop_assert_eq!(report, streamed_report);
+        }
+    }
+
     #[test]
     fn known_values_searched_apart_change_nothing(input in logs(), cuts in prop::collection::vec(any::<usize>(), 0..20)) {
         let once = redactor().redact(&input).into_owned();

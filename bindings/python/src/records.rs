@@ -6,9 +6,19 @@
 //! is left untouched, so handlers that group by the message template keep working).
 //! `exc_text` is rendered from `exc_info` when absent, then redacted; `stack_info` and
 //! string extras (attributes outside the standard set) are redacted, extras key-aware.
+//!
+//! A record of exactly `logging.LogRecord` is read and written through its attributes,
+//! not its `__dict__`: on CPython 3.11 and 3.12 fetching `__dict__` turns the record's
+//! inline attribute values into a dict, and every later attribute access of the logging
+//! code (the handler, the formatter) goes through a slower path for the rest of the
+//! record's life, about 3,000 instructions per record (more than the redaction itself).
+//! Whether such a record may have extras is told without `__dict__` too (see [`Layout`]).
 
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::ffi::{c_int, c_void};
 
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -27,6 +37,111 @@ struct LoggingInfo {
     base_len: usize,
     /// A default `logging.Formatter`, to render tracebacks.
     formatter: Py<PyAny>,
+    /// How a fresh record shows through its traversal; None where that cannot be relied on.
+    layout: Option<Layout>,
+}
+
+/// Most objects a probe collects: more than any `LogRecord` has attributes.
+const PROBE_VISITS: usize = 64;
+
+/// How a fresh `LogRecord` shows through its type's `tp_traverse` (what
+/// `gc.get_referents` lists), found by probing at start-up. On CPython 3.11+ a record
+/// whose `__dict__` was never fetched keeps its attributes as inline values, and the
+/// traversal visits each value and then the type; a record with a dict (3.9, 3.10, or
+/// 3.11 and 3.12 after `__dict__`) visits the dict instead.
+///
+/// So a record whose traversal visits as many objects as a fresh one's has as many
+/// attributes: exactly what the `__dict__` length test of the extras pass checks
+/// ([`LoggingInfo::base_len`]), told without fetching `__dict__`.
+struct Layout {
+    /// The type's `tp_traverse`.
+    traverse: ffi::traverseproc,
+    /// Objects a fresh record's traversal visits: its attributes, then its type.
+    visits: usize,
+}
+
+/// Counts the objects a traversal visits, stopping once past `limit`.
+struct Count {
+    seen: usize,
+    limit: usize,
+}
+
+/// `visitproc` of [`Count`].
+unsafe extern "C" fn count_visit(_obj: *mut ffi::PyObject, arg: *mut c_void) -> c_int {
+    // SAFETY: `arg` is the `Count` that `Layout::fresh_size` passes, alive for the call.
+    let count = unsafe { &mut *arg.cast::<Count>() };
+    count.seen += 1;
+    c_int::from(count.seen > count.limit)
+}
+
+/// The objects a probe's traversal visited (borrowed pointers, compared only).
+struct Collect {
+    seen: Vec<*mut ffi::PyObject>,
+}
+
+/// `visitproc` of [`Collect`]; stops at [`PROBE_VISITS`].
+unsafe extern "C" fn collect_visit(obj: *mut ffi::PyObject, arg: *mut c_void) -> c_int {
+    // SAFETY: `arg` is the `Collect` that `Layout::collect` passes, alive for the call.
+    let collect = unsafe { &mut *arg.cast::<Collect>() };
+    collect.seen.push(obj);
+    c_int::from(collect.seen.len() >= PROBE_VISITS)
+}
+
+impl Layout {
+    /// Probes fresh records of `record_type`; None unless each behaves as described.
+    fn probe(py: Python<'_>, record_type: &Bound<'_, PyType>) -> PyResult<Option<Layout>> {
+        // SAFETY: `record_type` is a live type object; a heap type (a Python class) has
+        // its slots readable through `PyType_GetSlot` on every supported version.
+        let slot = unsafe { ffi::PyType_GetSlot(record_type.as_ptr().cast(), ffi::Py_tp_traverse) };
+        if slot.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: the `Py_tp_traverse` slot holds a `traverseproc`.
+        let traverse: ffi::traverseproc = unsafe { std::mem::transmute(slot) };
+        let fresh = || record_type.call1(("", 0, "", 0, "", PyTuple::empty(py), py.None()));
+        // The attribute values from one record's `__dict__`, the traversal of another
+        // (fetching `__dict__` changes what is traversed).
+        let named = fresh()?;
+        let names: Vec<Bound<'_, PyAny>> = named.getattr("__dict__")?.cast_into::<PyDict>()?.keys().iter().collect();
+        let layout = Layout { traverse, visits: names.len() + 1 };
+        let record = fresh()?;
+        let seen = layout.collect(&record);
+        if seen.len() != layout.visits || seen[names.len()] != record_type.as_ptr() {
+            return Ok(None);
+        }
+        for (name, &value) in names.iter().zip(&seen) {
+            if record.getattr(name.cast::<PyString>()?)?.as_ptr() != value {
+                return Ok(None);
+            }
+        }
+        // One more attribute, set as an attribute or through `__dict__` (as `extra=`
+        // is), must change the count.
+        let with_attr = fresh()?;
+        with_attr.setattr("hush_probe", "x")?;
+        let with_item = fresh()?;
+        with_item.getattr("__dict__")?.set_item("hush_probe", "x")?;
+        if layout.fresh_size(&with_attr) || layout.fresh_size(&with_item) {
+            return Ok(None);
+        }
+        Ok(Some(layout))
+    }
+
+    fn collect(&self, record: &Bound<'_, PyAny>) -> Vec<*mut ffi::PyObject> {
+        let mut collect = Collect { seen: Vec::with_capacity(PROBE_VISITS) };
+        // SAFETY: as in `fresh_size`.
+        unsafe { (self.traverse)(record.as_ptr(), collect_visit, (&raw mut collect).cast()) };
+        collect.seen
+    }
+
+    /// Does `record` (exactly a `LogRecord`) have as many attributes as a fresh one?
+    fn fresh_size(&self, record: &Bound<'_, PyAny>) -> bool {
+        let mut count = Count { seen: 0, limit: self.visits };
+        // SAFETY: `traverse` is the `tp_traverse` of the record's type (the callers check
+        // the type), called with the GIL held as `gc.get_referents` does; the visitor
+        // only counts, into `count`, which outlives the call.
+        unsafe { (self.traverse)(record.as_ptr(), count_visit, (&raw mut count).cast()) };
+        count.seen == self.visits
+    }
 }
 
 static LOGGING: PyOnceLock<LoggingInfo> = PyOnceLock::new();
@@ -45,13 +160,56 @@ fn logging_info(py: Python<'_>) -> PyResult<&LoggingInfo> {
         }
         let standard = PyFrozenSet::new(py, &all)?;
         let formatter = logging.getattr("Formatter")?.call0()?;
+        let layout = Layout::probe(py, &record_type)?;
         Ok(LoggingInfo {
+            layout,
             record_type: record_type.unbind(),
             standard: standard.unbind(),
             base_len,
             formatter: formatter.unbind(),
         })
     })
+}
+
+thread_local! {
+    /// The buffer [`render_plain`] renders into, kept between records of a thread so that
+    /// a record costs no allocation (taken out while in use, so a nested use makes its own).
+    static RENDERED: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Capacity up to which [`RENDERED`] is kept after a record (a long message's is freed).
+const RENDERED_KEEP: usize = 16 * 1024;
+
+/// A record's attributes, reached through its `__dict__` or as attributes.
+struct Record<'a, 'py> {
+    obj: &'a Bound<'py, PyAny>,
+    /// The `__dict__` of a record that is not exactly a `LogRecord`, which is what
+    /// `logging` itself reads and writes (a subclass may define properties).
+    dict: Option<Bound<'py, PyDict>>,
+}
+
+impl<'py> Record<'_, 'py> {
+    fn get(&self, name: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match &self.dict {
+            Some(dict) => dict.get_item(name),
+            None => self.obj.getattr_opt(name),
+        }
+    }
+
+    fn set(&self, name: &Bound<'py, PyString>, value: impl IntoPyObject<'py>) -> PyResult<()> {
+        match &self.dict {
+            Some(dict) => dict.set_item(name, value),
+            None => self.obj.setattr(name, value),
+        }
+    }
+}
+
+/// The attributes every record is read for, as they were on entry.
+struct Fields<'py> {
+    msg: Option<Bound<'py, PyAny>>,
+    args: Option<Bound<'py, PyAny>>,
+    exc_info: Option<Bound<'py, PyAny>>,
+    stack_info: Option<Bound<'py, PyAny>>,
 }
 
 /// `msg % args` as UTF-8 bytes, built in Rust, for the common record: exactly a
@@ -62,23 +220,23 @@ fn logging_info(py: Python<'_>) -> PyResult<&LoggingInfo> {
 /// `RecordRedactor::render` then uses Python's own formatting, errors included.
 ///
 /// Rendering this way skips a temporary `str`: when nothing is masked (most records), no
-/// Python object is made at all.
-fn render_plain(info: &LoggingInfo, record: &Bound<'_, PyAny>, dict: &Bound<'_, PyDict>) -> PyResult<Option<Vec<u8>>> {
-    let py = record.py();
-    if !record.get_type().is(info.record_type.bind(py)) {
-        return Ok(None);
+/// Python object is made at all. The bytes are appended to `out` (a reused buffer, see
+/// [`RENDERED`]), which holds a partial message when this returns false or fails.
+fn render_plain(exact: bool, fields: &Fields<'_>, out: &mut Vec<u8>) -> PyResult<bool> {
+    if !exact {
+        return Ok(false);
     }
-    let (Some(msg), Some(args)) = (dict.get_item(intern!(py, "msg"))?, dict.get_item(intern!(py, "args"))?) else {
-        return Ok(None);
+    let (Some(msg), Some(args)) = (&fields.msg, &fields.args) else {
+        return Ok(false);
     };
     let (Ok(msg), Ok(args)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>()) else {
-        return Ok(None);
+        return Ok(false);
     };
     if args.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let template = text::utf8(msg)?;
-    let mut out = Vec::with_capacity(template.len() + 16 * args.len());
+    out.reserve(template.len() + 16 * args.len());
     let mut args_iter = args.iter_borrowed();
     let mut rest: &[u8] = &template;
     while let Some(pos) = rest.iter().position(|&b| b == b'%') {
@@ -90,7 +248,7 @@ fn render_plain(info: &LoggingInfo, record: &Bound<'_, PyAny>, dict: &Bound<'_, 
             continue;
         }
         let Some(arg) = args_iter.next() else {
-            return Ok(None);
+            return Ok(false);
         };
         let plain = match conversion {
             Some(b's') => {
@@ -102,7 +260,7 @@ fn render_plain(info: &LoggingInfo, record: &Bound<'_, PyAny>, dict: &Bound<'_, 
             _ => false,
         };
         if !plain {
-            return Ok(None);
+            return Ok(false);
         }
         if let Ok(arg) = arg.cast_exact::<PyString>() {
             out.extend_from_slice(&text::utf8(&arg)?);
@@ -110,15 +268,15 @@ fn render_plain(info: &LoggingInfo, record: &Bound<'_, PyAny>, dict: &Bound<'_, 
         }
         // `str()` of a huge int can fail (the digit limit): Python's formatting reports it.
         let Ok(arg) = arg.str() else {
-            return Ok(None);
+            return Ok(false);
         };
         out.extend_from_slice(&text::utf8(&arg)?);
     }
     if args_iter.next().is_some() {
-        return Ok(None);
+        return Ok(false);
     }
     out.extend_from_slice(rest);
-    Ok(Some(out))
+    Ok(true)
 }
 
 /// `text`, or `<unprintable T object>` when `str()`/`repr()` of `obj` failed (an int past
@@ -143,20 +301,20 @@ impl RecordRedactor {
     /// plain records.
     fn render<'py>(
         &self,
-        info: &LoggingInfo,
+        exact: bool,
         record: &Bound<'py, PyAny>,
-        dict: &Bound<'py, PyDict>,
+        fields: &Fields<'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = record.py();
-        if !record.get_type().is(info.record_type.bind(py)) {
+        if !exact {
             return record.call_method0(intern!(py, "getMessage"));
         }
-        let msg = match dict.get_item(intern!(py, "msg"))? {
-            Some(m) if m.is_exact_instance_of::<PyString>() => m,
+        let msg = match &fields.msg {
+            Some(m) if m.is_exact_instance_of::<PyString>() => m.clone(),
             Some(m) => m.str()?.into_any(),
             None => return record.call_method0(intern!(py, "getMessage")),
         };
-        match dict.get_item(intern!(py, "args"))? {
+        match &fields.args {
             Some(args) if args.is_truthy()? => msg.rem(args),
             _ => Ok(msg),
         }
@@ -167,19 +325,32 @@ impl RecordRedactor {
     fn redact_message(
         &self,
         red: &hush::Redactor,
-        info: &LoggingInfo,
-        record: &Bound<'_, PyAny>,
-        dict: &Bound<'_, PyDict>,
+        exact: bool,
+        record: &Record<'_, '_>,
+        fields: &Fields<'_>,
     ) -> PyResult<()> {
-        let py = record.py();
-        if let Some(rendered) = render_plain(info, record, dict)? {
-            if let Cow::Owned(out) = text::run(py, &rendered, |b| red.redact(b)) {
-                dict.set_item(intern!(py, "msg"), text::to_str(py, &out))?;
-                dict.set_item(intern!(py, "args"), PyTuple::empty(py))?;
-            }
-            return Ok(());
+        let py = record.obj.py();
+        let mut rendered = RENDERED.take();
+        let done = match render_plain(exact, fields, &mut rendered) {
+            Ok(true) => Some(match text::run(py, &rendered, |b| red.redact(b)) {
+                Cow::Owned(out) => record
+                    .set(intern!(py, "msg"), text::to_str(py, &out))
+                    .and_then(|()| record.set(intern!(py, "args"), PyTuple::empty(py))),
+                Cow::Borrowed(_) => Ok(()),
+            }),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        };
+        // The message may hold a secret: it does not stay in the buffer.
+        rendered.fill(0);
+        rendered.clear();
+        if rendered.capacity() <= RENDERED_KEEP {
+            RENDERED.set(rendered);
         }
-        match self.render(info, record, dict) {
+        if let Some(done) = done {
+            return done;
+        }
+        match self.render(exact, record.obj, fields) {
             Ok(message) => {
                 let message = match message.cast_into::<PyString>() {
                     Ok(s) => s,
@@ -187,64 +358,84 @@ impl RecordRedactor {
                 };
                 let redacted = text::redact_str(red, &message)?;
                 if !redacted.is(&message) {
-                    dict.set_item(intern!(py, "msg"), redacted)?;
-                    dict.set_item(intern!(py, "args"), PyTuple::empty(py))?;
+                    record.set(intern!(py, "msg"), redacted)?;
+                    record.set(intern!(py, "args"), PyTuple::empty(py))?;
                 }
                 Ok(())
             }
             // The handler will fail to format too and print `msg` and `args` through
             // `handleError`: make sure what it prints is redacted.
-            Err(_) => self.redact_unformattable(red, dict),
+            Err(_) => self.redact_unformattable(red, record, fields),
         }
     }
 
     /// Redacts message, traceback and stack; extras too when `extras` is set.
-    fn redact_in_place(&self, record: &Bound<'_, PyAny>, extras: bool) -> PyResult<()> {
-        let py = record.py();
+    fn redact_in_place(&self, obj: &Bound<'_, PyAny>, extras: bool) -> PyResult<()> {
+        let py = obj.py();
         let info = logging_info(py)?;
         let red = self.redactor.get().get();
-        let dict = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
-        self.redact_message(&red, info, record, &dict)?;
+        let exact = obj.get_type().is(info.record_type.bind(py));
+        let dict = if exact { None } else { Some(obj.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?) };
+        let record = Record { obj, dict };
+        let fields = Fields {
+            msg: record.get(intern!(py, "msg"))?,
+            args: record.get(intern!(py, "args"))?,
+            exc_info: record.get(intern!(py, "exc_info"))?,
+            stack_info: record.get(intern!(py, "stack_info"))?,
+        };
+        // Whether there may be extras is decided before anything on the record changes.
+        let extras = extras
+            && match (&record.dict, &info.layout) {
+                (None, Some(layout)) => !layout.fresh_size(obj),
+                _ => true,
+            };
+        self.redact_message(&red, exact, &record, &fields)?;
 
-        if let Some(exc_info) = dict.get_item(intern!(py, "exc_info"))?
+        if let Some(exc_info) = &fields.exc_info
             && exc_info.is_truthy()?
         {
-            let exc_text = match dict.get_item(intern!(py, "exc_text"))? {
+            let exc_text = match record.get(intern!(py, "exc_text"))? {
                 Some(t) if t.is_truthy()? => t,
                 _ => info.formatter.bind(py).call_method1(intern!(py, "formatException"), (exc_info,))?,
             };
             if let Ok(s) = exc_text.cast::<PyString>() {
-                dict.set_item(intern!(py, "exc_text"), text::redact_str(&red, s)?)?;
+                record.set(intern!(py, "exc_text"), text::redact_str(&red, s)?)?;
             }
         }
-        if let Some(stack) = dict.get_item(intern!(py, "stack_info"))?
+        if let Some(stack) = &fields.stack_info
             && let Ok(s) = stack.cast::<PyString>()
         {
             let redacted = text::redact_str(&red, s)?;
             if !redacted.is(s) {
-                dict.set_item(intern!(py, "stack_info"), redacted)?;
+                record.set(intern!(py, "stack_info"), redacted)?;
             }
         }
-        if extras && dict.len() > info.base_len {
-            self.redact_extras_of(&red, info, &dict)?;
+        if extras {
+            let dict = match record.dict {
+                Some(dict) => dict,
+                None => obj.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?,
+            };
+            if dict.len() > info.base_len {
+                self.redact_extras_of(&red, info, &dict)?;
+            }
         }
         Ok(())
     }
 
-    fn redact_unformattable(&self, red: &hush::Redactor, dict: &Bound<'_, PyDict>) -> PyResult<()> {
-        let py = dict.py();
-        if let Some(msg) = dict.get_item(intern!(py, "msg"))? {
-            dict.set_item(intern!(py, "msg"), text::redact_str(red, &printable(&msg, msg.str()))?)?;
+    fn redact_unformattable(&self, red: &hush::Redactor, record: &Record<'_, '_>, fields: &Fields<'_>) -> PyResult<()> {
+        let py = record.obj.py();
+        if let Some(msg) = &fields.msg {
+            record.set(intern!(py, "msg"), text::redact_str(red, &printable(msg, msg.str()))?)?;
         }
-        if let Some(args) = dict.get_item(intern!(py, "args"))? {
+        if let Some(args) = &fields.args {
             if let Ok(tuple) = args.cast::<PyTuple>() {
                 let reprs = tuple
                     .iter()
                     .map(|a| text::redact_str(red, &printable(&a, a.repr())))
                     .collect::<PyResult<Vec<_>>>()?;
-                dict.set_item(intern!(py, "args"), PyTuple::new(py, reprs)?)?;
+                record.set(intern!(py, "args"), PyTuple::new(py, reprs)?)?;
             } else {
-                dict.set_item(intern!(py, "args"), (text::redact_str(red, &printable(&args, args.repr()))?,))?;
+                record.set(intern!(py, "args"), (text::redact_str(red, &printable(args, args.repr()))?,))?;
             }
         }
         Ok(())

@@ -138,6 +138,42 @@ def test_extras_are_redacted_key_aware(captured: Any, redactor: hush.Redactor) -
     assert buf.getvalue() == "hi|[REDACTED]|bob|uses [REDACTED]|3\n"
 
 
+def test_extras_set_as_attributes_are_redacted(redactor: hush.Redactor) -> None:
+    """Extras a filter or adapter sets as plain attributes (the record's `__dict__` never
+    fetched), through `__dict__`, or on a `LogRecord` subclass."""
+
+    class Record(logging.LogRecord):
+        pass
+
+    f = hush.logging.RedactingFilter(redactor)
+    for make in (logging.LogRecord, Record):
+        as_attr = make("n", logging.INFO, __file__, 1, "hi", (), None)
+        as_attr.api_key = "abcdef"
+        as_attr.note = f"uses {SECRET}"
+        as_item = make("n", logging.INFO, __file__, 1, "hi", (), None)
+        as_item.__dict__["api_key"] = "abcdef"
+        for record in (as_attr, as_item):
+            f.filter(record)
+            assert record.api_key == "[REDACTED]"
+        assert as_attr.note == "uses [REDACTED]"
+
+
+def test_filter_leaves_the_record_dict_alone(redactor: hush.Redactor) -> None:
+    """The filter reads and writes a `LogRecord`'s attributes without fetching its
+    `__dict__` (on CPython 3.11+ that would turn the inline attribute values into a dict,
+    which slows every later attribute access of the handler): what the garbage collector
+    sees of the record stays as it was, masked or not."""
+    import gc
+
+    f = hush.logging.RedactingFilter(redactor)
+    for args in (("bob",), (SECRET,)):
+        record = logging.LogRecord("n", logging.INFO, __file__, 1, "user %s", args, None)
+        before = [type(r) for r in gc.get_referents(record)]
+        f.filter(record)
+        assert [type(r) for r in gc.get_referents(record)] == before
+    assert record.getMessage() == "user [REDACTED]"
+
+
 def test_unformattable_record_is_reported_redacted(
     captured: Any, redactor: hush.Redactor, capsys: pytest.CaptureFixture[str]
 ) -> None:
