@@ -193,20 +193,33 @@ impl Teddy {
     #[inline]
     fn exact_at(&self, hay: &[u8], p: usize) -> bool {
         let rest = &hay[p..];
-        let mut bytes = [0u8; FP_LEN];
-        let n = rest.len().min(FP_LEN);
-        for (b, &h) in bytes.iter_mut().zip(&rest[..n]) {
-            *b = fold(h);
-        }
-        let v = u32::from_le_bytes(bytes);
-        (2..=n).rev().any(|len| {
-            if self.lens & (1 << len) == 0 {
-                return false;
+        let (v, n) = match rest.first_chunk::<FP_LEN>() {
+            Some(w) => (u32::from_le_bytes(*w), FP_LEN),
+            None => {
+                let mut bytes = [0u8; FP_LEN];
+                bytes[..rest.len()].copy_from_slice(rest);
+                (u32::from_le_bytes(bytes), rest.len())
             }
+        };
+        let v = fold_word(v);
+        let has = |len: usize| {
             let h = hash(len, v & (u32::MAX >> (8 * (FP_LEN - len))));
-            self.exact[h / 64] & (1 << (h % 64)) != 0
-        })
+            self.lens & (1 << len) != 0 && self.exact[h / 64] & (1 << (h % 64)) != 0
+        };
+        (n >= 4 && has(4)) || (n >= 3 && has(3)) || (n >= 2 && has(2))
     }
+}
+
+/// [`fold`] on the four bytes of a word at once: bit 5 set in each ASCII upper-case
+/// letter (`A`..=`Z`), every other byte as it is.
+#[inline]
+fn fold_word(v: u32) -> u32 {
+    let low7 = v & 0x7F7F_7F7F;
+    // Per byte, top bit set: at least `A`, and above `Z` (seven-bit sums cannot carry).
+    let at_least_a = low7 + 0x3F3F_3F3F;
+    let above_z = low7 + 0x2525_2525;
+    let upper = at_least_a & !above_z & !v & 0x8080_8080;
+    v | (upper >> 2)
 }
 
 /// ASCII case folding: letters to lower case, every other byte as it is.
@@ -597,6 +610,17 @@ mod tests {
             }
         }
         assert!(!found.contains(&0), "`x ` starts no fingerprint");
+    }
+
+    #[test]
+    fn words_fold_like_bytes() {
+        for a in 0..=255u8 {
+            for b in [0u8, b'A', b'z', b'Z', b'@', b'[', 0xC1, 0xDA] {
+                let v = u32::from_le_bytes([a, b, b'Q', a ^ 0x80]);
+                let want = u32::from_le_bytes([fold(a), fold(b), b'q', fold(a ^ 0x80)]);
+                assert_eq!(fold_word(v), want, "{a:#x} {b:#x}");
+            }
+        }
     }
 
     #[test]
