@@ -41,11 +41,16 @@
 //!
 //! ## Design
 //!
-//! One Aho-Corasick automaton holds every literal: key words (in the casings names use),
-//! format-rule keywords and known values with their encodings. Lines without a literal are
-//! copied untouched; a hit is confirmed by cheap local checks, and a format rule's regex
-//! runs only on a window around its keyword. Secrets never appear in `Debug` output,
-//! errors or reports.
+//! One leftmost-longest Aho-Corasick automaton holds every literal: key words (in the
+//! casings names use), format-rule keywords and known values with their encodings. A SIMD
+//! prefilter over the literals' folded first bytes (Teddy; AVX-512 VBMI, AVX2 or wasm
+//! simd128, chosen at run time where the CPU allows) stops only where a literal may
+//! start, and an anchored walk of the automaton says which; without vector instructions
+//! the automaton is walked in several lanes at once. Many known values are found apart, by
+//! hashing sampled windows, so their number barely changes the speed. Lines without a
+//! literal are copied untouched; a hit is confirmed by cheap local checks, and a format
+//! rule's regex runs only on a window around its keyword. Secrets never appear in `Debug`
+//! output, errors or reports.
 
 // Unsafe code only in the SIMD prefilter (`engine::teddy`), which allows it where it
 // loads vectors and calls the AVX2 kernel after checking the CPU.
