@@ -123,6 +123,11 @@ impl Literals {
         }
     }
 
+    /// Are the known-value forms searched apart from the automaton (a [`ValueScan`])?
+    pub(crate) fn forms_apart(&self) -> bool {
+        self.values.is_some()
+    }
+
     /// Is the automaton searched one match at a time (a literal holds a newline)?
     fn unsegmented(&self) -> bool {
         matches!(self.main, Matcher::Other(_))

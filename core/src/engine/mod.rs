@@ -156,7 +156,10 @@ impl Engine {
         // Literal table.
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_triggers: Vec<Vec<Trigger>> = Vec::new();
-        let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+        // Thousands of known values make this map large: foldhash, not SipHash (the keys are
+        // the redactor's own literals, not attacker-chosen).
+        let mut index: std::collections::HashMap<Vec<u8>, usize, foldhash::fast::FixedState> =
+            std::collections::HashMap::default();
         let mut add = |lit: &[u8], t: Trigger, patterns: &mut Vec<Vec<u8>>, pt: &mut Vec<Vec<Trigger>>| {
             if lit.is_empty() {
                 return;
@@ -193,8 +196,9 @@ impl Engine {
         }
 
         let triggers = pattern_triggers;
-        let (implied, may_overlap) = overlaps(&patterns);
         let literals = Literals::build(&patterns, forms_from)?;
+        let apart = if literals.forms_apart() { forms_from } else { patterns.len() };
+        let (implied, may_overlap) = overlaps(&patterns, apart);
 
         let max_match =
             rules.iter().map(CompiledRule::bound).chain(patterns.iter().map(Vec::len)).max().unwrap_or(0).max(512);
@@ -541,10 +545,11 @@ pub(crate) struct Hit {
 
 /// For each pattern, the patterns occurring inside it (with offsets), and whether some
 /// pattern could start inside it and extend past its end.
-fn overlaps(patterns: &[Vec<u8>]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
+fn overlaps(patterns: &[Vec<u8>], apart: usize) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
+    let (main, forms) = patterns.split_at(apart);
     let mut implied = vec![Vec::new(); patterns.len()];
-    if let Ok(all) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(patterns) {
-        for (i, p) in patterns.iter().enumerate() {
+    if let Ok(all) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(main) {
+        for (i, p) in main.iter().enumerate() {
             for m in all.find_overlapping_iter(p) {
                 let q = m.pattern().as_usize();
                 if q != i {
@@ -553,19 +558,37 @@ fn overlaps(patterns: &[Vec<u8>]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
             }
         }
     }
-    let mut sorted: Vec<&[u8]> = patterns.iter().map(Vec::as_slice).collect();
-    sorted.sort_unstable();
+    let (main_sorted, forms_sorted) = (sorted_slices(main), sorted_slices(forms));
+    // The first pattern after `key` in sort order that starts with it (so is longer).
+    let longer = |set: &[&[u8]], key: &[u8]| {
+        let at = set.partition_point(|q| *q <= key);
+        set.get(at).is_some_and(|q| q.starts_with(key))
+    };
+    let holds = |set: &[&[u8]], key: &[u8]| set.binary_search(&key).is_ok();
     let may_overlap = patterns
         .iter()
-        .map(|p| {
-            (1..p.len()).any(|i| {
-                let suffix = &p[i..];
-                let at = sorted.partition_point(|q| *q < suffix);
-                sorted.get(at).is_some_and(|q| q.len() > suffix.len() && q.starts_with(suffix))
-            })
+        .enumerate()
+        .map(|(n, p)| {
+            // A form searched apart: its hits come in the merged chain with everything
+            // inside them, so the search always resumes just after its start.
+            n >= apart
+                || (1..p.len()).any(|i| {
+                    let suffix = &p[i..];
+                    longer(&main_sorted, suffix)
+                        // Forms starting inside `p` (running past it or not) are not in
+                        // its implied list: resume inside so the chain still gives them.
+                        || (!forms_sorted.is_empty()
+                            && (longer(&forms_sorted, suffix) || (1..=suffix.len()).any(|l| holds(&forms_sorted, &suffix[..l]))))
+                })
         })
         .collect();
     (implied, may_overlap)
+}
+
+fn sorted_slices(set: &[Vec<u8>]) -> Vec<&[u8]> {
+    let mut v: Vec<&[u8]> = set.iter().map(Vec::as_slice).collect();
+    v.sort_unstable();
+    v
 }
 
 /// The findings of format, known-value, URL and decoding rules on a line, merged into

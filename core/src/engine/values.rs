@@ -1,21 +1,26 @@
 //! The scan for known values' forms when there are many: sampled windows instead of an
 //! automaton.
 //!
-//! Every form is at least `m` bytes long. Looking at the four bytes at every `s`-th
-//! position, with `s = m - 3`, sees at least one whole window of each occurrence: the
-//! occurrence at `q` holds the sampled position `p` in `q..q + s`, and `p + 4 <= q + m`.
+//! Every form is at least `m` bytes long. Looking at the `w` bytes (a window: 8, or 4
+//! when some form is short) at every `s`-th position, with `s = m - w + 1`, sees at least
+//! one whole window of each occurrence: the occurrence at `q` holds the sampled position
+//! `p` in `q..q + s`, and `p + w <= q + m`.
 //! So each form enters its windows at offsets `0..s` into a hashed bit set, and the scan
 //! hashes one window every `s` bytes: its cost does not grow with the number of values
 //! (thousands of values, each in several encodings, made the automaton a large NFA
 //! walked in one lane), and its tables are independent of the text.
 //!
-//! A window in the bit set is confirmed against the entries of its hash bucket: the form
-//! at the offset the entry gives must be there in full.
+//! A window in the bit set is confirmed against the entries of its hash bucket: a second
+//! hash of the window first (values often share a prefix, and so windows), then the form
+//! at the offset the entry gives, in full.
 
 use super::Hit;
 
-/// Bytes hashed at a sampled position.
-const WINDOW: usize = 4;
+/// Bytes hashed at a sampled position: the long window, when every form has at least
+/// [`LONG_MIN`] bytes (fewer values share a window), else the short one.
+const LONG_WINDOW: usize = 8;
+const SHORT_WINDOW: usize = 4;
+const LONG_MIN: usize = 16;
 /// The longest stride used (longer forms gain little: a window every 32 bytes is cheap).
 const MAX_STRIDE: usize = 32;
 /// Bit-set bits per entry (about 1/16 of the windows of text hit a set bit by chance).
@@ -28,12 +33,14 @@ pub(crate) struct ValueScan {
     ends: Vec<u32>,
     /// Pattern id of form 0 (form `i` is pattern `base + i`).
     base: u32,
+    window: usize,
     stride: usize,
     /// The window hashes, one bit each, indexed by the hash's top `64 - bit_shift` bits.
     bits: Vec<u64>,
     bit_shift: u32,
-    /// Entries `(form, offset)` by hash bucket (the hash's top `64 - bucket_shift` bits):
-    /// bucket `b` is `entries[starts[b]..starts[b + 1]]`.
+    /// Entries by hash bucket (the hash's top `64 - bucket_shift` bits): bucket `b` is
+    /// `entries[starts[b]..starts[b + 1]]`. An entry is the form's index times 32 plus
+    /// the window's offset in it, and the window's second hash (compared before the form).
     starts: Vec<u32>,
     entries: Vec<(u32, u32)>,
     bucket_shift: u32,
@@ -44,10 +51,11 @@ impl ValueScan {
     /// sample (four bytes or fewer).
     pub(crate) fn new(forms: &[Vec<u8>], base: u32) -> Option<ValueScan> {
         let min = forms.iter().map(Vec::len).min()?;
-        if min <= WINDOW {
+        if min <= SHORT_WINDOW || forms.len() >= 1 << 27 {
             return None;
         }
-        let stride = (min - WINDOW + 1).min(MAX_STRIDE);
+        let window = if min >= LONG_MIN { LONG_WINDOW } else { SHORT_WINDOW };
+        let stride = (min - window + 1).min(MAX_STRIDE);
         let mut bytes = Vec::with_capacity(forms.iter().map(Vec::len).sum());
         let mut ends = Vec::with_capacity(forms.len());
         for f in forms {
@@ -59,16 +67,17 @@ impl ValueScan {
         let bucket_order = bit_order.saturating_sub(4).max(8);
         let (bit_shift, bucket_shift) = (64 - bit_order, 64 - bucket_order);
         let mut bits = vec![0u64; (1usize << bit_order) / 64];
-        let mut keyed: Vec<(u64, u32, u32)> = Vec::with_capacity(count);
+        let mut keyed: Vec<(u32, u32, u32)> = Vec::with_capacity(count);
         for (i, f) in forms.iter().enumerate() {
             for off in 0..stride {
-                let h = hash(&f[off..off + WINDOW]);
+                let v = word(&f[off..off + window]);
+                let h = hash(v);
                 let bit = (h >> bit_shift) as usize;
                 bits[bit / 64] |= 1 << (bit % 64);
-                keyed.push((h >> bucket_shift, i as u32, off as u32));
+                keyed.push(((h >> bucket_shift) as u32, (i as u32) << 5 | off as u32, check(v)));
             }
         }
-        keyed.sort_unstable();
+        // Entries by bucket (a counting sort).
         let mut starts = vec![0u32; (1usize << bucket_order) + 1];
         for &(b, _, _) in &keyed {
             starts[b as usize + 1] += 1;
@@ -76,8 +85,14 @@ impl ValueScan {
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
-        let entries = keyed.into_iter().map(|(_, f, o)| (f, o)).collect();
-        Some(ValueScan { bytes, ends, base, stride, bits, bit_shift, starts, entries, bucket_shift })
+        let mut next = starts.clone();
+        let mut entries = vec![(0u32, 0u32); keyed.len()];
+        for (b, e, c) in keyed {
+            let slot = &mut next[b as usize];
+            entries[*slot as usize] = (e, c);
+            *slot += 1;
+        }
+        Some(ValueScan { bytes, ends, base, window, stride, bits, bit_shift, starts, entries, bucket_shift })
     }
 
     fn form(&self, i: u32) -> &[u8] {
@@ -120,13 +135,19 @@ impl ValueScan {
     fn walk(&self, hay: &[u8], from: usize, to: usize, mut found: impl FnMut(Hit), stop: impl Fn(usize) -> bool) {
         let hay = &hay[..to];
         let mut p = from;
-        while p + WINDOW <= hay.len() && !stop(p) {
-            let h = hash(&hay[p..p + WINDOW]);
+        while p + self.window <= hay.len() && !stop(p) {
+            let v = word(&hay[p..p + self.window]);
+            let h = hash(v);
             let bit = (h >> self.bit_shift) as usize;
             if self.bits[bit / 64] & (1 << (bit % 64)) != 0 {
                 let b = (h >> self.bucket_shift) as usize;
-                for &(form, off) in &self.entries[self.starts[b] as usize..self.starts[b + 1] as usize] {
-                    let Some(start) = p.checked_sub(off as usize).filter(|&q| q >= from) else { continue };
+                let c = check(v);
+                for &(entry, ec) in &self.entries[self.starts[b] as usize..self.starts[b + 1] as usize] {
+                    if ec != c {
+                        continue;
+                    }
+                    let (form, off) = (entry >> 5, (entry & 31) as usize);
+                    let Some(start) = p.checked_sub(off).filter(|&q| q >= from) else { continue };
                     let f = self.form(form);
                     if hay[start..].starts_with(f) {
                         found(Hit { start, end: start + f.len(), pattern: self.base + form });
@@ -138,11 +159,25 @@ impl ValueScan {
     }
 }
 
+/// A window's bytes (four or eight) as a word.
+#[inline]
+fn word(window: &[u8]) -> u64 {
+    match window.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => u64::from(u32::from_le_bytes([window[0], window[1], window[2], window[3]])),
+    }
+}
+
 /// A 64-bit hash of a window: multiplicative, its top bits used.
 #[inline]
-fn hash(window: &[u8]) -> u64 {
-    let v = u32::from_le_bytes([window[0], window[1], window[2], window[3]]);
-    u64::from(v).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+fn hash(v: u64) -> u64 {
+    v.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// A second, independent hash of a window, kept in the entries.
+#[inline]
+fn check(v: u64) -> u32 {
+    (v.wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> 32) as u32
 }
 
 #[cfg(test)]
@@ -164,18 +199,24 @@ mod tests {
         out
     }
 
-    const FORMS: &[&str] = &["hunter22", "cHVudGVy", "hunter22xyz", "22xyz-token", "aaaaaa", "a%20b%2Fc"];
+    /// Forms with a short one (four-byte windows) and forms of 16 bytes or more (eight).
+    const FORMS: &[&[&str]] = &[
+        &["hunter22", "cHVudGVy", "hunter22xyz", "22xyz-token", "aaaaaa", "a%20b%2Fc"],
+        &["hunter22hunter22", "hunter22hunter22xyz", "aaaaaaaaaaaaaaaaaaa", "22xyz-token-22xyz-"],
+    ];
 
     proptest! {
         #[test]
         fn the_scan_finds_every_occurrence(
             parts in prop::collection::vec(prop::sample::select(vec![
                 "hunter22", "cHVudGVy", "xyz", "-token", "aaa", "a", "a%20b%2Fc", " ", "\n", "hunter2", "22",
+                "hunter22hunter22", "aaaaaaaaaaaaaaaaaa", "-22xyz-",
             ]), 0..200),
             from in 0usize..40,
             cut in 0usize..40,
         ) {
-            let forms: Vec<Vec<u8>> = FORMS.iter().map(|f| f.as_bytes().to_vec()).collect();
+            for set in FORMS {
+            let forms: Vec<Vec<u8>> = set.iter().map(|f| f.as_bytes().to_vec()).collect();
             let scan = ValueScan::new(&forms, 7).expect("forms longer than a window");
             let hay = parts.concat().into_bytes();
             let from = from.min(hay.len());
@@ -195,6 +236,7 @@ mod tests {
                 let first = all.iter().filter(|w| w.0 <= max_start).map(|&(s, e, _)| (s, e)).next();
                 let found = scan.find(&hay, from, max_start).map(|h| (h.start, h.end));
                 prop_assert_eq!(found, first);
+            }
             }
         }
     }
