@@ -174,3 +174,17 @@ impl Report {
         out
     }
 }
+
+/// Where a redacted output differs from its input: the input bytes `input` became the
+/// output bytes `output` (a mask). Between edits the output is the input, byte for byte.
+///
+/// A front end can rebuild the output from the input it already holds and the masks
+/// alone ([`Redactor::redact_edits`](crate::Redactor::redact_edits)), without copying or
+/// re-decoding the unchanged text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The replaced input range.
+    pub input: std::ops::Range<usize>,
+    /// The output range that replaces it.
+    pub output: std::ops::Range<usize>,
+}

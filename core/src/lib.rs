@@ -73,7 +73,7 @@ mod stream;
 mod test_support;
 
 pub use error::{Error, ErrorKind, JsonError};
-pub use finding::{Finding, Report, RuleCount, RuleId, RuleKind, StreamFinding};
+pub use finding::{Edit, Finding, Report, RuleCount, RuleId, RuleKind, StreamFinding};
 pub use json::{JsonEvent, JsonScratch};
 pub use mask::MaskStyle;
 pub use redactor::{Builder, DEFAULT_LINE_CAP, KnownValueCheck, Redactor};

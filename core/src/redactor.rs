@@ -72,8 +72,28 @@ impl Redactor {
     /// Redacts `input` and reports what was masked.
     pub fn redact_with_report<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, Report) {
         let mut report = Report::default();
-        let out = crate::stream::redact_all(self, input, &mut report, None);
+        let out = crate::stream::redact_all(self, input, &mut report, None, None);
         (out, report)
+    }
+
+    /// Redacts `input` and says where the output differs from it: the [`Edit`]s, in
+    /// order (none when nothing was masked). Between edits the output is the input.
+    ///
+    /// ```
+    /// let r = hush::Redactor::default();
+    /// let input = b"user=app password=hunter22 host=db";
+    /// let (out, edits) = r.redact_edits(input);
+    /// assert_eq!(&out[..], b"user=app password=[REDACTED] host=db");
+    /// assert_eq!(&input[edits[0].input.clone()], b"hunter22");
+    /// assert_eq!(&out[edits[0].output.clone()], b"[REDACTED]");
+    /// ```
+    pub fn redact_edits<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, Vec<crate::Edit>) {
+        let (mut report, mut edits) = (Report::default(), Vec::new());
+        let out = crate::stream::redact_all(self, input, &mut report, None, Some(&mut edits));
+        if let Cow::Borrowed(_) = out {
+            edits.clear();
+        }
+        (out, edits)
     }
 
     /// Redacts UTF-8 text. Masks are valid UTF-8 and whole characters are kept, so the
@@ -92,7 +112,7 @@ impl Redactor {
         let mut report = Report::default();
         let mut findings = Vec::new();
         let mut sink = |f: &Finding| findings.push(f.clone());
-        crate::stream::redact_all(self, input, &mut report, Some(&mut sink));
+        crate::stream::redact_all(self, input, &mut report, Some(&mut sink), None);
         findings
     }
 
@@ -137,7 +157,7 @@ impl Redactor {
                 first = Some(f.clone());
             }
         };
-        let out = crate::stream::redact_all(self, value, &mut report, Some(&mut sink));
+        let out = crate::stream::redact_all(self, value, &mut report, Some(&mut sink), None);
         (out, first)
     }
 

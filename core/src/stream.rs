@@ -14,7 +14,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use crate::engine::{Hit, HitChain, LineScan, Region, Span, ValueEnd, merge_spans};
-use crate::{Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
+use crate::{Edit, Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
 pub(crate) const PEM_MAX_LINES: usize = 256;
@@ -80,6 +80,9 @@ pub(crate) struct Processor {
     chain: HitChain,
     /// Findings with their positions, collected when `collect` is set.
     pub(crate) events: Vec<StreamFinding>,
+    /// Where the output differs from the input, recorded when set (one-shot only: output
+    /// offsets are positions in the one output buffer).
+    pub(crate) edits: Option<Vec<Edit>>,
     pub(crate) collect: bool,
     window: usize,
     step: usize,
@@ -107,6 +110,7 @@ impl Processor {
             hits: Vec::new(),
             chain: HitChain::default(),
             events: Vec::new(),
+            edits: None,
             collect: false,
             window,
             step: window - overlap,
@@ -415,7 +419,10 @@ impl Processor {
             // A span whose head was already written as a mask goes on silently.
             let silent = sp.start < skip && self.mask_end == self.line_pos + skip;
             out.extend_from_slice(&win[cursor..start]);
+            let written = out.len();
             self.write_mask(win, sp, start, silent, out);
+            let at = self.line_abs as usize + self.line_pos;
+            self.record_edit(at + start..at + sp.end, written..out.len());
             cursor = sp.end;
             self.mask_end = self.line_pos + sp.end;
             if !silent {
@@ -507,9 +514,17 @@ impl Processor {
         if self.collect {
             self.events.push(StreamFinding { finding, line: self.line_no, column: 1 });
         }
+        let written = out.len();
         self.red.masker().write(out, &rule, content, 0);
+        self.record_edit(start..start + content_end, written..out.len());
         out.extend_from_slice(&line[content_end..]);
         true
+    }
+
+    fn record_edit(&mut self, input: std::ops::Range<usize>, output: std::ops::Range<usize>) {
+        if let Some(edits) = self.edits.as_mut() {
+            edits.push(Edit { input, output });
+        }
     }
 
     /// Processes the final partial line.
@@ -604,6 +619,7 @@ pub(crate) fn redact_all<'a>(
     input: &'a [u8],
     report: &mut Report,
     sink: Option<&mut dyn FnMut(&Finding)>,
+    edits: Option<&mut Vec<Edit>>,
 ) -> Cow<'a, [u8]> {
     let first = red.engine().find_hit(input, 0);
     // Nothing to do when no literal occurs and no line needs windowing.
@@ -626,11 +642,17 @@ pub(crate) fn redact_all<'a>(
     let mut p = Processor::new(red.clone());
     let mut out = Vec::with_capacity(input.len() + 64);
     p.collect = sink.is_some();
+    if edits.is_some() {
+        p.edits = Some(Vec::new());
+    }
     p.write_all(input, first, &mut out);
     if let Some(f) = sink {
         for e in &p.events {
             f(&e.finding);
         }
+    }
+    if let (Some(edits), Some(found)) = (edits, p.edits.take()) {
+        *edits = found;
     }
     p.report.bytes_out = out.len() as u64;
     let changed = p.found > 0 || out != input;

@@ -138,3 +138,38 @@ fn reusing_a_json_scratch_matches_one_shot() {
     }
     assert!(checked >= 2 * MIN_CASES, "only {checked} documents checked");
 }
+
+/// The output rebuilt from the input and `redact_edits`' masks, as a front end does.
+fn rebuild(input: &[u8], out: &[u8], edits: &[hush::Edit]) -> Vec<u8> {
+    let mut rebuilt = Vec::new();
+    let mut at = 0;
+    for e in edits {
+        assert!(e.input.start >= at && e.input.end <= input.len(), "edits out of order or past the input");
+        rebuilt.extend_from_slice(&input[at..e.input.start]);
+        rebuilt.extend_from_slice(&out[e.output.clone()]);
+        at = e.input.end;
+    }
+    rebuilt.extend_from_slice(&input[at..]);
+    rebuilt
+}
+
+#[test]
+fn edits_rebuild_the_output() {
+    for case in load_cases().into_iter().filter(|c| !is_json(c)) {
+        let r = redactor_for(&case);
+        let (out, edits) = r.redact_edits(&case.input);
+        assert_eq!(out.as_ref(), r.redact(&case.input).as_ref(), "{}: redact_edits differs from redact", case.name);
+        assert_eq!(rebuild(&case.input, &out, &edits), out.as_ref(), "{}: edits do not rebuild the output", case.name);
+    }
+    // Long lines, processed in overlapping windows, and a PEM block masked line by line.
+    let r = hush::Redactor::builder().line_cap(4096).build().unwrap();
+    let mut input = b"x=1 ".repeat(3000);
+    input.extend_from_slice(b"password=hunter22 ghp_0123456789abcdefghijklmnopqrstuvwxyz\n");
+    input.extend_from_slice(b"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0123456789abcdefABCDEF\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n-----END RSA PRIVATE KEY-----\n");
+    let (out, edits) = r.redact_edits(&input);
+    assert!(edits.len() >= 3, "{} edits", edits.len());
+    for secret in [&b"hunter22"[..], b"ghp_0123", b"MIIEow", b"QUJDREVG"] {
+        assert!(!out.windows(secret.len()).any(|w| w == secret), "a secret is not masked");
+    }
+    assert_eq!(rebuild(&input, &out, &edits), out.as_ref());
+}

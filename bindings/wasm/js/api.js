@@ -169,6 +169,24 @@ function createApi(raw) {
   const memory = raw.wasmMemory();
 
   /** Encodes `text` into the input buffer; returns its byte length or -1 if it did not fit. */
+  /**
+   * The redacted text from the input string and the core's edits (see
+   * `redactInputEdits`): the unchanged text is sliced from `text`, never decoded again.
+   */
+  function applyEdits(text, masks, edits) {
+    // Concatenation, not an array join: V8 keeps slices of `text` as they are and joins
+    // them when the string is first read as a whole.
+    let out = '';
+    let at = 0;
+    let m = 0;
+    for (let i = 0; i < edits.length; i += 3) {
+      out += text.slice(at, edits[i]) + masks.slice(m, m + edits[i + 2]);
+      at = edits[i + 1];
+      m += edits[i + 2];
+    }
+    return out + text.slice(at);
+  }
+
   function encodeInPlace(text) {
     if (text.length < IN_PLACE_MIN) return -1;
     const cap = text.length + 64;
@@ -312,8 +330,13 @@ function createApi(raw) {
       checkString(text, 'text');
       const r = this.#live();
       const len = encodeInPlace(text);
-      const out = len >= 0 ? r.redactInput(len) : r.redact(text);
-      return out === undefined ? text : out;
+      if (len < 0) {
+        const out = r.redact(text);
+        return out === undefined ? text : out;
+      }
+      const res = r.redactInputEdits(len);
+      if (res === undefined) return text;
+      return typeof res === 'string' ? res : applyEdits(text, res[0], res[1]);
     }
 
     /** Redacts bytes (any encoding; non-UTF-8 bytes pass through). Returns a new array. */

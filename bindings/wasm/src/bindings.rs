@@ -126,6 +126,28 @@ fn owned_text(out: std::borrow::Cow<'_, [u8]>) -> Option<String> {
     }
 }
 
+/// The masks of `edits` concatenated, and per edit the UTF-16 start and end of the
+/// replaced input and the mask's UTF-16 length; `None` when the input is not UTF-8 or an
+/// edit or mask does not fall on character boundaries.
+fn edits_for_js(input: &[u8], out: &[u8], edits: &[hush::Edit]) -> Option<(String, Vec<u32>)> {
+    let text = std::str::from_utf8(input).ok()?;
+    let bounds: Vec<usize> = edits.iter().flat_map(|e| [e.input.start, e.input.end]).collect();
+    if !bounds.iter().all(|&b| text.is_char_boundary(b)) {
+        return None;
+    }
+    // ASCII text: byte offsets are UTF-16 offsets.
+    let units: Vec<u32> =
+        if input.is_ascii() { bounds.iter().map(|&b| b as u32).collect() } else { byte_to_utf16(text, &bounds) };
+    let mut masks = String::new();
+    let mut offsets = Vec::with_capacity(edits.len() * 3);
+    for (e, pair) in edits.iter().zip(units.chunks_exact(2)) {
+        let mask = std::str::from_utf8(out.get(e.output.clone())?).ok()?;
+        masks.push_str(mask);
+        offsets.extend([pair[0], pair[1], mask.encode_utf16().count() as u32]);
+    }
+    Some((masks, offsets))
+}
+
 /// A compiled redactor (raw export; use `Redactor` from the package instead).
 #[wasm_bindgen]
 pub struct RawRedactor {
@@ -164,6 +186,26 @@ impl RawRedactor {
     #[wasm_bindgen(js_name = redactInput)]
     pub fn redact_input(&self, len: usize) -> Option<String> {
         with_input(len, |bytes| owned_text(self.inner.redact(bytes)))
+    }
+
+    /// Redacts the UTF-8 text JS wrote into the input buffer and says what changed, so JS
+    /// rebuilds the output from the string it holds (no copy and no UTF-8 decoding of the
+    /// unchanged text): `undefined` when nothing changed, else `[masks, edits]`, the masks
+    /// one after the other and per edit the replaced range's UTF-16 start and end in the
+    /// input and the mask's UTF-16 length. A plain string (the whole output) if an edit
+    /// does not fall on character boundaries, which the core does not produce.
+    #[wasm_bindgen(js_name = redactInputEdits)]
+    pub fn redact_input_edits(&self, len: usize) -> JsValue {
+        with_input(len, |bytes| {
+            let (out, edits) = self.inner.redact_edits(bytes);
+            if matches!(out, std::borrow::Cow::Borrowed(_)) {
+                return JsValue::UNDEFINED;
+            }
+            match edits_for_js(bytes, &out, &edits) {
+                Some((masks, offsets)) => Array::of2(&JsValue::from_str(&masks), &Uint32Array::from(&offsets[..])).into(),
+                None => owned_text(out).map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s)),
+            }
+        })
     }
 
     /// Like `redactInput`, with the report: `[text | undefined, report]`.

@@ -18,6 +18,34 @@ test('loads through require and import() without an init call', async () => {
   assert.deepEqual([...MASK_STYLES], ['redacted', 'label', 'hash', 'partial', 'fill']);
 });
 
+test('redact: long texts (rebuilt from the input and the masks) equal the bytes path', () => {
+  const lines = [
+    `café user=bob password=hunter22 ünïcödé 😀\n`,
+    `login with ${SECRET} from 東京 token=${'x'.repeat(30)}é\n`,
+    `{"api_key":"sk_live_${'a1B2'.repeat(6)}","note":"naïve 😀😀"}\n`,
+    `Authorization: Bearer ${'Zq9'.repeat(12)}😀\n`,
+    'plain line with nothing in it, but long enough to matter\n',
+  ];
+  const text = lines.join('').repeat(80) + 'tail password=été😀';
+  assert.ok(text.length > 8192);
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  for (const options of [
+    { knownValues: [SECRET] },
+    { knownValues: [SECRET], mask: 'label' },
+    { knownValues: [SECRET], mask: 'partial' },
+    { knownValues: [SECRET], mask: 'fill' },
+    { knownValues: [SECRET], mask: 'hash', hashKey: '0123456789abcdef' },
+  ]) {
+    const r = new Redactor(options);
+    const out = r.redact(text);
+    assert.equal(out, dec.decode(r.redactBytes(enc.encode(text))), `mask ${options.mask ?? 'redacted'}`);
+    assert.ok(!out.includes('hunter22') && !out.includes(SECRET), 'secrets masked');
+    assert.ok(out.includes('東京') && out.includes('😀'), 'other text kept');
+    r.free();
+  }
+});
+
 test('redact: key names, known values, mask styles', () => {
   const r = new Redactor({ knownValues: [SECRET], mask: 'label' });
   assert.equal(r.redact(`login with ${SECRET} failed`), 'login with [REDACTED:known:api:1] failed');
