@@ -373,6 +373,8 @@ pub struct Builder {
     pub(crate) retained: Vec<KnownValue>,
     pub(crate) line_cap: Option<usize>,
     pub(crate) builtin_formats: Option<bool>,
+    /// The SIMD prefilter is not to be used (see [`Builder::vector_prefilter`]).
+    pub(crate) no_vector_prefilter: bool,
 }
 
 impl fmt::Debug for Builder {
@@ -599,6 +601,15 @@ impl Builder {
     /// warning. Known-value files may be 256 times bigger.
     pub fn known_max_file_size(mut self, bytes: u64) -> Self {
         self.sources.limits.max_file_size = bytes;
+        self
+    }
+
+    /// Whether the literal scan may use its SIMD prefilter (default: yes, where the CPU has
+    /// AVX-512 VBMI or AVX2, or in a wasm build with `simd128`). Without it the automaton is
+    /// walked in lanes, the portable path: the output is the same, so this is for comparing
+    /// the two (tests, benchmarks).
+    pub fn vector_prefilter(mut self, enabled: bool) -> Self {
+        self.no_vector_prefilter = !enabled;
         self
     }
 

@@ -45,6 +45,15 @@ fn every_case_matches() {
 }
 
 #[test]
+fn the_portable_scan_gives_the_same_output() {
+    for case in load_cases().into_iter().filter(|c| !is_json(c)) {
+        let r = redactor_for(&case);
+        let portable = common::build_redactor_with(&case, |b| b.vector_prefilter(false));
+        assert_eq!(portable.redact(&case.input), r.redact(&case.input), "{}: the lane walk differs", case.name);
+    }
+}
+
+#[test]
 fn streaming_and_idempotence() {
     for case in load_cases().into_iter().filter(|c| !is_json(c)) {
         let r = redactor_for(&case);

@@ -1,7 +1,7 @@
 //! Quick one-shot throughput probe: `throughput [MB] [known-values]` prints MB/s of
 //! `redact` and of the streaming writer on the realistic corpus, and the candidate rate.
 //! `CORPUS=FILE` reads the input from a file instead. `ONLY=redact` or `ONLY=stream` runs one of the two (for profiling); `REPS=N` warms up
-//! `redact` N-1 times first.
+//! `redact` N-1 times first; `NO_SIMD=1` scans without the SIMD prefilter.
 
 use std::io::Write;
 use std::time::Instant;
@@ -13,7 +13,8 @@ fn main() {
         Some(path) => std::fs::read(path).expect("CORPUS names a readable file"),
         None => hush_benches::corpus(mb << 20, hush_benches::Density::OneIn(200), 7),
     };
-    let mut b = hush::Redactor::builder();
+    // NO_SIMD=1: the portable lane walk instead of the SIMD prefilter.
+    let mut b = hush::Redactor::builder().vector_prefilter(std::env::var_os("NO_SIMD").is_none());
     for v in hush_benches::KNOWN_VALUES {
         b = b.known_value(v.as_bytes());
     }

@@ -202,7 +202,9 @@ impl RawRedactor {
                 return JsValue::UNDEFINED;
             }
             match edits_for_js(bytes, &out, &edits) {
-                Some((masks, offsets)) => Array::of2(&JsValue::from_str(&masks), &Uint32Array::from(&offsets[..])).into(),
+                Some((masks, offsets)) => {
+                    Array::of2(&JsValue::from_str(&masks), &Uint32Array::from(&offsets[..])).into()
+                }
                 None => owned_text(out).map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s)),
             }
         })

@@ -58,12 +58,14 @@ enum Matcher {
 
 impl Literals {
     /// The literal set of `patterns`; those from `forms_from` on are known-value forms.
+    #[cfg(test)]
     pub(crate) fn build(patterns: &[Vec<u8>], forms_from: usize) -> Result<Literals, Error> {
         Literals::build_with(patterns, forms_from, true)
     }
 
-    /// [`build`](Self::build), with the SIMD prefilter when `simd` and it fits.
-    fn build_with(patterns: &[Vec<u8>], forms_from: usize, simd: bool) -> Result<Literals, Error> {
+    /// The literal set of `patterns` (those from `forms_from` on are known-value forms),
+    /// with the SIMD prefilter when `simd` and it fits.
+    pub(crate) fn build_with(patterns: &[Vec<u8>], forms_from: usize, simd: bool) -> Result<Literals, Error> {
         let has_newline = patterns.iter().any(|p| p.contains(&b'\n'));
         if !has_newline && patterns.len() - forms_from > SHARED_FORMS_MAX {
             // Forms holding no newline, with the ids they have in `patterns`.

@@ -196,7 +196,7 @@ impl Engine {
         }
 
         let triggers = pattern_triggers;
-        let literals = Literals::build(&patterns, forms_from)?;
+        let literals = Literals::build_with(&patterns, forms_from, !b.no_vector_prefilter)?;
         let apart = if literals.forms_apart() { forms_from } else { patterns.len() };
         let (implied, may_overlap) = overlaps(&patterns, apart);
 
@@ -222,12 +222,14 @@ impl Engine {
             .map(|r| format::compile_regex(r).map_err(|m| Error::config(format!("allow_regexes: {m}"))))
             .collect::<Result<Vec<_>, _>>()?;
 
-        let mut sorted_patterns = patterns.clone();
+        let pattern_lens = patterns.iter().map(|p| p.len() as u32).collect();
+        // The literals themselves, not a copy: thousands of known values make them many.
+        let mut sorted_patterns = patterns;
         sorted_patterns.sort_unstable();
         Ok(Engine {
             literals,
             sorted_patterns,
-            pattern_lens: patterns.iter().map(|p| p.len() as u32).collect(),
+            pattern_lens,
             triggers,
             implied,
             may_overlap,
@@ -450,8 +452,9 @@ impl Engine {
         let longest = self.sorted_patterns.iter().map(Vec::len).max().unwrap_or(0);
         for k in (1..longest.min(len + 1)).rev() {
             let suffix = &buf[len - k..];
-            let i = self.sorted_patterns.partition_point(|p| p.as_slice() < suffix);
-            if self.sorted_patterns.get(i).is_some_and(|p| p.len() > k && p.starts_with(suffix)) {
+            // The first literal sorted after the suffix itself: a longer one starting with it.
+            let i = self.sorted_patterns.partition_point(|p| p.as_slice() <= suffix);
+            if self.sorted_patterns.get(i).is_some_and(|p| p.starts_with(suffix)) {
                 safe = len - k;
                 break;
             }

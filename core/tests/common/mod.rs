@@ -29,8 +29,14 @@ pub fn redactor_for(case: &Case) -> hush::Redactor {
 }
 
 fn build_redactor(case: &Case) -> hush::Redactor {
+    build_redactor_with(case, |b| b)
+}
+
+/// The redactor for `case`, its builder first passed through `tweak`.
+#[allow(dead_code)]
+pub fn build_redactor_with(case: &Case, tweak: impl FnOnce(hush::Builder) -> hush::Builder) -> hush::Redactor {
     let o = &case.options;
-    let mut b = hush::Redactor::builder();
+    let mut b = tweak(hush::Redactor::builder());
     if let Some(cfg) = o.get("config").and_then(Value::as_str) {
         b = b.config_toml(cfg).unwrap_or_else(|e| panic!("{}: config: {e}", case.name));
     }
