@@ -328,6 +328,25 @@ pub(crate) fn enclosing_mask_len_at(text: &[u8]) -> Option<usize> {
     None
 }
 
+/// The label masks (in the shape [`enclosing_mask_len_at`] reads) that open before `at`
+/// and close after it, as `open..end` ranges, innermost first. The look-back covers the
+/// longest mask.
+pub(crate) fn masks_around(line: &[u8], at: usize) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let from = at.saturating_sub(MAX_MASK_LEN);
+    memchr::memrchr_iter(b'[', &line[from..at]).filter_map(move |i| {
+        let open = from + i;
+        enclosing_mask_len_at(&line[open..]).map(|len| open..open + len).filter(|m| m.end > at)
+    })
+}
+
+/// Where a secret at `line[start..end]` must start so that masking it leaves every mask
+/// whole: at `start`, or, when it starts inside a label mask and runs over that mask's
+/// closing `]`, at the mask's `[` (the outermost such mask). Masking only from `start`
+/// would leave the mask unclosed, and its text read as text on the next pass.
+pub(crate) fn start_keeping_masks_whole(line: &[u8], start: usize, end: usize) -> usize {
+    masks_around(line, start).filter(|m| m.end <= end).map(|m| m.start).last().unwrap_or(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,7 @@
 //! Compiled format rules: a regex run only on windows around its keywords.
 
+use std::ops::Range;
+
 use base64::Engine as _;
 use regex_automata::Input;
 use regex_automata::meta::{self, Regex};
@@ -342,16 +344,23 @@ impl CompiledRule {
     /// After a match skipped for taking in a mask, the search resumes one byte into it,
     /// not after it: the skipped match must not hide a later one inside it (in
     /// `;Pwd={[REDACTED\0;Pwd=}` the braced value holds a look-alike, and the inner `;Pwd=}`
-    /// stands alone once the text before it is masked).
+    /// stands alone once the text before it is masked). A later secret that starts inside
+    /// the skipped one and runs to its end or past it is masked from the skipped one's
+    /// start: masking only its own bytes would take the skipped match's end away (the `}`
+    /// of `;Pwd={…;Pwd=}`), and the next pass would read a different match there.
     pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, out: &mut Vec<Span>) {
         let mut input = Input::new(line).span(lo..hi);
         let regex = self.regex.get();
         let mut caps = regex.create_captures();
+        let mut skipped = None;
         loop {
             regex.search_captures(&input, &mut caps);
             let Some(m) = caps.get_match() else { break };
-            let next = match self.record(line, &caps, out) {
-                Recorded::MaskSkipped => m.start() + 1,
+            let next = match self.record(line, &caps, out, skipped.as_ref()) {
+                Recorded::MaskSkipped(secret) => {
+                    skipped = Some(secret);
+                    m.start() + 1
+                }
                 Recorded::Other => m.end().max(m.start() + 1),
             };
             if next >= hi {
@@ -377,14 +386,22 @@ impl CompiledRule {
         regex.search_captures(&input, &mut caps);
         match caps.get_match() {
             Some(m) => {
-                self.record(line, &caps, out);
+                self.record(line, &caps, out, None);
                 m.end()
             }
             None => at,
         }
     }
 
-    fn record(&self, line: &[u8], caps: &regex_automata::util::captures::Captures, out: &mut Vec<Span>) -> Recorded {
+    /// Records the secret of the match in `caps`; `skipped` is the secret of an earlier
+    /// match skipped for a mask, which this one takes in when it runs over its end.
+    fn record(
+        &self,
+        line: &[u8],
+        caps: &regex_automata::util::captures::Captures,
+        out: &mut Vec<Span>,
+        skipped: Option<&Range<usize>>,
+    ) -> Recorded {
         {
             let Some(whole) = caps.get_match() else { return Recorded::Other };
             let secret = match self.group {
@@ -413,7 +430,7 @@ impl CompiledRule {
             // `v` is masked, and then the mask's `[` ends it. Skipping such a match keeps
             // `redact(redact(x)) == redact(x)`.
             if crate::mask::touches_mask(line, start.min(whole.start()), end.max(whole.end())) {
-                return Recorded::MaskSkipped;
+                return Recorded::MaskSkipped(start..end);
             }
             if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
                 return Recorded::Other;
@@ -421,12 +438,19 @@ impl CompiledRule {
             if !self.validate(bytes) || self.allowed(line, whole.range(), bytes) {
                 return Recorded::Other;
             }
+            // A secret that runs over the `]` of a mask it starts in (`[REDACTED:;Pwd=]`)
+            // takes that mask with it, from its `[`; likewise over the end of a skipped
+            // secret it starts in.
+            let mut whole_masks = crate::mask::start_keeping_masks_whole(line, start, end);
+            if let Some(sk) = skipped.filter(|sk| sk.start < start && start < sk.end && sk.end <= end) {
+                whole_masks = whole_masks.min(sk.start);
+            }
             out.push(Span {
-                start,
+                start: whole_masks,
                 end,
                 rule: self.id.clone(),
                 kind: RuleKind::Format,
-                prefix_len: self.prefix_len(bytes),
+                prefix_len: if whole_masks == start { self.prefix_len(bytes) } else { 0 },
                 truncated,
                 quote: false,
                 continues: None,
@@ -483,8 +507,8 @@ impl CompiledRule {
 
 /// What [`CompiledRule::record`] made of a match.
 enum Recorded {
-    /// Skipped because it takes in or touches a mask.
-    MaskSkipped,
+    /// Skipped because it takes in or touches a mask; the secret's bytes.
+    MaskSkipped(Range<usize>),
     /// Recorded, or skipped for another reason.
     Other,
 }

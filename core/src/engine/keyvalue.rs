@@ -261,10 +261,7 @@ pub(crate) fn confirm(
 /// in it (`[REDACTED:key:pa;Pwd=x]`) without turning its key words into keys on the next
 /// pass. The look-back covers the longest mask, so every key word in one sees its start.
 fn inside_mask(line: &[u8], at: usize) -> bool {
-    let from = at.saturating_sub(crate::mask::MAX_MASK_LEN);
-    memchr::memrchr_iter(b'[', &line[from..at])
-        .map(|i| from + i)
-        .any(|open| crate::mask::enclosing_mask_len_at(&line[open..]).is_some_and(|len| open + len > at))
+    crate::mask::masks_around(line, at).next().is_some()
 }
 
 /// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?

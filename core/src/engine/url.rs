@@ -55,12 +55,20 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
         }
         q += 1;
     }
-    let pass = &line[c + 1..at];
     // Userinfo (user or password) that takes in a mask is the output of an earlier pass:
     // the mask replaced a byte (`/`, `<`, a control byte) that ended the authority there,
     // as in `://:KEY=/\0@` or `://pass=<\0:W@`. Reading it as userinfo now would mask
-    // more on each pass (idempotence), as for format rules.
-    if pass.is_empty() || crate::mask::holds_mask(line, start, at) || crate::engine::is_placeholder(pass) {
+    // more on each pass (idempotence), as for format rules. Up to the first `@` it may
+    // still be clean: that part is the password then (in `://:~@…token:@` a key rule
+    // masks the last `@`, and the next pass reads the password up to the first).
+    if crate::mask::holds_mask(line, start, at) {
+        if p == at || crate::mask::holds_mask(line, start, p) {
+            return;
+        }
+        at = p;
+    }
+    let pass = &line[c + 1..at];
+    if pass.is_empty() || crate::engine::is_placeholder(pass) {
         return;
     }
     let mut s = sep;
