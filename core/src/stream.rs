@@ -225,8 +225,15 @@ impl Processor {
     /// Processes a block of complete lines (ending in `\n`) from the input. One literal
     /// search runs through the block; lines without a hit are copied as they are.
     /// `ahead` is what a search already found at the block's start.
+    ///
+    /// Lines copied as they are are counted once for the whole block at its end, in one
+    /// count of its newlines (every line of a block ends in one): counting each run of
+    /// copied lines on its own cost more than the copy. Findings need the line number as
+    /// they are found only when they are collected.
     fn block(&mut self, data: &[u8], ahead: Ahead, out: &mut Vec<u8>) {
         let mut pos = 0;
+        let count_at_end = !self.collect;
+        let (lines_before, line_no_before) = (self.report.lines, self.line_no);
         let (mut next, mut exhausted) = match ahead {
             Ahead::Unknown => (None, false),
             Ahead::Hit(h) => (Some(h), false),
@@ -251,12 +258,12 @@ impl Processor {
                 None => engine.next_hit(&mut chain, data, pos),
             };
             let Some(first) = first else {
-                self.copy_lines(&data[pos..], out);
+                self.copy_lines(&data[pos..], !count_at_end, out);
                 break;
             };
             let line_start = memchr::memrchr(b'\n', &data[pos..first.start]).map_or(pos, |i| pos + i + 1);
             let line_end = memchr::memchr(b'\n', &data[first.start..]).map_or(data.len(), |i| first.start + i + 1);
-            self.copy_lines(&data[pos..line_start], out);
+            self.copy_lines(&data[pos..line_start], !count_at_end, out);
             let line = &data[line_start..line_end];
             if line.len() > self.window {
                 self.whole_line(line, out);
@@ -295,17 +302,25 @@ impl Processor {
         }
         self.hits = hits;
         self.chain = chain;
+        if count_at_end {
+            let n = memchr::memchr_iter(b'\n', data).count() as u64;
+            debug_assert!(self.report.lines - lines_before <= n, "lines of a block counted twice");
+            self.report.lines = lines_before + n;
+            self.line_no = line_no_before + n;
+        }
     }
 
-    /// Copies whole lines that hold no literal.
-    fn copy_lines(&mut self, lines: &[u8], out: &mut Vec<u8>) {
+    /// Copies whole lines that hold no literal; counts them when `count` is set.
+    fn copy_lines(&mut self, lines: &[u8], count: bool, out: &mut Vec<u8>) {
         if lines.is_empty() {
             return;
         }
         out.extend_from_slice(lines);
-        let n = memchr::memchr_iter(b'\n', lines).count() as u64;
-        self.report.lines += n;
-        self.line_no += n;
+        if count {
+            let n = memchr::memchr_iter(b'\n', lines).count() as u64;
+            self.report.lines += n;
+            self.line_no += n;
+        }
         self.line_abs += lines.len() as u64;
     }
 

@@ -194,7 +194,7 @@ fn run(args: &FilterArgs, common: &CommonArgs) -> Result<i32, CliError> {
             }
         }
     } else {
-        let mut out = output::stdout();
+        let mut out = output::stdout_for_blocks();
         let stdin_only = [PathBuf::from("-")];
         let inputs = if args.files.is_empty() { &stdin_only[..] } else { &args.files[..] };
         for path in inputs {

@@ -167,9 +167,6 @@ pub(crate) fn confirm(
     while ne < line.len() && is_name_byte(line[ne]) {
         ne += 1;
     }
-    if inside_mask(line, ns) {
-        return ne;
-    }
     let raw = &line[ns..ne];
     let dashes = raw.iter().take_while(|&&b| b == b'-').count();
     let name = raw[dashes..].strip_suffix(b".").unwrap_or(&raw[dashes..]);
@@ -193,6 +190,10 @@ pub(crate) fn confirm(
         return ne;
     }
     let Some(rule) = keys.classify_bytes(name) else { return ne };
+    // Last of the cheap checks: it looks back up to a mask's length for a `[`.
+    if inside_mask(line, ns) {
+        return ne;
+    }
 
     let quoted_name = matches!(before, b'"' | b'\'' | b'`') && line.get(ne) == Some(&before);
     let mut p = if quoted_name { ne + 1 } else { ne };
