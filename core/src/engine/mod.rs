@@ -154,51 +154,56 @@ impl Engine {
         let known: Vec<KnownValue> = loaded.values;
 
         // Literal table.
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_triggers: Vec<Vec<Trigger>> = Vec::new();
-        // Thousands of known values make this map large: foldhash, not SipHash (the keys are
-        // the redactor's own literals, not attacker-chosen).
+        // Each literal's id. The map holds the only copy of each literal until the table is
+        // built from it (thousands of known values give tens of thousands). Foldhash, not
+        // SipHash: the keys are the redactor's own literals, not attacker-chosen.
         let mut index: std::collections::HashMap<Vec<u8>, usize, foldhash::fast::FixedState> =
             std::collections::HashMap::default();
-        let mut add = |lit: &[u8], t: Trigger, patterns: &mut Vec<Vec<u8>>, pt: &mut Vec<Vec<Trigger>>| {
+        let mut add = |lit: Vec<u8>, t: Trigger, pt: &mut Vec<Vec<Trigger>>| {
             if lit.is_empty() {
                 return;
             }
-            let i = *index.entry(lit.to_vec()).or_insert_with(|| {
-                patterns.push(lit.to_vec());
+            let next = index.len();
+            let i = *index.entry(lit).or_insert(next);
+            if i == next {
                 pt.push(Vec::new());
-                patterns.len() - 1
-            });
+            }
             pt[i].push(t);
         };
         for lit in keys.literals() {
-            add(lit.as_bytes(), Trigger::Key, &mut patterns, &mut pattern_triggers);
+            add(lit.as_bytes().to_vec(), Trigger::Key, &mut pattern_triggers);
         }
         for (i, rule) in rules.iter().enumerate() {
             for kw in rule.keyword_forms() {
-                add(&kw, Trigger::Format(i as u32), &mut patterns, &mut pattern_triggers);
+                add(kw, Trigger::Format(i as u32), &mut pattern_triggers);
             }
         }
-        add(b"://", Trigger::Url, &mut patterns, &mut pattern_triggers);
-        add(b"-----BEGIN", Trigger::PemBegin, &mut patterns, &mut pattern_triggers);
+        add(b"://".to_vec(), Trigger::Url, &mut pattern_triggers);
+        add(b"-----BEGIN".to_vec(), Trigger::PemBegin, &mut pattern_triggers);
         for (lit, ctx) in decode::literals() {
-            add(lit.as_bytes(), Trigger::Decode(*ctx), &mut patterns, &mut pattern_triggers);
+            add(lit.as_bytes().to_vec(), Trigger::Decode(*ctx), &mut pattern_triggers);
         }
         // Known-value forms last: those that are no other literal get the ids from here on,
         // which the literal scan may search apart from the rest.
-        let forms_from = patterns.len();
+        let forms_from = pattern_triggers.len();
         let mut known_rules = Vec::new();
         for (i, k) in known.iter().enumerate() {
             known_rules.push(RuleId::new(&k.rule));
             for (lit, form) in crate::known::encoded_forms(&k.value) {
-                add(&lit, Trigger::Known(i as u32, form), &mut patterns, &mut pattern_triggers);
+                add(lit, Trigger::Known(i as u32, form), &mut pattern_triggers);
             }
+        }
+        let mut patterns: Vec<Vec<u8>> = vec![Vec::new(); index.len()];
+        for (lit, i) in index {
+            patterns[i] = lit;
         }
 
         let triggers = pattern_triggers;
         let literals = Literals::build_with(&patterns, forms_from, !b.no_vector_prefilter)?;
         let apart = if literals.forms_apart() { forms_from } else { patterns.len() };
-        let (implied, may_overlap) = overlaps(&patterns, apart);
+        let order = byte_order(&patterns);
+        let (implied, may_overlap) = overlaps(&patterns, apart, &order);
 
         let max_match =
             rules.iter().map(CompiledRule::bound).chain(patterns.iter().map(Vec::len)).max().unwrap_or(0).max(512);
@@ -224,8 +229,7 @@ impl Engine {
 
         let pattern_lens = patterns.iter().map(|p| p.len() as u32).collect();
         // The literals themselves, not a copy: thousands of known values make them many.
-        let mut sorted_patterns = patterns;
-        sorted_patterns.sort_unstable();
+        let sorted_patterns = order.iter().map(|&i| std::mem::take(&mut patterns[i as usize])).collect();
         Ok(Engine {
             literals,
             sorted_patterns,
@@ -548,8 +552,9 @@ pub(crate) struct Hit {
 
 /// For each pattern, the patterns occurring inside it (with offsets), and whether some
 /// pattern could start inside it and extend past its end.
-fn overlaps(patterns: &[Vec<u8>], apart: usize) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
-    let (main, forms) = patterns.split_at(apart);
+/// `order` is the patterns' ids in byte order of the patterns ([`byte_order`]).
+fn overlaps(patterns: &[Vec<u8>], apart: usize, order: &[u32]) -> (Vec<Vec<(u32, u32)>>, Vec<bool>) {
+    let main = &patterns[..apart];
     let mut implied = vec![Vec::new(); patterns.len()];
     if let Ok(all) = AhoCorasick::builder().match_kind(MatchKind::Standard).build(main) {
         for (i, p) in main.iter().enumerate() {
@@ -561,7 +566,10 @@ fn overlaps(patterns: &[Vec<u8>], apart: usize) -> (Vec<Vec<(u32, u32)>>, Vec<bo
             }
         }
     }
-    let (main_sorted, forms_sorted) = (sorted_slices(main), sorted_slices(forms));
+    let sorted = |keep: fn(usize, usize) -> bool| -> Vec<&[u8]> {
+        order.iter().map(|&i| i as usize).filter(|&i| keep(i, apart)).map(|i| patterns[i].as_slice()).collect()
+    };
+    let (main_sorted, forms_sorted) = (sorted(|i, apart| i < apart), sorted(|i, apart| i >= apart));
     // The first pattern after `key` in sort order that starts with it (so is longer).
     let longer = |set: &[&[u8]], key: &[u8]| {
         let at = set.partition_point(|q| *q <= key);
@@ -588,10 +596,21 @@ fn overlaps(patterns: &[Vec<u8>], apart: usize) -> (Vec<Vec<(u32, u32)>>, Vec<bo
     (implied, may_overlap)
 }
 
-fn sorted_slices(set: &[Vec<u8>]) -> Vec<&[u8]> {
-    let mut v: Vec<&[u8]> = set.iter().map(Vec::as_slice).collect();
-    v.sort_unstable();
-    v
+/// The indices of `set` in byte order of its elements.
+///
+/// Thousands of known values give tens of thousands of forms, many sharing a prefix: they
+/// are sorted by their first eight bytes as one number first (big-endian, zero-padded, so
+/// in byte order), and compared whole only where those are equal.
+fn byte_order(set: &[Vec<u8>]) -> Vec<u32> {
+    let key = |b: &[u8]| {
+        let mut k = [0u8; 8];
+        let n = b.len().min(8);
+        k[..n].copy_from_slice(&b[..n]);
+        u64::from_be_bytes(k)
+    };
+    let mut keyed: Vec<(u64, u32)> = set.iter().enumerate().map(|(i, b)| (key(b), i as u32)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| set[a.1 as usize].cmp(&set[b.1 as usize])));
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The findings of format, known-value, URL and decoding rules on a line, merged into

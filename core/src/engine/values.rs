@@ -67,31 +67,30 @@ impl ValueScan {
         let bucket_order = bit_order.saturating_sub(4).max(8);
         let (bit_shift, bucket_shift) = (64 - bit_order, 64 - bucket_order);
         let mut bits = vec![0u64; (1usize << bit_order) / 64];
-        let mut keyed: Vec<(u32, u32, u32)> = Vec::with_capacity(count);
-        for (i, f) in forms.iter().enumerate() {
-            for off in 0..stride {
-                let v = word(&f[off..off + window]);
-                let h = hash(v);
-                let bit = (h >> bit_shift) as usize;
-                bits[bit / 64] |= 1 << (bit % 64);
-                keyed.push(((h >> bucket_shift) as u32, (i as u32) << 5 | off as u32, check(v)));
-            }
-        }
-        // Entries by bucket (a counting sort).
+        // Entries by bucket: a counting sort in two passes over the forms' windows, which
+        // hashes each twice rather than holding a keyed copy of every entry (tens of MiB
+        // for 10,000 values).
         let mut starts = vec![0u32; (1usize << bucket_order) + 1];
-        for &(b, _, _) in &keyed {
-            starts[b as usize + 1] += 1;
-        }
+        each_window(forms, window, stride, |_, v| {
+            let h = hash(v);
+            let bit = (h >> bit_shift) as usize;
+            bits[bit / 64] |= 1 << (bit % 64);
+            starts[(h >> bucket_shift) as usize + 1] += 1;
+        });
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
-        let mut next = starts.clone();
-        let mut entries = vec![(0u32, 0u32); keyed.len()];
-        for (b, e, c) in keyed {
-            let slot = &mut next[b as usize];
-            entries[*slot as usize] = (e, c);
-            *slot += 1;
-        }
+        // `starts[b + 1]` is where bucket `b` ends: fill each bucket from its end down, so
+        // `starts[b + 1]` ends where it starts, then move the starts one place down.
+        let mut entries = vec![(0u32, 0u32); count];
+        each_window(forms, window, stride, |e, v| {
+            let slot = &mut starts[(hash(v) >> bucket_shift) as usize + 1];
+            *slot -= 1;
+            entries[*slot as usize] = (e, check(v));
+        });
+        let buckets = starts.len() - 1;
+        starts.copy_within(1.., 0);
+        starts[buckets] = count as u32;
         Some(ValueScan { bytes, ends, base, window, stride, bits, bit_shift, starts, entries, bucket_shift })
     }
 
@@ -155,6 +154,17 @@ impl ValueScan {
                 }
             }
             p += self.stride;
+        }
+    }
+}
+
+/// Calls `each` with every form's windows at offsets `0..stride`: the entry (form index
+/// times 32 plus offset) and the window's bytes as a word.
+#[inline]
+fn each_window(forms: &[Vec<u8>], window: usize, stride: usize, mut each: impl FnMut(u32, u64)) {
+    for (i, f) in forms.iter().enumerate() {
+        for (off, w) in f.windows(window).take(stride).enumerate() {
+            each((i as u32) << 5 | off as u32, word(w));
         }
     }
 }

@@ -8,6 +8,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use zeroize::Zeroizing;
 
 /// Which encoding a searched form is: decides how far the masked span reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,19 +41,28 @@ pub(crate) fn encoded_forms(value: &[u8]) -> Vec<(Vec<u8>, Form)> {
     for core in base64_cores(value) {
         push(core, Form::Base64, &mut out);
     }
-    for upper in [true, false] {
-        for plus in [false, true] {
-            for component in [false, true] {
-                push(percent_encode(value, upper, plus, component), Form::Percent, &mut out);
+    // Most values have no byte that these encodings change: skip building twelve copies
+    // of the raw form (thousands of values are loaded at start-up).
+    let unreserved = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if !value.iter().all(unreserved) {
+        for upper in [true, false] {
+            for plus in [false, true] {
+                for component in [false, true] {
+                    push(percent_encode(value, upper, plus, component), Form::Percent, &mut out);
+                }
             }
         }
     }
-    for slash in [false, true] {
-        for ascii in [false, true] {
-            push(json_escape(value, slash, ascii), Form::Escaped, &mut out);
+    if value.iter().any(|&b| !(0x20..0x80).contains(&b) || matches!(b, b'"' | b'\\' | b'/')) {
+        for slash in [false, true] {
+            for ascii in [false, true] {
+                push(json_escape(value, slash, ascii), Form::Escaped, &mut out);
+            }
         }
     }
-    push(shell_escape(value), Form::Escaped, &mut out);
+    if value.iter().any(|b| matches!(b, b'\\' | b'"' | b'$' | b'`')) {
+        push(shell_escape(value), Form::Escaped, &mut out);
+    }
     push(hex(value, false), Form::Hex, &mut out);
     push(hex(value, true), Form::Hex, &mut out);
     out
@@ -64,20 +74,25 @@ pub(crate) fn encoded_forms(value: &[u8]) -> Vec<(Vec<u8>, Form)> {
 /// With `a` unknown bytes before the value, output character `i` covers bits `6i..6i+6` of
 /// the input; it is stable when those bits lie inside the value's bits `8a..8(a+len)`.
 fn base64_cores(value: &[u8]) -> Vec<Vec<u8>> {
-    let mut cores = Vec::with_capacity(6);
+    let mut cores: Vec<Vec<u8>> = Vec::with_capacity(6);
+    // One input and one output buffer for the six encodings (thousands of values are
+    // encoded at start-up); zeroized after, as they hold the value.
+    let mut input = Zeroizing::new(Vec::with_capacity(value.len() + 2));
+    let mut enc = Zeroizing::new(vec![0u8; (value.len() + 2).div_ceil(3) * 4]);
     for align in 0..3usize {
-        let mut input = vec![0u8; align];
-        input.extend_from_slice(value);
         let first = (8 * align).div_ceil(6);
         let last = (8 * (align + value.len())) / 6; // exclusive
         if last <= first || last - first < MIN_BASE64_CORE {
             continue;
         }
+        input.clear();
+        input.resize(align, 0);
+        input.extend_from_slice(value);
         for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
-            let enc = engine.encode(&input);
-            let core = enc.as_bytes()[first..last].to_vec();
-            if !cores.contains(&core) {
-                cores.push(core);
+            let Ok(n) = engine.encode_slice(input.as_slice(), enc.as_mut_slice()) else { continue };
+            let core = &enc[first..last.min(n)];
+            if !cores.iter().any(|c| c.as_slice() == core) {
+                cores.push(core.to_vec());
             }
         }
     }
@@ -213,6 +228,28 @@ mod tests {
                 for enc in [STANDARD.encode(&input), URL_SAFE.encode(&input), STANDARD_NO_PAD.encode(&input)] {
                     assert!(found(v, enc.as_bytes()), "prefix {prefix_len} suffix {suffix_len}");
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcuts that skip encodings which would not change the value lose no form.
+        #[test]
+        fn every_encoding_variant_is_a_form(v in proptest::collection::vec(proptest::prop_oneof![
+            proptest::sample::select(b" !\"$%'()*+/\\`~-._\n\x01\x7f".to_vec()),
+            proptest::num::u8::ANY,
+            proptest::sample::select(b"abcXYZ019".to_vec()),
+        ], 1..12)) {
+            let got = forms(&v);
+            let mut want = vec![shell_escape(&v)];
+            for (upper, plus, component) in (0..8).map(|i| (i & 1 == 1, i & 2 == 2, i & 4 == 4)) {
+                want.push(percent_encode(&v, upper, plus, component));
+            }
+            for (slash, ascii) in [(false, false), (false, true), (true, false), (true, true)] {
+                want.push(json_escape(&v, slash, ascii));
+            }
+            for w in want {
+                proptest::prop_assert!(got.contains(&w));
             }
         }
     }

@@ -64,11 +64,24 @@ pub(crate) fn open_checked(path: &Path, max: u64) -> Result<File, ReadError> {
 }
 
 /// Reads an open file to EOF, at most `max` bytes.
+///
+/// The buffer starts at the file's size (a known-values file may be allowed 16 MiB: zeroing
+/// that, and zeroizing it again, cost more than reading a small file) and grows if the
+/// file does, by a copy into a new buffer: a reallocation would leave the old bytes
+/// behind, not zeroized.
 pub(crate) fn read_open(mut file: File, max: u64) -> Result<Zeroizing<Vec<u8>>, ReadError> {
     let cap = usize::try_from(max).unwrap_or(usize::MAX - 1);
-    let mut buf = Zeroizing::new(vec![0u8; cap + 1]);
+    let size = file.metadata().map_or(0, |m| m.len());
+    // Files under /proc report no size: those start at a page.
+    let first = (usize::try_from(size).unwrap_or(cap).min(cap) + 1).max(4096.min(cap + 1));
+    let mut buf = Zeroizing::new(vec![0u8; first]);
     let mut n = 0;
     loop {
+        if n == buf.len() {
+            let mut bigger = Zeroizing::new(vec![0u8; buf.len().saturating_mul(2).min(cap + 1)]);
+            bigger[..n].copy_from_slice(&buf[..n]);
+            buf = bigger;
+        }
         match file.read(&mut buf[n..]) {
             Ok(0) => break,
             Ok(k) => {
@@ -101,6 +114,17 @@ mod tests {
         let p = dir.path().join("s");
         fs::write(&p, b"plum-Orbit-4471\n").unwrap();
         assert_eq!(read_secret(&p, 1024).unwrap().as_slice(), b"plum-Orbit-4471\n");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_reporting_no_size_is_read_whole() {
+        // procfs files report size 0: the buffer grows past its first page.
+        let path = Path::new("/proc/self/smaps");
+        let got = read_open(File::open(path).unwrap(), 1 << 24).unwrap();
+        assert!(got.len() > 4096, "read {} bytes", got.len());
+        assert!(got.ends_with(b"\n"));
+        assert!(matches!(read_open(File::open(path).unwrap(), 100), Err(ReadError::TooLarge(101))));
     }
 
     #[test]
