@@ -22,7 +22,7 @@ bin=${CARGO_TARGET_DIR:-target}/release
 "$bin/gen-corpus" "$size" 200 > "$work/corpus.log"
 head -c "$(numfmt --from=iec "$slow")" "$work/corpus.log" > "$work/slow.log"
 # No secrets and no candidate words: the scan alone, against cat.
-"$bin/gen-corpus" "$slow" quiet > "$work/quiet.log"
+"$bin/gen-corpus" "$size" quiet > "$work/quiet.log"
 # Known values, as a deployment with many secrets would load them.
 for n in 10 1000 10000; do
   python3 -c 'import sys; [print(f"kv-{i:06d}-Zq8{i*7919%100000:05d}-secret") for i in range(int(sys.argv[1]))]' "$n" > "$work/known-$n.txt"
