@@ -71,7 +71,7 @@ pub fn rewrite(red: &Redactor, path: &Path, opts: &Options) -> Result<Report, Cl
         .tempfile_in(&dir)
         .map_err(|e| CliError::io(format!("{}: cannot create a temp file", dir.display()), &e))?;
     let report = {
-        let mut out = BufWriter::with_capacity(output::OUTPUT_BUFFER, temp.as_file_mut());
+        let mut out = BufWriter::with_capacity(output::BLOCK_OUTPUT_BUFFER, temp.as_file_mut());
         let report = process(red, opts.mode, &mut input, &mut out).map_err(|e| stream_error(path, e))?;
         out.flush().map_err(|e| CliError::write_failed(format!("the temp file for {shown}"), &e))?;
         report

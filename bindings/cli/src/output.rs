@@ -15,12 +15,15 @@ pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
     io::BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout().lock())
 }
 
-/// A locked stdout for output that mostly comes in blocks (the filter's redacted lines,
-/// a block per 64 KiB read): `BufWriter` writes a slice at least as long as its buffer
-/// straight through and copies a shorter one, so a small buffer passes the blocks on
-/// without a copy and still gathers short writes (JSON lines mode writes a line at a time).
+/// Buffer size for output that mostly comes in blocks (the filter's redacted lines, a block
+/// per 64 KiB read): `BufWriter` writes a slice at least as long as its buffer straight
+/// through and copies a shorter one, so a small buffer passes the blocks on without a copy
+/// and still gathers short writes (JSON lines mode writes a line at a time).
+pub const BLOCK_OUTPUT_BUFFER: usize = 8 << 10;
+
+/// A locked stdout for output that mostly comes in blocks ([`BLOCK_OUTPUT_BUFFER`]).
 pub fn stdout_for_blocks() -> io::BufWriter<io::StdoutLock<'static>> {
-    io::BufWriter::with_capacity(8 << 10, io::stdout().lock())
+    io::BufWriter::with_capacity(BLOCK_OUTPUT_BUFFER, io::stdout().lock())
 }
 
 /// Maps a failed write to stdout to its [`CliError`].
