@@ -339,7 +339,14 @@ impl CompiledRule {
         }
     }
 
-    /// Runs the regex on `line[lo..hi]` (look-around sees the whole line) and records matches.
+    /// Runs the regex on `line[lo..hi]` (look-around sees the whole line) and records the
+    /// matches in which one of the rule's literal `hits` (`(rule, start, end)`, sorted by
+    /// start) starts.
+    ///
+    /// A match without a hit of its own was found only because a window around another
+    /// hit reached it: `;PWd=…` (a casing no literal searches for) 200 bytes after `;Pwd=`.
+    /// Whether a window reaches that far changes when masks before it shorten the line, so
+    /// such a match would be masked on one pass and not on the next.
     ///
     /// After a match skipped for taking in a mask, the search resumes one byte into it,
     /// not after it: the skipped match must not hide a later one inside it (in
@@ -348,7 +355,7 @@ impl CompiledRule {
     /// the skipped one and runs to its end or past it is masked from the skipped one's
     /// start: masking only its own bytes would take the skipped match's end away (the `}`
     /// of `;Pwd={…;Pwd=}`), and the next pass would read a different match there.
-    pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, out: &mut Vec<Span>) {
+    pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, hits: &[(u32, usize, usize)], out: &mut Vec<Span>) {
         let mut input = Input::new(line).span(lo..hi);
         let regex = self.regex.get();
         let mut caps = regex.create_captures();
@@ -356,6 +363,15 @@ impl CompiledRule {
         loop {
             regex.search_captures(&input, &mut caps);
             let Some(m) = caps.get_match() else { break };
+            let first = hits.partition_point(|&(_, s, _)| s < m.start());
+            if hits.get(first).is_none_or(|&(_, s, _)| s >= m.end()) {
+                // No hit of its own: look again from inside it, where one may start.
+                if m.start() + 1 >= hi {
+                    break;
+                }
+                input.set_start(m.start() + 1);
+                continue;
+            }
             let next = match self.record(line, &caps, out, skipped.as_ref()) {
                 Recorded::MaskSkipped(secret) => {
                     skipped = Some(secret);

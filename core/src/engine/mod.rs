@@ -400,22 +400,23 @@ impl Engine {
                     continue;
                 }
                 let bound = rule.bound();
+                let rule_hits = &windows[i..i + hits];
                 // Hits whose window overlaps are searched as one window.
                 let mut current: Option<(usize, usize)> = None;
-                for &(_, s, e) in &windows[i..i + hits] {
+                for &(_, s, e) in rule_hits {
                     let Some(lo) = rule.window_start(line, s) else { continue };
                     let hi = (e + bound).min(line.len());
                     current = match current {
                         Some((clo, chi)) if lo <= chi => Some((clo, chi.max(hi))),
                         Some((clo, chi)) => {
-                            rule.find(line, clo, chi, &mut scan.spans);
+                            rule.find(line, clo, chi, rule_hits, &mut scan.spans);
                             Some((lo, hi))
                         }
                         None => Some((lo, hi)),
                     };
                 }
                 if let Some((lo, hi)) = current {
-                    rule.find(line, lo, hi, &mut scan.spans);
+                    rule.find(line, lo, hi, rule_hits, &mut scan.spans);
                 }
                 i += hits;
             }
