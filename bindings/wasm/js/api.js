@@ -193,10 +193,7 @@ function createApi(raw) {
     const ptr = raw.inputBuffer(cap);
     // Take the view after allocating: growing the memory replaces its buffer.
     const { read, written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, ptr, cap));
-    if (read !== text.length) {
-      raw.inputBuffer(0);
-      return -1;
-    }
+    if (read !== text.length) return -1;
     return written;
   }
 
@@ -334,7 +331,8 @@ function createApi(raw) {
         const out = r.redact(text);
         return out === undefined ? text : out;
       }
-      const res = r.redactInputEdits(len);
+      // One byte per code unit: the text is ASCII, and byte offsets are string offsets.
+      const res = r.redactInputEdits(len, len === text.length);
       if (res === undefined) return text;
       return typeof res === 'string' ? res : applyEdits(text, res[0], res[1]);
     }
