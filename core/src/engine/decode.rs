@@ -277,6 +277,12 @@ fn url_password(line: &[u8], sep: usize) -> Option<(usize, usize)> {
         p += 1;
     }
     let (c, a) = (colon?, at?);
+    // Userinfo that takes in a mask is an earlier pass's output (see `url::confirm`): the
+    // mask replaced a byte that ended the authority there (`://pass:<\0%l-pass:T@`), and
+    // decoding it now would mask more than that pass did.
+    if crate::mask::holds_mask(line, start, a) {
+        return None;
+    }
     (c < a && memchr::memchr(b'%', &line[c + 1..a]).is_some()).then_some((c + 1, a))
 }
 
