@@ -52,19 +52,30 @@ fn is_csi(line: &[u8], p: usize) -> bool {
     line.get(p) == Some(&0x1b) && line.get(p + 1) == Some(&b'[') && crate::mask::mask_len_at(&line[p + 1..]).is_none()
 }
 
-/// Skips one ANSI CSI sequence (`ESC [ params final`) at `p`, if there is one.
+/// Skips one ANSI CSI sequence at `p`, if a well-formed one starts there: `ESC [`,
+/// parameter bytes (`0-9:;<=>?`), intermediate bytes (space to `/`), a final byte (`@` to
+/// `~`). Otherwise only the ESC byte is skipped.
+///
+/// Reading to the first final-like byte instead made the sequence's end depend on what
+/// follows it: in `ESC[://:I@` it ended at the `I` of a URL password, and once that was
+/// masked, at the mask's `[`, which hid the mask from the next pass. For the same reason
+/// a final `[` that opens a mask ends no sequence.
 pub(super) fn skip_ansi(line: &[u8], p: usize) -> usize {
     if line.get(p + 1) != Some(&b'[') {
         return p + 1;
     }
     let mut q = p + 2;
-    while let Some(&b) = line.get(q) {
+    while line.get(q).is_some_and(|b| (0x30..=0x3f).contains(b)) {
         q += 1;
-        if (0x40..=0x7e).contains(&b) {
-            return q;
-        }
     }
-    q
+    while line.get(q).is_some_and(|b| (0x20..=0x2f).contains(b)) {
+        q += 1;
+    }
+    match line.get(q) {
+        Some(b'[') if crate::mask::mask_len_at(&line[q..]).is_some() => p + 1,
+        Some(b) if (0x40..=0x7e).contains(b) => q + 1,
+        _ => p + 1,
+    }
 }
 
 /// Skips ANSI sequences only (no spaces).
