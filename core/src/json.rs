@@ -457,6 +457,14 @@ impl JsonRedactor<'_, '_, '_> {
         } else {
             raw
         };
+        // A changed string is written back as UTF-8, its invalid bytes as U+FFFD: redact
+        // that text, so the next pass reads the text this one decided on (a token that
+        // ends at an invalid byte here ends at U+FFFD there).
+        let lossy = match std::str::from_utf8(value) {
+            Ok(_) => None,
+            Err(_) => Some(zeroize::Zeroizing::new(String::from_utf8_lossy(value).into_owned())),
+        };
+        let value = lossy.as_ref().map_or(value, |l| l.as_bytes());
         let result = self.string_text(secret, value, start, end, escaped);
         self.s.text = text;
         let written = result?;
