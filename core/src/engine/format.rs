@@ -354,12 +354,16 @@ impl CompiledRule {
     /// stands alone once the text before it is masked). A later secret that starts inside
     /// the skipped one and runs to its end or past it is masked from the skipped one's
     /// start: masking only its own bytes would take the skipped match's end away (the `}`
-    /// of `;Pwd={…;Pwd=}`), and the next pass would read a different match there.
+    /// of `;Pwd={…;Pwd=}`), and the next pass would read a different match there. Every
+    /// skipped match still near counts, not only the last: in `;Pwd={;Pwd=[REDACTED:;Pwd=}]`
+    /// both `{…}` and `[REDACTED:` are skipped, and the `}]` secret, taken back to its
+    /// mask's `[`, starts inside the outer one.
     pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, hits: &[(u32, usize, usize)], out: &mut Vec<Span>) {
         let mut input = Input::new(line).span(lo..hi);
         let regex = self.regex.get();
         let mut caps = regex.create_captures();
-        let mut skipped = None;
+        // Skipped secrets that a later one may start in (few: pruned as the search moves on).
+        let mut skipped: Vec<Range<usize>> = Vec::new();
         loop {
             regex.search_captures(&input, &mut caps);
             let Some(m) = caps.get_match() else { break };
@@ -372,9 +376,11 @@ impl CompiledRule {
                 input.set_start(m.start() + 1);
                 continue;
             }
-            let next = match self.record(line, &caps, out, skipped.as_ref()) {
+            let next = match self.record(line, &caps, out, &skipped) {
                 Recorded::MaskSkipped(secret) => {
-                    skipped = Some(secret);
+                    // A later secret reaches back at most a mask's length before its match.
+                    skipped.retain(|sk| sk.end + crate::mask::MAX_MASK_LEN > m.start());
+                    skipped.push(secret);
                     m.start() + 1
                 }
                 Recorded::Other => m.end().max(m.start() + 1),
@@ -402,21 +408,21 @@ impl CompiledRule {
         regex.search_captures(&input, &mut caps);
         match caps.get_match() {
             Some(m) => {
-                self.record(line, &caps, out, None);
+                self.record(line, &caps, out, &[]);
                 m.end()
             }
             None => at,
         }
     }
 
-    /// Records the secret of the match in `caps`; `skipped` is the secret of an earlier
-    /// match skipped for a mask, which this one takes in when it runs over its end.
+    /// Records the secret of the match in `caps`; `skipped` holds the secrets of earlier
+    /// matches skipped for a mask, which this one takes in when it runs over their end.
     fn record(
         &self,
         line: &[u8],
         caps: &regex_automata::util::captures::Captures,
         out: &mut Vec<Span>,
-        skipped: Option<&Range<usize>>,
+        skipped: &[Range<usize>],
     ) -> Recorded {
         {
             let Some(whole) = caps.get_match() else { return Recorded::Other };
@@ -458,8 +464,11 @@ impl CompiledRule {
             // takes that mask with it, from its `[`; likewise over the end of a skipped
             // secret it starts in.
             let mut whole_masks = crate::mask::start_keeping_masks_whole(line, start, end);
-            if let Some(sk) = skipped.filter(|sk| sk.start < start && start < sk.end && sk.end <= end) {
-                whole_masks = whole_masks.min(sk.start);
+            // Each step moves the start back, so this ends.
+            while let Some(sk) =
+                skipped.iter().find(|sk| sk.start < whole_masks && whole_masks < sk.end && sk.end <= end)
+            {
+                whole_masks = crate::mask::start_keeping_masks_whole(line, sk.start, end);
             }
             out.push(Span {
                 start: whole_masks,
