@@ -21,6 +21,7 @@ fn _hush(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stream::PyRedactStream>()?;
     m.add_class::<stream::PyReport>()?;
     m.add_class::<records::RecordRedactor>()?;
+    records::add_filter_method(m.py())?;
     m.add_class::<records::RecordFactory>()?;
     m.add_function(wrap_pyfunction!(env::sanitize_vars, m)?)?;
     m.add_function(wrap_pyfunction!(env::sensitive_names, m)?)?;
