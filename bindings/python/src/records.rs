@@ -502,7 +502,7 @@ impl RecordRedactor {
 /// place and keeps it. It is a `METH_O` method, added by [`add_filter_method`] rather than
 /// through `#[pymethods]`: pyo3 builds methods with `abi3-py39` as `METH_VARARGS |
 /// METH_KEYWORDS`, whose call packs the record into an argument tuple and unpacks it
-/// again, about 1,000 instructions of the 6,000 a filtered record costs.
+/// again: about 500 instructions of the 6,100 a filtered record added (callgrind).
 unsafe extern "C" fn filter_o(slf: *mut ffi::PyObject, record: *mut ffi::PyObject) -> *mut ffi::PyObject {
     // SAFETY: CPython calls a method with the GIL held, `slf` and `record` borrowed for
     // the call.

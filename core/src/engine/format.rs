@@ -378,7 +378,11 @@ impl CompiledRule {
             }
             let next = match self.record(line, &caps, out, &skipped) {
                 Recorded::MaskSkipped(secret) => {
-                    // A later secret reaches back at most a mask's length before its match.
+                    // A later secret's start reaches back at most a mask's length before
+                    // its match, so older entries are dropped. A chain (a secret taken back
+                    // into one skipped match, then from its start into an older one that
+                    // ended further back) is followed only within that reach: the bound
+                    // keeps the list short and the work per line linear.
                     skipped.retain(|sk| sk.end + crate::mask::MAX_MASK_LEN > m.start());
                     skipped.push(secret);
                     m.start() + 1
