@@ -497,34 +497,34 @@ mod x86 {
             std::array::from_fn(|j| std::array::from_fn(|o| (load(&t.bytes[j][o][..64]), load(&t.bytes[j][o][64..]))));
         // A step reads 64 + FP_LEN - 1 bytes.
         const READ: usize = 64 + FP_LEN - 1;
-        let mask = |at: usize| {
-            let avail = hay.len() - at;
+        // The buckets some fingerprint passes at each of 64 positions, given the 64 bytes
+        // from each offset `j`.
+        let classify = |bytes_at: &dyn Fn(usize) -> __m512i| {
             let mut acc = [_mm512_set1_epi8(-1); 2];
-            if avail >= READ {
-                // Plain loads away from the end: the masked loads' per-step mask
-                // arithmetic was half of this loop's instructions.
-                for (j, table) in tables.iter().enumerate() {
-                    // SAFETY: at + j + 64 <= at + READ <= hay.len().
-                    let c = unsafe { _mm512_loadu_si512(hay.as_ptr().add(at + j).cast()) };
-                    for (a, &(t0, t1)) in acc.iter_mut().zip(table) {
-                        *a = _mm512_and_si512(*a, _mm512_permutex2var_epi8(t0, c, t1));
-                    }
-                }
-                return _mm512_test_epi8_mask(acc[0], acc[0]) | _mm512_test_epi8_mask(acc[1], acc[1]);
-            }
-            // Near the end bytes past it are not loaded (masked loads read them as zero):
-            // zeros can only add candidates, and those past the end are masked off.
             for (j, table) in tables.iter().enumerate() {
-                // SAFETY: the mask selects only bytes inside `hay` (offsets below
-                // avail - j from at + j), and a masked load does not touch the others.
-                let c = unsafe {
-                    _mm512_maskz_loadu_epi8(below(avail.saturating_sub(j)), hay.as_ptr().add(at + j.min(avail)).cast())
-                };
+                let c = bytes_at(j);
                 for (a, &(t0, t1)) in acc.iter_mut().zip(table) {
                     *a = _mm512_and_si512(*a, _mm512_permutex2var_epi8(t0, c, t1));
                 }
             }
-            (_mm512_test_epi8_mask(acc[0], acc[0]) | _mm512_test_epi8_mask(acc[1], acc[1])) & below(avail)
+            _mm512_test_epi8_mask(acc[0], acc[0]) | _mm512_test_epi8_mask(acc[1], acc[1])
+        };
+        let mask = |at: usize| {
+            let avail = hay.len() - at;
+            if avail >= READ {
+                // Plain loads away from the end: the masked loads' per-step mask
+                // arithmetic was half of this loop's instructions.
+                // SAFETY: at + j + 64 <= at + READ <= hay.len().
+                return classify(&|j| unsafe { _mm512_loadu_si512(hay.as_ptr().add(at + j).cast()) });
+            }
+            // Near the end bytes past it are not loaded (masked loads read them as zero):
+            // zeros can only add candidates, and those past the end are masked off.
+            // SAFETY: the mask selects only bytes inside `hay` (offsets below avail - j
+            // from at + j), and a masked load does not touch the others.
+            let near_end = |j: usize| unsafe {
+                _mm512_maskz_loadu_epi8(below(avail.saturating_sub(j)), hay.as_ptr().add(at + j.min(avail)).cast())
+            };
+            classify(&near_end) & below(avail)
         };
         drive(t, hay, from, 64, mask, f)
     }
