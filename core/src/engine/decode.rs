@@ -263,27 +263,7 @@ fn docker_auth_segment(line: &[u8], e: usize) -> Option<(usize, usize, Encoding)
 
 /// The password of the URL userinfo after `://` at `sep`, when it is percent-encoded.
 fn url_password(line: &[u8], sep: usize) -> Option<(usize, usize)> {
-    let start = sep + 3;
-    let mut colon = None;
-    let mut at = None;
-    let mut p = start;
-    while p < line.len() {
-        match line[p] {
-            b'@' => at = Some(p),
-            b':' if colon.is_none() => colon = Some(p),
-            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => break,
-            _ => {}
-        }
-        p += 1;
-    }
-    let (c, a) = (colon?, at?);
-    // Userinfo that takes in a mask is an earlier pass's output (see `url::confirm`): the
-    // mask replaced a byte that ended the authority there (`://pass:<\0%l-pass:T@`), and
-    // decoding it now would mask more than that pass did.
-    if crate::mask::holds_mask(line, start, a) {
-        return None;
-    }
-    (c < a && memchr::memchr(b'%', &line[c + 1..a]).is_some()).then_some((c + 1, a))
+    super::url::password(line, sep).filter(|&(start, end)| memchr::memchr(b'%', &line[start..end]).is_some())
 }
 
 /// When `line` opens a data block (`data:` alone on its line, possibly after `- `, or

@@ -31,8 +31,10 @@ const DB_SCHEMES: &[&[u8]] = &[
     b"ldaps",
 ];
 
-/// Checks the authority after `://` at `sep` and records the password, if any.
-pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &mut Vec<Span>) {
+/// The password of the URL userinfo after `://` at `sep`: where it starts and ends in
+/// `line`, when there is a non-empty one. The one reading of userinfo, for the URL rules
+/// ([`confirm`]) and for decoding a percent-encoded password (`decode`).
+pub(crate) fn password(line: &[u8], sep: usize) -> Option<(usize, usize)> {
     let start = sep + 3;
     let mut colon = None;
     let mut p = start;
@@ -40,12 +42,12 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
         match line[p] {
             b'@' => break,
             b':' if colon.is_none() => colon = Some(p),
-            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => return,
+            b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'<' | b'>' | b'`' => return None,
             _ => {}
         }
         p += 1;
     }
-    let (Some(c), true) = (colon, p < line.len()) else { return };
+    let (Some(c), true) = (colon, p < line.len()) else { return None };
     // The password is between the first ':' and the last '@' of the authority.
     let mut at = p;
     let mut q = p + 1;
@@ -58,17 +60,22 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
     // Userinfo (user or password) that takes in a mask is the output of an earlier pass:
     // the mask replaced a byte (`/`, `<`, a control byte) that ended the authority there,
     // as in `://:KEY=/\0@` or `://pass=<\0:W@`. Reading it as userinfo now would mask
-    // more on each pass (idempotence), as for format rules. Up to the first `@` it may
-    // still be clean: that part is the password then (in `://:~@…token:@` a key rule
-    // masks the last `@`, and the next pass reads the password up to the first).
+    // (or decode) more on each pass (idempotence), as for format rules. Up to the first
+    // `@` it may still be clean: that part is the password then (in `://:~@…token:@` a
+    // key rule masks the last `@`, and the next pass reads the password up to the first).
     if crate::mask::holds_mask(line, start, at) {
         if p == at || crate::mask::holds_mask(line, start, p) {
-            return;
+            return None;
         }
         at = p;
     }
-    let pass = &line[c + 1..at];
-    if pass.is_empty() || crate::engine::is_placeholder(pass) {
+    (c + 1 < at).then_some((c + 1, at))
+}
+
+/// Checks the authority after `://` at `sep` and records the password, if any.
+pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &mut Vec<Span>) {
+    let Some((start, end)) = password(line, sep) else { return };
+    if crate::engine::is_placeholder(&line[start..end]) {
         return;
     }
     let mut s = sep;
@@ -78,8 +85,8 @@ pub(crate) fn confirm(line: &[u8], sep: usize, url: &RuleId, db: &RuleId, out: &
     let scheme = line[s..sep].to_ascii_lowercase();
     let rule = if DB_SCHEMES.contains(&scheme.as_slice()) { db.clone() } else { url.clone() };
     out.push(Span {
-        start: c + 1,
-        end: at,
+        start,
+        end,
         rule,
         kind: RuleKind::Format,
         prefix_len: 0,
