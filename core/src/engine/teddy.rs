@@ -186,7 +186,7 @@ impl Teddy {
     /// [`each`](Self::each) with the exact check at every position, without vector code:
     /// the reference.
     pub(crate) fn each_scalar(&self, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
-        drive(self, hay, from, 64, |at| below(hay.len() - at), f)
+        drive(self, hay, from, 64, |at, m| fill(hay, at, 64, m, |p| below(hay.len() - p)), f)
     }
 
     /// Do the folded bytes at `p` begin with a fingerprint (or a hash twin of one)?
@@ -393,38 +393,60 @@ fn cluster(fps: &[Vec<u8>], kernel: Kernel) -> Vec<Shape> {
     alive.into_iter().map(|g| groups[g]).collect()
 }
 
-/// The loop of every kernel: `mask(at)` gives the candidates of the `step` positions from
-/// `at` (bit `i`: position `at + i`, none at or past the end of `hay`); those that pass the
-/// exact check go to `f`, which says where to go on from (see [`Teddy::each`]).
+/// Bytes a kernel classifies before the candidates among them are checked.
+const WINDOW: usize = 512;
+/// The most steps in a window (the narrowest kernel steps 16 bytes).
+const WINDOW_STEPS: usize = WINDOW / 16;
+
+/// One window's candidates: per step, bit `i` for position `at + i` of the step.
+type Masks = [u64; WINDOW_STEPS];
+
+/// The loop of every kernel: `window(at, masks)` fills `masks` with the candidates of the
+/// steps of `step` positions from `at` (none at or past the end of `hay`) and says how
+/// many steps it filled; the candidates that pass the exact check go to `f`, which says
+/// where to go on from (see [`Teddy::each`]).
+///
+/// A window's masks are computed first, then its candidates are checked. `f` may call out
+/// (the DFA walk, a vector's growth), and a call clobbers every vector register: checking
+/// each step's candidates as it was classified made the compiler spill the AVX-512
+/// kernel's tables (16 registers, 1 KiB) at every step with a candidate and reload them
+/// after each call. The x86 kernels' window functions are not inlined, so their tables
+/// live in registers only while they classify.
 #[inline(always)]
 fn drive(
     t: &Teddy,
     hay: &[u8],
     from: usize,
     step: usize,
-    mask: impl Fn(usize) -> u64,
+    mut window: impl FnMut(usize, &mut Masks) -> usize,
     mut f: impl FnMut(usize) -> usize,
 ) {
+    let mut masks = [0u64; WINDOW_STEPS];
     let (mut at, mut next) = (from, from);
     while at < hay.len() {
-        let mut cand = mask(at);
-        if cand == 0 {
-            at += step;
-            continue;
-        }
-        cand &= !below(next.saturating_sub(at));
-        while cand != 0 {
-            let p = at + cand.trailing_zeros() as usize;
-            cand &= cand - 1;
-            if t.exact_at(hay, p) {
-                next = f(p);
-                if next >= at + step {
-                    break;
+        let n = window(at, &mut masks);
+        let end = at + n * step;
+        if masks[..n].iter().any(|&m| m != 0) {
+            for (i, &m) in masks[..n].iter().enumerate() {
+                let base = at + i * step;
+                if next >= base + step || m == 0 {
+                    continue;
                 }
-                cand &= !below(next - at);
+                let mut cand = m & !below(next.saturating_sub(base));
+                while cand != 0 {
+                    let p = base + cand.trailing_zeros() as usize;
+                    cand &= cand - 1;
+                    if t.exact_at(hay, p) {
+                        next = f(p);
+                        if next >= base + step {
+                            break;
+                        }
+                        cand &= !below(next - base);
+                    }
+                }
             }
         }
-        at = next.max(at + step);
+        at = next.max(end);
     }
 }
 
@@ -434,13 +456,25 @@ pub(crate) fn below(n: usize) -> u64 {
     if n >= 64 { u64::MAX } else { (1 << n) - 1 }
 }
 
+/// Fills `masks` with `mask(p)` for the steps `p` of `step` bytes from `at` within one
+/// [`WINDOW`] and before the end of `hay`; returns how many.
+#[inline(always)]
+fn fill(hay: &[u8], at: usize, step: usize, masks: &mut Masks, mask: impl Fn(usize) -> u64) -> usize {
+    let mut n = 0;
+    while n < WINDOW / step && at + n * step < hay.len() {
+        masks[n] = mask(at + n * step);
+        n += 1;
+    }
+    n
+}
+
 /// The x86-64 kernels.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{FP_LEN, Teddy, below, drive};
+    use super::{FP_LEN, Masks, Teddy, below, drive, fill};
 
     /// [`Teddy::each`] with AVX2: 16 positions a step.
     ///
@@ -448,7 +482,22 @@ mod x86 {
     /// The CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn each_avx2(t: &Teddy, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
-        const STEP: usize = 16;
+        // SAFETY: the caller vouches for AVX2.
+        drive(t, hay, from, AVX2_STEP, |at, masks| unsafe { window_avx2(t, hay, at, masks) }, f)
+    }
+
+    /// Positions an AVX2 step classifies.
+    const AVX2_STEP: usize = 16;
+
+    /// One window's masks with AVX2 (see [`drive`]: not inlined, so that the tables are
+    /// not held in registers across the candidates' checks).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[inline(never)]
+    #[target_feature(enable = "avx2")]
+    unsafe fn window_avx2(t: &Teddy, hay: &[u8], at: usize, masks: &mut Masks) -> usize {
+        const STEP: usize = AVX2_STEP;
         // A step reads STEP + FP_LEN - 1 bytes.
         const READ: usize = STEP + FP_LEN - 1;
         // SAFETY: each table is 32 bytes.
@@ -482,7 +531,7 @@ mod x86 {
             buf[..rest.len()].copy_from_slice(rest);
             step(&buf) & below(rest.len())
         };
-        drive(t, hay, from, STEP, mask, f)
+        fill(hay, at, STEP, masks, mask)
     }
 
     /// [`Teddy::each`] with AVX-512 VBMI: 64 positions a step.
@@ -491,6 +540,18 @@ mod x86 {
     /// The CPU must support AVX-512 BW and VBMI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
     pub(super) unsafe fn each_avx512(t: &Teddy, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
+        // SAFETY: the caller vouches for AVX-512 BW and VBMI.
+        drive(t, hay, from, 64, |at, masks| unsafe { window_avx512(t, hay, at, masks) }, f)
+    }
+
+    /// One window's masks with AVX-512 VBMI (see [`drive`]: not inlined, so that the 16
+    /// tables are not held in registers across the candidates' checks).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 BW and VBMI.
+    #[inline(never)]
+    #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+    unsafe fn window_avx512(t: &Teddy, hay: &[u8], at: usize, masks: &mut Masks) -> usize {
         // SAFETY: each half of a 128-byte table is 64 bytes.
         let load = |m: &[u8]| unsafe { _mm512_loadu_si512(m[..64].as_ptr().cast()) };
         let tables: [[(__m512i, __m512i); 2]; FP_LEN] =
@@ -526,7 +587,7 @@ mod x86 {
             };
             classify(&near_end) & below(avail)
         };
-        drive(t, hay, from, 64, mask, f)
+        fill(hay, at, 64, masks, mask)
     }
 }
 
@@ -537,7 +598,7 @@ mod x86 {
 mod wasm {
     use std::arch::wasm32::*;
 
-    use super::{FP_LEN, Teddy};
+    use super::{FP_LEN, Teddy, fill};
 
     /// [`Teddy::each`]: 16 positions a step, each nibble looked up in both bucket octets.
     pub(super) fn each(t: &Teddy, hay: &[u8], from: usize, f: impl FnMut(usize) -> usize) {
@@ -570,7 +631,7 @@ mod wasm {
             buf[..rest.len()].copy_from_slice(rest);
             step(&buf) & super::below(rest.len())
         };
-        super::drive(t, hay, from, STEP, mask, f)
+        super::drive(t, hay, from, STEP, |at, masks| fill(hay, at, STEP, masks, &mask), f)
     }
 }
 
