@@ -121,6 +121,7 @@ pub(crate) fn warn(message: std::fmt::Arguments<'_>) {
 
 /// Runs `hush run`; returns the exit status.
 pub fn main(args: RunArgs, common: &CommonArgs) -> i32 {
+    let watch = (!args.watch.is_empty()).then(|| watch::baseline(args.watch.clone()));
     let redactor = match build_redactor(common) {
         Ok(r) => r,
         Err(e) => {
@@ -136,7 +137,7 @@ pub fn main(args: RunArgs, common: &CommonArgs) -> i32 {
         }
     };
     let shared = Arc::new(Shared::new(redactor));
-    let code = supervise(&args, &plan, &shared);
+    let code = supervise(&args, &plan, &shared, watch);
     if !args.keep_files {
         plan.cleanup();
     }
@@ -144,7 +145,7 @@ pub fn main(args: RunArgs, common: &CommonArgs) -> i32 {
 }
 
 /// Spawns the child and everything around it; returns the exit status.
-fn supervise(args: &RunArgs, plan: &envfiles::EnvPlan, shared: &Arc<Shared>) -> i32 {
+fn supervise(args: &RunArgs, plan: &envfiles::EnvPlan, shared: &Arc<Shared>, watch: Option<watch::Watch>) -> i32 {
     // Block the handled signals before any thread exists so that every thread inherits the
     // mask and only the signal thread (sigwait) receives them.
     let mask = signals::handled();
@@ -169,8 +170,8 @@ fn supervise(args: &RunArgs, plan: &envfiles::EnvPlan, shared: &Arc<Shared>) -> 
         pump::start(spawned.stdout, pump::Output::Stdout, Arc::clone(shared), Arc::clone(&drain)),
         pump::start(spawned.stderr, pump::Output::Stderr, Arc::clone(shared), Arc::clone(&drain)),
     ];
-    if !args.watch.is_empty() {
-        watch::start(args.watch.clone(), Arc::clone(shared));
+    if let Some(watch) = watch {
+        watch::start(watch, Arc::clone(shared));
     }
     let status = status_rx.recv().ok();
     drain.start(args.drain_timeout);
