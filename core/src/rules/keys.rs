@@ -12,6 +12,7 @@
 use crate::RuleId;
 
 mod index;
+mod memo;
 
 /// Strong words: sensitive in any position of a name.
 pub const STRONG_WORDS: &[&str] = &[
@@ -244,11 +245,13 @@ impl KeyRules {
     /// Adds names that are always sensitive (matched as whole names, any casing).
     pub fn deny<S: AsRef<str>>(&mut self, names: &[S]) {
         self.deny.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+        self.reindex();
     }
 
     /// Adds names that are never sensitive (matched as whole names, any casing).
     pub fn allow<S: AsRef<str>>(&mut self, names: &[S]) {
         self.allow.extend(names.iter().map(|s| split_words(s.as_ref().as_bytes())));
+        self.reindex();
     }
 
     /// Adds strong words.
@@ -352,6 +355,10 @@ impl KeyRules {
     }
 
     pub(crate) fn classify_bytes(&self, name: &[u8]) -> Option<RuleId> {
+        memo::classify(self.index.generation, name, || self.classify_uncached(name))
+    }
+
+    fn classify_uncached(&self, name: &[u8]) -> Option<RuleId> {
         let words = Split::new(name)?;
         if words.len() == 0 {
             return None;

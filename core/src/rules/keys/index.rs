@@ -29,11 +29,13 @@ pub(super) struct Index {
     /// Strong entries of 5 bytes or more glued into one word (`privatekey`), which a
     /// longer name word may end in (`dbpassword`).
     glued: Vec<(u32, Box<[u8]>)>,
+    /// Names this index's answers in the per-thread memo; 0 (a default index) uses none.
+    pub(super) generation: u64,
 }
 
 impl Index {
     pub(super) fn new(keys: &KeyRules) -> Index {
-        let mut index = Index::default();
+        let mut index = Index { generation: super::memo::next_generation(), ..Index::default() };
         for (i, entry) in keys.strong.iter().enumerate() {
             if let Some(first) = entry.words.first() {
                 index.roles(first).strong_first.push(i as u32);

@@ -1,0 +1,123 @@
+//! A per-thread memo of recent name classifications.
+//!
+//! Logs repeat their key names: a service prints `token_count=` on every line, and each
+//! `token` in it is a literal hit whose name must be classified. Classifying (splitting
+//! into words, looking each up in the index) costs ~600 instructions; a memo hit ~60.
+//!
+//! The memo is direct-mapped and keyed by the name's bytes and the index's *generation*,
+//! a number no other index shares, so rules built or changed since never see an old
+//! answer. It lives in a thread-local because the rules are shared across threads behind
+//! `&self`; each thread holds [`SLOTS`] entries (about 3 KiB).
+
+use std::cell::RefCell;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use foldhash::fast::FixedState;
+
+use crate::RuleId;
+
+/// Longer names are classified every time: they are rare, and the slots stay small.
+const MAX_NAME: usize = 32;
+/// Entries per thread.
+const SLOTS: usize = 64;
+
+/// The next index generation; 0 is never handed out (an empty slot has it).
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+
+/// A generation for a newly built index.
+pub(super) fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
+}
+
+#[derive(Default)]
+struct Slot {
+    generation: u64,
+    len: u8,
+    name: [u8; MAX_NAME],
+    rule: Option<RuleId>,
+}
+
+impl Slot {
+    fn holds(&self, generation: u64, name: &[u8]) -> bool {
+        self.generation == generation && self.name[..usize::from(self.len)] == *name
+    }
+}
+
+thread_local! {
+    static MEMO: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The rule of `name` under the index of `generation`: from the memo when this thread
+/// classified it last, else `classify()`, remembered.
+pub(super) fn classify(generation: u64, name: &[u8], classify: impl FnOnce() -> Option<RuleId>) -> Option<RuleId> {
+    if name.len() > MAX_NAME || generation == 0 {
+        return classify();
+    }
+    let at = (FixedState::with_seed(0).hash_one(name) as usize) % SLOTS;
+    let cached = MEMO.try_with(|memo| {
+        let memo = memo.try_borrow().ok()?;
+        memo.get(at).filter(|slot| slot.holds(generation, name)).map(|slot| slot.rule.clone())
+    });
+    if let Ok(Some(rule)) = cached {
+        return rule;
+    }
+    let rule = classify();
+    // `try_with`: during thread teardown the memo may be gone; the answer stands anyway.
+    let _ = MEMO.try_with(|memo| {
+        let Ok(mut memo) = memo.try_borrow_mut() else { return };
+        if memo.is_empty() {
+            memo.resize_with(SLOTS, Slot::default);
+        }
+        let slot = &mut memo[at];
+        slot.generation = generation;
+        slot.len = name.len() as u8;
+        slot.name[..name.len()].copy_from_slice(name);
+        slot.rule = rule.clone();
+    });
+    rule
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    #[test]
+    fn a_repeated_name_is_classified_once_per_generation() {
+        let calls = Cell::new(0);
+        let rule = || {
+            calls.set(calls.get() + 1);
+            Some(RuleId::new("key:token"))
+        };
+        let (g1, g2) = (next_generation(), next_generation());
+        for _ in 0..3 {
+            assert_eq!(classify(g1, b"api_token", rule).unwrap().as_str(), "key:token");
+        }
+        assert_eq!(calls.get(), 1, "the memo answers repeats");
+        assert_eq!(classify(g2, b"api_token", || None), None, "another index's answer is not reused");
+        assert_eq!(classify(g1, b"api_tokens", || None), None, "another name is not a hit");
+        assert_eq!(classify(g1, b"api_token", rule).unwrap().as_str(), "key:token");
+    }
+
+    #[test]
+    fn long_names_are_not_remembered() {
+        let calls = Cell::new(0);
+        let name = [b'a'; MAX_NAME + 1];
+        for _ in 0..2 {
+            classify(next_generation(), &name, || {
+                calls.set(calls.get() + 1);
+                None
+            });
+        }
+        let g = next_generation();
+        for _ in 0..2 {
+            classify(g, &name, || {
+                calls.set(calls.get() + 1);
+                None
+            });
+        }
+        assert_eq!(calls.get(), 4);
+    }
+}
