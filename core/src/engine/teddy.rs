@@ -202,11 +202,13 @@ impl Teddy {
             }
         };
         let v = fold_word(v);
-        let has = |len: usize| {
+        // Bit 0: a fingerprint of `len` bytes may start here. No branches: the verdict is
+        // unpredictable (see `drive`), and the three lookups are cheap.
+        let has = |len: usize| -> u64 {
             let h = hash(len, v & (u32::MAX >> (8 * (FP_LEN - len))));
-            self.lens & (1 << len) != 0 && self.exact[h / 64] & (1 << (h % 64)) != 0
+            u64::from(n >= len) & u64::from(self.lens >> len) & (self.exact[h / 64] >> (h % 64))
         };
-        (n >= 4 && has(4)) || (n >= 3 && has(3)) || (n >= 2 && has(2))
+        (has(4) | has(3) | has(2)) & 1 != 0
     }
 }
 
@@ -402,9 +404,9 @@ const WINDOW_STEPS: usize = WINDOW / 16;
 type Masks = [u64; WINDOW_STEPS];
 
 /// The loop of every kernel: `window(at, masks)` fills `masks` with the candidates of the
-/// steps of `step` positions from `at` (none at or past the end of `hay`) and says how
-/// many steps it filled; the candidates that pass the exact check go to `f`, which says
-/// where to go on from (see [`Teddy::each`]).
+/// steps of `step` positions from `at` (none at or past the end of `hay`) and returns a
+/// [`Window`]; the candidates that pass the exact check go to `f`, which says where to go
+/// on from (see [`Teddy::each`]).
 ///
 /// A window's masks are computed first, then its candidates are checked. `f` may call out
 /// (the DFA walk, a vector's growth), and a call clobbers every vector register: checking
@@ -412,42 +414,55 @@ type Masks = [u64; WINDOW_STEPS];
 /// kernel's tables (16 registers, 1 KiB) at every step with a candidate and reload them
 /// after each call. The x86 kernels' window functions are not inlined, so their tables
 /// live in registers only while they classify.
+///
+/// Branches here are what costs: a window holds a few candidates, scattered, and about
+/// half of them fail the exact check. So the loop visits only the steps with candidates
+/// (a bit set per step), and a step's candidates are all checked before any goes to `f`,
+/// the verdicts gathered without a branch.
 #[inline(always)]
 fn drive(
     t: &Teddy,
     hay: &[u8],
     from: usize,
     step: usize,
-    mut window: impl FnMut(usize, &mut Masks) -> usize,
+    mut window: impl FnMut(usize, &mut Masks) -> Window,
     mut f: impl FnMut(usize) -> usize,
 ) {
     let mut masks = [0u64; WINDOW_STEPS];
     let (mut at, mut next) = (from, from);
     while at < hay.len() {
-        let n = window(at, &mut masks);
-        let end = at + n * step;
-        if masks[..n].iter().any(|&m| m != 0) {
-            for (i, &m) in masks[..n].iter().enumerate() {
-                let base = at + i * step;
-                if next >= base + step || m == 0 {
-                    continue;
+        let Window { steps, mut live } = window(at, &mut masks);
+        while live != 0 {
+            let i = live.trailing_zeros() as usize;
+            live &= live - 1;
+            let base = at + i * step;
+            if next >= base + step {
+                continue;
+            }
+            let mut cand = masks[i] & !below(next.saturating_sub(base));
+            let mut pass = 0u64;
+            while cand != 0 {
+                let bit = cand.trailing_zeros();
+                cand &= cand - 1;
+                pass |= u64::from(t.exact_at(hay, base + bit as usize)) << bit;
+            }
+            while pass != 0 {
+                next = f(base + pass.trailing_zeros() as usize);
+                if next >= base + step {
+                    break;
                 }
-                let mut cand = m & !below(next.saturating_sub(base));
-                while cand != 0 {
-                    let p = base + cand.trailing_zeros() as usize;
-                    cand &= cand - 1;
-                    if t.exact_at(hay, p) {
-                        next = f(p);
-                        if next >= base + step {
-                            break;
-                        }
-                        cand &= !below(next - base);
-                    }
-                }
+                pass &= !below(next - base);
             }
         }
-        at = next.max(end);
+        at = next.max(at + steps * step);
     }
+}
+
+/// What a kernel's `window` classified: how many steps, and which of them have
+/// candidates (bit `i` for step `i`).
+struct Window {
+    steps: usize,
+    live: u64,
 }
 
 /// Candidate bits below `n` only.
@@ -457,15 +472,17 @@ pub(crate) fn below(n: usize) -> u64 {
 }
 
 /// Fills `masks` with `mask(p)` for the steps `p` of `step` bytes from `at` within one
-/// [`WINDOW`] and before the end of `hay`; returns how many.
+/// [`WINDOW`] and before the end of `hay`.
 #[inline(always)]
-fn fill(hay: &[u8], at: usize, step: usize, masks: &mut Masks, mask: impl Fn(usize) -> u64) -> usize {
-    let mut n = 0;
-    while n < WINDOW / step && at + n * step < hay.len() {
-        masks[n] = mask(at + n * step);
-        n += 1;
+fn fill(hay: &[u8], at: usize, step: usize, masks: &mut Masks, mask: impl Fn(usize) -> u64) -> Window {
+    let (mut steps, mut live) = (0, 0u64);
+    while steps < WINDOW / step && at + steps * step < hay.len() {
+        let m = mask(at + steps * step);
+        masks[steps] = m;
+        live |= u64::from(m != 0) << steps;
+        steps += 1;
     }
-    n
+    Window { steps, live }
 }
 
 /// The x86-64 kernels.
@@ -474,7 +491,7 @@ fn fill(hay: &[u8], at: usize, step: usize, masks: &mut Masks, mask: impl Fn(usi
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{FP_LEN, Masks, Teddy, below, drive, fill};
+    use super::{FP_LEN, Masks, Teddy, Window, below, drive, fill};
 
     /// [`Teddy::each`] with AVX2: 16 positions a step.
     ///
@@ -496,7 +513,7 @@ mod x86 {
     /// The CPU must support AVX2.
     #[inline(never)]
     #[target_feature(enable = "avx2")]
-    unsafe fn window_avx2(t: &Teddy, hay: &[u8], at: usize, masks: &mut Masks) -> usize {
+    unsafe fn window_avx2(t: &Teddy, hay: &[u8], at: usize, masks: &mut Masks) -> Window {
         const STEP: usize = AVX2_STEP;
         // A step reads STEP + FP_LEN - 1 bytes.
         const READ: usize = STEP + FP_LEN - 1;
@@ -551,7 +568,7 @@ mod x86 {
     /// The CPU must support AVX-512 BW and VBMI.
     #[inline(never)]
     #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-    unsafe fn window_avx512(t: &Teddy, hay: &[u8], at: usize, masks: &mut Masks) -> usize {
+    unsafe fn window_avx512(t: &Teddy, hay: &[u8], at: usize, masks: &mut Masks) -> Window {
         // SAFETY: each half of a 128-byte table is 64 bytes.
         let load = |m: &[u8]| unsafe { _mm512_loadu_si512(m[..64].as_ptr().cast()) };
         let tables: [[(__m512i, __m512i); 2]; FP_LEN] =
