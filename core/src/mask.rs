@@ -212,8 +212,12 @@ pub(crate) fn strip_masks(value: &[u8]) -> Vec<u8> {
 /// boundary (`\b`, "not a token character") may hold only because a mask replaced the
 /// bytes next to the match.
 pub(crate) fn touches_mask(line: &[u8], start: usize, end: usize) -> bool {
-    let ahead_end = (end + OPEN.len()).min(line.len());
-    if label_mask_opens_in(line, start, end + 1) || find_short(&line[start..ahead_end], ELLIPSIS.as_bytes()).is_some() {
+    // An ellipsis inside, or starting right at `end`; not one a few bytes past it (a
+    // token before `@…` was skipped, and masked once the gap between them grew).
+    let ellipsis_end = (end + ELLIPSIS.len()).min(line.len());
+    if label_mask_opens_in(line, start, end + 1)
+        || find_short(&line[start..ellipsis_end], ELLIPSIS.as_bytes()).is_some()
+    {
         return true;
     }
     let before = &line[start.saturating_sub(MAX_MASK_LEN)..start];
@@ -393,6 +397,11 @@ mod tests {
         assert!(!touches_mask(line, 0, 1) && !touches_mask(line, 17, 18));
         assert!(!touches_mask(b"x] tok", 3, 6), "a bracket alone is no mask");
         assert!(!touches_mask(b"[REDACTED;Pwd=m;];Pwd=m", 18, 23), "a look-alike is no mask");
+        let line = "tok\u{2026}ab tok @\u{2026}".as_bytes();
+        assert!(touches_mask(line, 0, 3), "an ellipsis starts right at the end");
+        assert!(touches_mask(line, 0, 4), "an ellipsis starts inside");
+        assert!(touches_mask(line, 6, 8), "an ellipsis ends right at the start");
+        assert!(!touches_mask(line, 9, 12), "an ellipsis two bytes past the end does not touch");
         assert_eq!(mask_len_at(b"[REDACTED:key:token] x"), Some(20));
         assert_eq!(mask_len_at(b"[REDACTED]"), Some(10));
         assert_eq!(mask_len_at(b"[REDACTEDx]"), None);
