@@ -356,8 +356,11 @@ impl Value {
                 q = after;
                 continue;
             }
+            // A label mask that holds masks is one too (`[REDACTED:;Pwd=[REDACTED]]`): a
+            // format rule may have masked a match inside it on the previous pass, and the
+            // value must end where it ended then, not at a `;` inside it (idempotence).
             if line[q] == b'['
-                && let Some(len) = crate::mask::mask_len_at(&line[q..eol])
+                && let Some(len) = crate::mask::enclosing_mask_len_at(&line[q..eol])
             {
                 if q > p && is_placeholder(&line[p..q]) {
                     break;
