@@ -58,7 +58,9 @@ fn dockerconfigjson_auth_field() {
     let line = format!(r#"{{"auths":{{"registry.example.com":{{"auth":"{enc}","email":"ci@example.com"}}}}}}"#);
     assert_eq!(
         r.redact_str(&line),
-        r#"{"auths":{"registry.example.com":{"auth":"[REDACTED:test-token]","email":"ci@example.com"}}}"#
+        // Everything under `auths` is masked, as in the JSON mode; the decoded token is
+        // the finding that names the `auth` value.
+        r#"{"auths":{"registry.example.com":{"auth":"[REDACTED:test-token]","email":"[REDACTED:key:auth]"}}}"#
     );
 }
 

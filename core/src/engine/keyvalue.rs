@@ -5,8 +5,10 @@
 //! Rust `Debug`), JSON `"k": "v"`, Python/Ruby repr (`'k': 'v'`, `k='v'`, `:k => "v"`),
 //! Java `toString()`, Go `%+v`, URL queries (`?token=V&x=1`), flags (`--password V`),
 //! XML (`<password>V</password>`), `Authorization: Bearer V` (scheme kept) and cookies.
+//! A value that is a container (`('bob', 'pw')`, `["a", "b"]`, `{"v": 1}`, `Secret('x')`)
+//! has every leaf masked and its structure kept (see `container`).
 
-use super::{Earlier, Region, Span};
+use super::{Earlier, Region, Span, container};
 use crate::rules::keys::KeyRules;
 use crate::{RuleId, RuleKind};
 
@@ -48,7 +50,7 @@ fn is_terminator(b: u8) -> bool {
 }
 
 /// Skips spaces, tabs and ANSI colour sequences from `p`.
-fn skip_blank(line: &[u8], mut p: usize) -> usize {
+pub(super) fn skip_blank(line: &[u8], mut p: usize) -> usize {
     loop {
         match line.get(p) {
             Some(b' ' | b'\t') => p += 1,
@@ -243,6 +245,40 @@ pub(crate) fn confirm(
         return ne;
     }
     let line_start = !quoted_name && !xml && !is_flag && region.starts_line && starts_line(&line[..ns]);
+    let mut leaves = Vec::new();
+    // In a `Cookie:` header the cookie's value is read by [`cookies`], up to its `;`.
+    let in_cookie_header = out.cookies.iter().any(|&(c, _)| c <= ns);
+    let container = if xml || in_cookie_header {
+        None
+    } else {
+        container::read(line, p, line_end(line), earlier, line_start, region.ends_line, &mut leaves)
+    };
+    // Not for a key inside a value found before it (`k:pass=[ x`): that value's mask
+    // hides it on the next pass, so brackets after that value must not be read as its.
+    // A placeholder value counts too: a leaf overlapping it would have it masked whole.
+    if let Some(end) = container
+        && !out.spans.iter().chain(&out.placeholders).any(|s| s.start <= ns && ns < s.end)
+    {
+        // A non-string leaf in JSON gets a string mask, as a number under a secret key does.
+        let json = quoted_name && before == b'"';
+        for leaf in leaves {
+            let to = if leaf.placeholder { &mut out.placeholders } else { &mut out.spans };
+            to.push(Span {
+                start: leaf.start,
+                end: leaf.end,
+                rule: rule.clone(),
+                kind: RuleKind::Key,
+                prefix_len: 0,
+                truncated: false,
+                quote: json && leaf.bare,
+                continues: leaf.continues,
+            });
+        }
+        // Key words inside are done: every leaf is masked already, and a value read for
+        // one of them could take in a bracket, which would change the container's shape
+        // on the next pass (idempotence).
+        return end.max(ne);
+    }
     let mut v = Value::read(line, p, xml, line_start, quoted_name);
     const AUTHORIZATION: &[u8] = b"authorization";
     let authorization = name.len() >= AUTHORIZATION.len()
@@ -254,9 +290,6 @@ pub(crate) fn confirm(
         v.continues = None;
     }
     if v.start >= v.end && v.continues.is_none() {
-        return ne;
-    }
-    if v.start < v.end && matches!(line[v.start], b'{' | b'[') && v.quote.is_none() {
         return ne;
     }
     let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
@@ -419,7 +452,9 @@ fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
         let eol = line_end(line);
         let mut q = after;
         while q < eol && !is_terminator(line[q]) {
-            q += 1;
+            // A mask is read whole: its `]` ends nothing.
+            let mask = if line[q] == b'[' { crate::mask::enclosing_mask_len_at(&line[q..eol]) } else { None };
+            q += mask.unwrap_or(1);
         }
         v.end = q;
         v.continues = (q == eol).then_some(ValueEnd::Terminator);

@@ -2,6 +2,7 @@
 //! known values and their encodings), then cheap local confirmation, then a bounded regex
 //! window only for format rules whose keyword occurred.
 
+mod container;
 mod decode;
 mod format;
 mod keyvalue;
@@ -640,6 +641,12 @@ impl Earlier {
     pub(crate) fn floor(&self, at: usize) -> usize {
         let i = self.ranges.partition_point(|r| r.1 <= at);
         if i == 0 { 0 } else { self.ranges[i - 1].1 }
+    }
+
+    /// The end of the finding that `at` is inside, if any.
+    pub(crate) fn covering(&self, at: usize) -> Option<usize> {
+        let k = self.ranges.partition_point(|r| r.1 <= at);
+        self.ranges.get(k).filter(|r| r.0 <= at).map(|r| r.1)
     }
 
     /// The first `byte` in `line[from..to]` that is not inside a finding.
