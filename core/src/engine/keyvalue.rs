@@ -182,6 +182,12 @@ pub(crate) fn confirm(
     keys: &KeyRules,
     out: &mut KeyFinds,
 ) -> usize {
+    // A key word inside another rule's finding names nothing: it is masked with that
+    // finding, and on the next pass it is inside the mask. Its name must not run on past
+    // the finding either, or it would hide a key after it (`<token>.x_API_KEY=v`).
+    if let Some(end) = earlier.covering(hit_start) {
+        return end;
+    }
     let name_floor = earlier.floor(hit_start);
     let mut ns = hit_start;
     while ns > name_floor && is_name_byte(line[ns - 1]) {
