@@ -72,7 +72,9 @@ pub(super) const RULES: &[Spec] = &[
     Spec {
         id: "connection-string-password",
         description: "Password=/Pwd= in an ODBC, JDBC or ADO.NET connection string",
-        regex: r#"(?i:;[ \t]{0,2}(?:password|pwd)[ \t]{0,2}=[ \t]{0,2})(\{[^}\r\n]{1,256}\}|"[^"\r\n]{1,256}"|'[^'\r\n]{1,256}'|[^;"'\s]{1,256})"#,
+        // A bare value never starts with `{`: when a braced value loses to an overlapping
+        // finding, the next pass must not find a shorter `{…` bare value (idempotence).
+        regex: r#"(?i:;[ \t]{0,2}(?:password|pwd)[ \t]{0,2}=[ \t]{0,2})(\{[^}\r\n]{1,256}\}|"[^"\r\n]{1,256}"|'[^'\r\n]{1,256}'|[^;"'\s{][^;"'\s]{0,255})"#,
         keywords: &["Password", "Pwd"],
         secret_group: Some(1),
         examples: &[
@@ -81,6 +83,38 @@ pub(super) const RULES: &[Spec] = &[
             "jdbc:sqlserver://db01:1433;databaseName=orders;user=app;password=Plum-Orbit-4471;encrypt=true",
         ],
         counter_examples: &["PWD=/home/app", "cd /srv && pwd=$(pwd)"],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "mysql-password-flag",
+        description: "Password given to a MySQL or MariaDB client as -pSECRET (ps output, shell traces)",
+        // The password is glued to `-p` (`-p SECRET` means a database name); the command
+        // ends at `;`, `|` or `&`. A `$VAR` is a reference, not the secret.
+        regex: r#"\b(?:mysql(?:dump|admin|import|check|sh|binlog)?|mariadb(?:-dump|-admin|dump|admin)?)[ \t][^\n;|&]{0,256}?[ \t]-p("[^"$\n]{1,256}"|'[^'\n]{1,256}'|[^\s'"$;|&][^\s'";|&]{0,255})"#,
+        keywords: &["mysql", "mariadb"],
+        secret_group: Some(1),
+        examples: &[
+            "root 4471 0.3 docker exec db mysql -uroot -pPlum-Orbit-4471 orders",
+            "+ mysqldump -h db01 -u backup -p'Plum Orbit 4471' --all-databases",
+            "mariadb -u app -pS3cr3tPw -e 'select 1'",
+        ],
+        counter_examples: &[
+            "mysql -u root -p",
+            "mysql -u root -p orders",
+            "mysql -uroot -p\"$MYSQL_PASSWORD\" orders",
+            "mysql -uroot -p; ssh -p2222 host",
+            "mysqld --pid-file=/run/mysqld.pid",
+        ],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "sshpass-password-flag",
+        description: "Password given to sshpass as -p SECRET",
+        regex: r#"\bsshpass(?:[ \t]{1,4}-v)?[ \t]{1,4}-p[ \t]{0,4}("[^"$\n]{1,256}"|'[^'\n]{1,256}'|[^\s'"$;|&][^\s'";|&]{0,255})"#,
+        keywords: &["sshpass"],
+        secret_group: Some(1),
+        examples: &["+ sshpass -p 'Plum Orbit 4471' ssh deploy@web01", "sshpass -pS3cr3tPw scp build.tgz web01:"],
+        counter_examples: &["sshpass -e ssh -p 22 deploy@web01", "sshpass -f /run/secrets/ssh ssh -p 22 web01"],
         ..Spec::DEFAULT
     },
 ];
