@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use zeroize::Zeroize;
 
+use crate::engine::pair;
 use crate::stream::{self, Processor};
 use crate::{Finding, JsonError, Redactor, Report, RuleId, RuleKind};
 
@@ -221,6 +222,11 @@ struct Frame {
     is_object: bool,
     secret: Option<RuleId>,
     key: (usize, usize),
+    /// The current member is a name field (`name`, `key`, `ParameterKey`): its string
+    /// value may name the next member's (`{"name": "DB_PASSWORD", "value": "x"}`).
+    names: bool,
+    /// The key rule of the name the previous member gave, for a value field right after.
+    pair: Option<RuleId>,
 }
 
 struct JsonRedactor<'r, 'a, 'v> {
@@ -292,7 +298,7 @@ impl JsonRedactor<'_, '_, '_> {
                     let is_object = self.peek() == Some(b'{');
                     self.pos += 1;
                     let key = stack.last().map_or((0, 0), |f| f.key);
-                    stack.push(Frame { is_object, secret, key });
+                    stack.push(Frame { is_object, secret, key, names: false, pair: None });
                     if let Some(visit) = self.visit.as_mut() {
                         visit(JsonEvent::Open { depth: stack.len() });
                     }
@@ -308,7 +314,23 @@ impl JsonRedactor<'_, '_, '_> {
                         continue;
                     }
                 }
-                Some(b'"') => self.string_value(secret, stack.last().map_or((0, 0), |f| f.key))?,
+                Some(b'"') => {
+                    let (key, names) = stack.last().map_or(((0, 0), false), |f| (f.key, f.is_object && f.names));
+                    // `{"Key": "DbPassword", "Value": "x"}`: the key field's value is the
+                    // name of the next member's, kept as text.
+                    let is_pair_name = names
+                        && secret.is_some()
+                        && pair::is_key_field(&self.input[key.0..key.1])
+                        && self.next_member_is_value();
+                    let secret = if is_pair_name { None } else { secret };
+                    let (start, end, escaped) = self.string_value(secret, key)?;
+                    if names && pair::looks_like_name(&self.input[start..end]) {
+                        let named = self.classify_key(&self.input[start..end], escaped);
+                        if let Some(top) = stack.last_mut() {
+                            top.pair = named;
+                        }
+                    }
+                }
                 Some(b't') => self.literal(b"true")?,
                 Some(b'f') => self.literal(b"false")?,
                 Some(b'n') => self.literal(b"null")?,
@@ -349,10 +371,14 @@ impl JsonRedactor<'_, '_, '_> {
             return Err(self.err("expected a string key"));
         }
         let (start, end, escaped) = self.string_span()?;
+        let raw = &self.input[start..end];
+        let mut named = None;
         if let Some(top) = stack.last_mut() {
             top.key = (start, end);
+            top.names = pair::is_name_field(raw);
+            named = top.pair.take().filter(|_| pair::is_value_field(raw));
         }
-        let rule = self.classify_key(&self.input[start..end], escaped);
+        let rule = self.classify_key(raw, escaped).or(named);
         self.ws();
         if self.peek() != Some(b':') {
             return Err(self.err("expected `:`"));
@@ -445,7 +471,36 @@ impl JsonRedactor<'_, '_, '_> {
         }
     }
 
-    fn string_value(&mut self, secret: Option<RuleId>, key: (usize, usize)) -> Result<(), JsonError> {
+    /// Does the string at `pos` read as a name (see [`pair::looks_like_name`]) with a
+    /// value field as the next member (`"Key": "DbPassword", "Value": …`)? Reads ahead
+    /// only: `pos` is left where it was.
+    fn next_member_is_value(&mut self) -> bool {
+        let save = self.pos;
+        let mut ahead = || -> Option<bool> {
+            let (start, end, escaped) = self.string_span().ok()?;
+            if escaped || !pair::looks_like_name(&self.input[start..end]) {
+                return Some(false);
+            }
+            self.ws();
+            if self.peek() != Some(b',') {
+                return Some(false);
+            }
+            self.pos += 1;
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Some(false);
+            }
+            let (start, end, _) = self.string_span().ok()?;
+            Some(pair::is_value_field(&self.input[start..end]))
+        };
+        let is_value = ahead() == Some(true);
+        self.pos = save;
+        is_value
+    }
+
+    /// Redacts the string value at `pos`; returns its content span and whether it has
+    /// escapes.
+    fn string_value(&mut self, secret: Option<RuleId>, key: (usize, usize)) -> Result<(usize, usize, bool), JsonError> {
         let (start, end, escaped) = self.string_span()?;
         let input = self.input;
         let raw = &input[start..end];
@@ -472,7 +527,7 @@ impl JsonRedactor<'_, '_, '_> {
             let value = written.unwrap_or_else(|| self.unchanged_at(start, end));
             self.visit_str(key, value);
         }
-        Ok(())
+        Ok((start, end, escaped))
     }
 
     /// Redacts the string at `input[start..end]` whose text is `value`; returns where its
@@ -777,6 +832,28 @@ mod tests {
             rj(r#"{"credentials": {"user": "bob", "n": [1, "two"]}}"#),
             r#"{"credentials": {"user": "[REDACTED]", "n": ["[REDACTED]", "[REDACTED]"]}}"#
         );
+    }
+
+    #[test]
+    fn name_value_pairs() {
+        let env = r#"[{"name":"DB_PASSWORD","value":"x1"},{"name":"PORT","value":"80"},{"name":"PIN","value":7}]"#;
+        assert_eq!(
+            rj(env),
+            r#"[{"name":"DB_PASSWORD","value":"[REDACTED]"},{"name":"PORT","value":"80"},{"name":"PIN","value":"[REDACTED]"}]"#
+        );
+        // A key field's name is kept when a value field follows; otherwise it is a secret.
+        assert_eq!(rj(r#"{"Key":"ApiToken","Value":"x1"}"#), r#"{"Key":"ApiToken","Value":"[REDACTED]"}"#);
+        assert_eq!(rj(r#"{"Key":"ApiToken","Other":"x1"}"#), r#"{"Key":"[REDACTED]","Other":"x1"}"#);
+        assert_eq!(rj(r#"{"key":"a+b/c==","value":"x1"}"#), r#"{"key":"[REDACTED]","value":"x1"}"#);
+        // Only the member right after the name, in the same object.
+        assert_eq!(rj(r#"{"name":"DB_PASSWORD","n":1,"value":"x1"}"#), r#"{"name":"DB_PASSWORD","n":1,"value":"x1"}"#);
+        assert_eq!(rj(r#"{"a":{"name":"DB_PASSWORD"},"value":"x1"}"#), r#"{"a":{"name":"DB_PASSWORD"},"value":"x1"}"#);
+        // As the text rules read the same line.
+        let red = Redactor::default();
+        for doc in [env, r#"{"Key":"ApiToken","Value":"x1"}"#, r#"{"ParameterKey":"DbPassword","ParameterValue":"x1"}"#]
+        {
+            assert_eq!(rj(doc).as_bytes(), &*red.redact(doc.as_bytes()), "{doc}");
+        }
     }
 
     #[test]

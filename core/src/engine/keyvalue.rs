@@ -6,9 +6,10 @@
 //! Java `toString()`, Go `%+v`, URL queries (`?token=V&x=1`), flags (`--password V`),
 //! XML (`<password>V</password>`), `Authorization: Bearer V` (scheme kept) and cookies.
 //! A value that is a container (`('bob', 'pw')`, `["a", "b"]`, `{"v": 1}`, `Secret('x')`)
-//! has every leaf masked and its structure kept (see `container`).
+//! has every leaf masked and its structure kept (see `container`). A name and its value in
+//! sibling fields (`{"name": "DB_PASSWORD", "value": "x"}`) are a pair (see `pair`).
 
-use super::{Earlier, Region, Span, container};
+use super::{Earlier, Region, Span, container, pair};
 use crate::rules::keys::KeyRules;
 use crate::{RuleId, RuleKind};
 
@@ -219,7 +220,7 @@ pub(crate) fn confirm(
     let after = skip_blank(line, if matches!(line.get(ne), Some(b'"' | b'\'' | b'`')) { ne + 1 } else { ne });
     let delimited = matches!(line.get(after), Some(b'=' | b':' | b'>')) || (is_flag && after > ne);
     if !delimited {
-        return ne;
+        return confirm_pair(line, ns, ne, name, region, keys, out);
     }
     let Some(rule) = keys.classify_bytes(name) else { return ne };
     // Last of the cheap checks: it looks back up to a mask's length for a `[`.
@@ -240,7 +241,8 @@ pub(crate) fn confirm(
             p = skip_blank(line, p + 1)
         }
         _ if is_flag && p > ne => {}
-        _ => return ne,
+        // `<entry key="db.password">` is no `name>value` but a pair.
+        _ => return confirm_pair(line, ns, ne, name, region, keys, out),
     }
     if p >= line.len() || line[p] == b'\n' || line[p] == b'\r' {
         return ne;
@@ -286,6 +288,14 @@ pub(crate) fn confirm(
         return end.max(ne);
     }
     let mut v = Value::read(line, p, xml, line_start, quoted_name);
+    // `{"Key": "DbPassword", "Value": "x"}`: this key's value names the next field's,
+    // which the key word inside the name (if any) masks; the name itself is kept.
+    if pair::is_key_field(name)
+        && pair::looks_like_name(&line[v.start..v.end])
+        && pair::value_after_name(line, v.start, v.end).is_some()
+    {
+        return ne;
+    }
     const AUTHORIZATION: &[u8] = b"authorization";
     let authorization = name.len() >= AUTHORIZATION.len()
         && name[name.len() - AUTHORIZATION.len()..].eq_ignore_ascii_case(AUTHORIZATION);
@@ -312,6 +322,50 @@ pub(crate) fn confirm(
         continues: v.continues,
     });
     ne
+}
+
+/// When the name `line[ns..ne]` (`name` without its dashes) is a name field's value and
+/// the secret is in the next field (`{"name": "DB_PASSWORD", "value": "x"}`, see [`pair`]),
+/// records that value under the name's rule. Returns the end of the name.
+fn confirm_pair(
+    line: &[u8],
+    ns: usize,
+    ne: usize,
+    name: &[u8],
+    region: Region,
+    keys: &KeyRules,
+    out: &mut KeyFinds,
+) -> usize {
+    if let Some(value) = pair::value_after_name(line, ns, ne)
+        && let Some(rule) = keys.classify_bytes(name)
+        && !inside_mask(line, ns)
+    {
+        push_pair_value(line, value, rule, region, out);
+    }
+    ne
+}
+
+/// Records the value of a name/value pair (see [`pair`]) under the name's rule.
+fn push_pair_value(line: &[u8], value: pair::PairValue, rule: RuleId, region: Region, out: &mut KeyFinds) {
+    let mut v = Value::read(line, value.at, value.xml, false, false);
+    if region.ends_line {
+        v.continues = None;
+    }
+    if v.start >= v.end && v.continues.is_none() {
+        return;
+    }
+    let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
+    let to = if placeholder { &mut out.placeholders } else { &mut out.spans };
+    to.push(Span {
+        start: v.start,
+        end: v.end,
+        rule,
+        kind: RuleKind::Key,
+        prefix_len: 0,
+        truncated: false,
+        quote: value.json && v.quote.is_none(),
+        continues: v.continues,
+    });
 }
 
 /// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.

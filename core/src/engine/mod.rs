@@ -7,6 +7,7 @@ mod decode;
 mod format;
 mod keyvalue;
 mod literals;
+pub(crate) mod pair;
 mod teddy;
 mod url;
 mod values;
