@@ -4,7 +4,7 @@
 use super::format::{FormatRule, RuleSource};
 
 /// Version of the built-in rule catalogue, printed by `hush --version`.
-pub const CATALOG_VERSION: &str = "2026.12.1";
+pub const CATALOG_VERSION: &str = "2026.12.2";
 
 fn rule(id: &str, description: &str, regex: &str, keywords: &[&str]) -> FormatRule {
     let mut r = FormatRule::new(id, regex, keywords).description(description);

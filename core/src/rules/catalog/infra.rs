@@ -90,13 +90,14 @@ pub(super) const RULES: &[Spec] = &[
         description: "Password given to a MySQL or MariaDB client as -pSECRET (ps output, shell traces)",
         // The password is glued to `-p` (`-p SECRET` means a database name); the command
         // ends at `;`, `|` or `&`. A `$VAR` is a reference, not the secret.
-        regex: r#"\b(?:mysql(?:dump|admin|import|check|sh|binlog)?|mariadb(?:-dump|-admin|dump|admin)?)[ \t][^\n;|&]{0,256}?[ \t]-p("[^"$\n]{1,256}"|'[^'\n]{1,256}'|[^\s'"$;|&][^\s'";|&]{0,255})"#,
+        regex: r#"\b(?:mysql(?:dump|admin|import|check|sh|binlog)?|mariadb(?:-dump|-admin|dump|admin)?)(?:[ \t][^\n;|&]{0,256}?)??[ \t]-p("[^"$\n]{1,256}"|'[^'\n]{1,256}'|[^\s'"$;|&][^\s'";|&]{0,255})"#,
         keywords: &["mysql", "mariadb"],
         secret_group: Some(1),
         examples: &[
             "root 4471 0.3 docker exec db mysql -uroot -pPlum-Orbit-4471 orders",
             "+ mysqldump -h db01 -u backup -p'Plum Orbit 4471' --all-databases",
             "mariadb -u app -pS3cr3tPw -e 'select 1'",
+            "mysql -pS3cr3tPw orders",
         ],
         counter_examples: &[
             "mysql -u root -p",
@@ -115,6 +116,50 @@ pub(super) const RULES: &[Spec] = &[
         secret_group: Some(1),
         examples: &["+ sshpass -p 'Plum Orbit 4471' ssh deploy@web01", "sshpass -pS3cr3tPw scp build.tgz web01:"],
         counter_examples: &["sshpass -e ssh -p 22 deploy@web01", "sshpass -f /run/secrets/ssh ssh -p 22 web01"],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "curl-user-password",
+        description: "user:password given to curl as -u/--user or -U/--proxy-user (ps output, shell traces)",
+        // Masks the whole credential (`user:password`); without a colon curl prompts for
+        // the password and nothing is on the line. A `$VAR` is a reference, not the secret.
+        // The first such flag after `curl` counts, masked or not: were a mask (which has no
+        // colon) passed over, the next pass would take a later flag (idempotence).
+        regex: r#"\bcurl(?:[ \t][^\n;|&]{0,256}?)??[ \t](?:-u|-U|--user|--proxy-user)[ \t=]{0,4}(\[REDACTED[^\]\s]{0,64}\]|"[^"\n:]{0,128}:[^"\n$]{1,256}"|'[^'\n:]{0,128}:[^'\n]{1,256}'|[^\s'"$;|&:-][^\s'"$;|&:]{0,127}:[^\s'"$;|&]{1,256}|:[^\s'"$;|&]{1,256})"#,
+        // Not `curl/8.5.0`, the user agent in every other access log line.
+        keywords: &["curl ", "curl\t"],
+        secret_group: Some(1),
+        examples: &[
+            "+ curl -sf -u admin:Plum-Orbit-4471 https://registry.example.com/v2/",
+            "curl -u admin:S3cr3tPw https://example.com",
+            "curl --user 'deploy:Plum Orbit 4471' -X POST https://ci.example.com/job",
+            "curl -x proxy:3128 -U proxyuser:S3cr3tPw https://example.com",
+        ],
+        counter_examples: &[
+            "curl -u admin https://example.com",
+            "curl -u \"$USER:$PASS\" https://example.com",
+            "curl -u admin:$TOKEN https://example.com",
+            "curl -s https://example.com/api?a=b:c",
+            "curl --user-agent 'Mozilla/5.0 (X11; Linux x86_64)' https://example.com",
+        ],
+        ..Spec::DEFAULT
+    },
+    Spec {
+        id: "redis-cli-password-flag",
+        description: "Password given to redis-cli as -a or --pass (ps output, shell traces)",
+        regex: r#"\bredis-cli(?:[ \t][^\n;|&]{0,256}?)??[ \t](?:-a|--pass)[ \t]{1,4}("[^"$\n]{1,256}"|'[^'\n]{1,256}'|[^\s'"$;|&-][^\s'";|&]{0,255})"#,
+        keywords: &["redis-cli ", "redis-cli\t"],
+        secret_group: Some(1),
+        examples: &[
+            "redis-cli -h cache01 -a Plum-Orbit-4471 ping",
+            "+ redis-cli --pass 'Plum Orbit 4471' info",
+            "redis-cli -a S3cr3tPw ping",
+        ],
+        counter_examples: &[
+            "redis-cli -h cache01 ping",
+            "redis-cli -a \"$REDIS_PASSWORD\" ping",
+            "redis-cli -a --no-auth-warning",
+        ],
         ..Spec::DEFAULT
     },
 ];
