@@ -66,6 +66,9 @@ pub(crate) struct Processor {
     pem: Option<Pem>,
     /// Indentation of an open Kubernetes Secret `data:` block, whose values are decoded.
     data_block: Option<usize>,
+    /// The last line opened a YAML list item with a sensitive name (`- name: DB_PASSWORD`):
+    /// the column of its `value:` field on the next line, and the name's rule.
+    item: Option<(usize, RuleId)>,
     /// Absolute offset of the current line's start; 1-based line number.
     line_abs: u64,
     line_no: u64,
@@ -102,6 +105,7 @@ impl Processor {
             flushed_open: None,
             pem: None,
             data_block: None,
+            item: None,
             line_abs: 0,
             line_no: 1,
             report: Report::default(),
@@ -131,6 +135,7 @@ impl Processor {
         self.flushed_open = None;
         self.pem = None;
         self.data_block = None;
+        self.item = None;
         self.line_abs = 0;
         self.line_no = 1;
         self.report = Report::default();
@@ -245,7 +250,7 @@ impl Processor {
         let mut chain = std::mem::take(&mut self.chain);
         chain.reset();
         while pos < data.len() {
-            if self.pem.is_some() || self.cont.is_some() || self.data_block.is_some() {
+            if self.pem.is_some() || self.cont.is_some() || self.data_block.is_some() || self.item.is_some() {
                 let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
                 self.whole_line(&data[pos..end], out);
                 pos = end;
@@ -367,6 +372,25 @@ impl Processor {
 
     /// Emits the last piece of a line with its spans and moves to the next line.
     fn finish_line(&mut self, piece: &[u8], mut scan: LineScan, out: &mut Vec<u8>) {
+        // The second line of a YAML list item whose name was sensitive: its value.
+        if self.item.is_some()
+            && let (Some((col, rule)), 0) = (self.item.take(), self.line_pos)
+            && let Some((start, end)) = crate::engine::pair::item_value(piece, col)
+            && !crate::engine::is_placeholder(&piece[start..end])
+        {
+            scan.spans.push(Span {
+                start,
+                end,
+                rule,
+                kind: RuleKind::Key,
+                prefix_len: 0,
+                truncated: false,
+                quote: false,
+                continues: None,
+            });
+        }
+        let item = (self.line_pos == 0).then(|| crate::engine::pair::item_name(piece)).flatten();
+        let item = item.and_then(|(col, name)| Some((col, self.red.keys().classify_bytes(name)?)));
         // Inside a Kubernetes `data:` block every entry's value is checked decoded.
         if let (Some(indent), 0) = (self.data_block, self.line_pos)
             && !self.red.engine().data_entry(piece, indent, self.red.keys(), &mut scan.spans)
@@ -386,6 +410,9 @@ impl Processor {
         }
         let total = self.line_pos + piece.len();
         self.next_line(total);
+        if item.is_some() {
+            self.item = item;
+        }
     }
 
     fn next_line(&mut self, len: usize) {
@@ -551,6 +578,7 @@ impl Processor {
         self.pem = None;
         self.cont = None;
         self.data_block = None;
+        self.item = None;
     }
 
     /// Releases the partial line up to its safe point: everything before the earliest
@@ -558,7 +586,7 @@ impl Processor {
     /// as context, so the line is scanned whole when it completes; only bytes after the
     /// released point are written then.
     pub(crate) fn flush_partial(&mut self, out: &mut Vec<u8>) {
-        if self.pending.is_empty() || self.pem.is_some() || self.data_block.is_some() {
+        if self.pending.is_empty() || self.pem.is_some() || self.data_block.is_some() || self.item.is_some() {
             return;
         }
         let buf = std::mem::take(&mut self.pending);

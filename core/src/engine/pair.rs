@@ -13,8 +13,9 @@
 //! The name is judged by the key rules like any key name. The value field must come
 //! right after the name field (blanks and one comma between them), so both are fields of
 //! the same object or element and the pair is read from the name alone, on one line.
-//! A YAML list item split over two lines (`- name: X` / `value: Y`) is not read here;
-//! `hush env --format k8s` reads those.
+//! A YAML list item split over two lines (`- name: X` / `value: Y`, as `kubectl get -o
+//! yaml` and `helm --debug` print env lists) is read by the line processor, which holds
+//! the name line's rule for the next line ([`item_name`], [`item_value`]).
 
 use super::keyvalue::{is_name_byte, skip_blank};
 
@@ -48,6 +49,46 @@ pub(super) fn value_after_name(line: &[u8], ns: usize, ne: usize) -> Option<Pair
         return Some(PairValue { at: close + 1, json: false, xml: true });
     }
     value_field_after(line, close)
+}
+
+/// A YAML list item that opens with its name field and says no more on its line:
+/// `- name: DB_PASSWORD` (quotes allowed). Returns the column of `name` (where a
+/// `value:` field of the same item starts on the next line) and the name.
+pub(crate) fn item_name(line: &[u8]) -> Option<(usize, &[u8])> {
+    // Every line with a key word comes here: the common case leaves at the first test.
+    let body = line.trim_ascii_start();
+    let item = body.strip_prefix(b"- ")?.trim_ascii();
+    let col = line.len() - body[2..].trim_ascii_start().len();
+    let rest = item.strip_prefix(b"name:")?;
+    let name = rest.trim_ascii_start();
+    if name.len() == rest.len() && !rest.is_empty() {
+        return None;
+    }
+    let name = match name {
+        [q @ (b'"' | b'\''), inner @ .., last] if last == q => inner,
+        _ => name,
+    };
+    looks_like_name(name).then_some((col, name))
+}
+
+/// The value of the `value:` field at column `col` of `line`, the line after an
+/// [`item_name`]: `  value: V`, `  value: "V"`. Not a block scalar (`|`, `>`), an empty
+/// value or a flow collection.
+pub(crate) fn item_value(line: &[u8], col: usize) -> Option<(usize, usize)> {
+    let content = line.trim_ascii_end();
+    if content.len() <= col || !content[..col].iter().all(|&b| b == b' ') {
+        return None;
+    }
+    let rest = content[col..].strip_prefix(b"value:")?;
+    let start = col + 6 + (rest.len() - rest.trim_ascii_start().len());
+    match content.get(start) {
+        None | Some(b'|' | b'>' | b'{' | b'[') => None,
+        Some(&q @ (b'"' | b'\'')) if content.len() > start + 1 && content[content.len() - 1] == q => {
+            Some((start + 1, content.len() - 1))
+        }
+        Some(_) if start > col + 6 => Some((start, content.len())),
+        Some(_) => None,
+    }
 }
 
 /// Is `field` a name field: its last word is `name` or `key` (`name`, `Key`,
@@ -154,7 +195,10 @@ fn value_field_after(line: &[u8], close: usize) -> Option<PairValue> {
     }
     let p = skip_blank(line, j + 1);
     match line.get(p) {
-        None | Some(b'\n' | b'\r' | b'{' | b'[' | b'(') => None,
+        None | Some(b'\n' | b'\r' | b'{' | b'(') => None,
+        // A mask is the value masked on an earlier pass, not a list: the pair must read
+        // the same then (idempotence).
+        Some(b'[') if crate::mask::enclosing_mask_len_at(&line[p..]).is_none() => None,
         Some(_) => Some(PairValue { at: p, json: quote == Some(b'"') && delim == b':', xml: false }),
     }
 }
@@ -192,6 +236,7 @@ mod tests {
             (r#"<add key="DbPassword" value="x1"/>"#, "DbPassword", "\"x1\""),
             (r#"<property name="db.password" value="x1"/>"#, "db.password", "\"x1\""),
             (r#"{"name": "PIN", "value": 1234}"#, "PIN", "1234}"),
+            (r#"<add key="Pass" value=[REDACTED:key:pass]/>"#, "Pass", "[REDACTED"),
         ] {
             let v = after(line, name).unwrap_or_else(|| panic!("{line}"));
             assert!(line[v.at..].starts_with(value), "{line}: {}", &line[v.at..]);
@@ -219,9 +264,33 @@ mod tests {
             (r#"{"monkey": "DB_PASSWORD", "value": "x"}"#, "DB_PASSWORD"),
             (r#"{"name": "DB_PASSWORD", "value": "#, "DB_PASSWORD"),
             (r#"{"name": "DB_PASSWORD">x"#, "DB_PASSWORD"),
+            (r#"{"name": "DB_PASSWORD", "value": [1, 2]}"#, "DB_PASSWORD"),
         ] {
             assert_eq!(after(line, name), None, "{line}");
         }
+    }
+
+    #[test]
+    fn yaml_items_over_two_lines() {
+        assert_eq!(item_name(b"    - name: DB_PASSWORD\n"), Some((6, &b"DB_PASSWORD"[..])));
+        assert_eq!(item_name(b"- name: 'API_TOKEN'\r\n"), Some((2, &b"API_TOKEN"[..])));
+        assert_eq!(item_name(b"  -   name: \"X_KEY\""), Some((6, &b"X_KEY"[..])));
+        for line in ["name: DB_PASSWORD", "- name: DB_PASSWORD # x", "- name:DB_PASSWORD", "- name: ", "- names: X"] {
+            assert_eq!(item_name(line.as_bytes()), None, "{line}");
+        }
+        fn value(line: &str, col: usize) -> Option<&str> {
+            item_value(line.as_bytes(), col).map(|(s, e)| &line[s..e])
+        }
+        assert_eq!(value("      value: s3cr3t\n", 6), Some("s3cr3t"));
+        assert_eq!(value("      value: \"s3 cr3t\"\r\n", 6), Some("s3 cr3t"));
+        assert_eq!(value("  value: 'x'", 2), Some("x"));
+        for (line, col) in
+            [("    value: x", 6), ("        value: x", 6), ("      valueFrom:", 6), ("      value: |", 6)]
+        {
+            assert_eq!(value(line, col), None, "{line}");
+        }
+        assert_eq!(value("      value:x", 6), None);
+        assert_eq!(value("      value:", 6), None);
     }
 
     #[test]
