@@ -5,6 +5,7 @@
 
 mod env;
 mod errors;
+mod make_record;
 mod records;
 mod redactor;
 mod stream;
@@ -23,6 +24,7 @@ fn _hush(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<records::RecordRedactor>()?;
     records::add_filter_method(m.py())?;
     m.add_class::<records::RecordFactory>()?;
+    m.add_function(wrap_pyfunction!(make_record::make_record_method, m)?)?;
     m.add_function(wrap_pyfunction!(env::sanitize_vars, m)?)?;
     m.add_function(wrap_pyfunction!(env::sensitive_names, m)?)?;
     m.add("CATALOG_VERSION", hush::CATALOG_VERSION)?;

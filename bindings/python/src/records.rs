@@ -539,11 +539,25 @@ pub(crate) fn add_filter_method(py: Python<'_>) -> PyResult<()> {
 
 /// A log record factory (`logging.setLogRecordFactory`) that calls the previous factory
 /// and redacts the record it made. Extras are added after the factory runs, so they are
-/// handled by `hush.install()`'s `Logger.makeRecord` wrapper.
+/// handled by the `Logger.makeRecord` that `hush.install()` sets (`crate::make_record`).
 #[pyclass(module = "hush._hush", frozen)]
 pub(crate) struct RecordFactory {
     previous: Py<PyAny>,
     redactor: Py<RecordRedactor>,
+}
+
+impl RecordFactory {
+    /// What a call does: a record from the previous factory, redacted but for extras.
+    pub(crate) fn make<'py>(&self, py: Python<'py>, args: [&Bound<'py, PyAny>; 9]) -> PyResult<Bound<'py, PyAny>> {
+        let record = crate::make_record::call9(self.previous.bind(py), args)?;
+        self.redactor.get().redact_in_place(&record, false)?;
+        Ok(record)
+    }
+
+    /// Redacts the string extras of `record` (key-aware).
+    pub(crate) fn redact_extras_of(&self, record: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.redactor.get().redact_extras(record)
+    }
 }
 
 #[pymethods]

@@ -244,3 +244,148 @@ def test_install_then_uninstall_restores_the_factory(redactor: hush.Redactor, cl
     assert logging.getLogRecordFactory() is before
     record = logging.getLogger("x").makeRecord("x", 20, "f", 1, "password=hunter22", (), None)
     assert record.getMessage() == "password=hunter22"
+
+
+def _make_record_calls(logger: logging.Logger) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """makeRecord calls as Logger._log makes them (10 positional arguments) and otherwise."""
+    base = (logger.name, logging.INFO, __file__, 7, "login password=%s", ("hunter22",), None)
+    return [
+        (base + ("fn", {"token": "abcdefgh", "user": "bob"}, None), {}),
+        (base, {}),
+        (base + ("fn",), {}),
+        (base, {"func": "fn", "extra": {"token": "abcdefgh"}}),
+        (base[:5], {"args": ("hunter22",), "exc_info": None, "extra": {"token": "abcdefgh"}}),
+    ]
+
+
+def test_install_make_record_matches_loggings_own(redactor: hush.Redactor, clean_install: None) -> None:
+    """The native makeRecord makes the records logging's own does, redacted, and fails
+    the same way (extras that overwrite, missing or unknown arguments)."""
+    logger = logging.getLogger("hush.test.make_record")
+    own = logging.Logger.__dict__["makeRecord"]
+    made = [own(logger, *args, **kwargs) for args, kwargs in _make_record_calls(logger)]
+    hush.install(redactor=redactor)
+    native = logging.Logger.__dict__["makeRecord"]
+    assert native is not own
+    for (args, kwargs), plain in zip(_make_record_calls(logger), made):
+        record = logger.makeRecord(*args, **kwargs)
+        assert type(record) is logging.LogRecord
+        assert sorted(vars(record)) == sorted(vars(plain))
+        assert record.getMessage() == "login password=[REDACTED]"
+        assert record.funcName == plain.funcName and record.lineno == 7
+        if "token" in vars(plain):
+            assert record.token == "[REDACTED]"  # type: ignore[attr-defined]
+        if "user" in vars(plain):
+            assert record.user == "bob"  # type: ignore[attr-defined]
+    bad: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+        (("n", 20, "f", 1, "m", (), None, None, {"message": "x"}), {}),
+        (("n", 20, "f", 1, "m", (), None, None, {"asctime": "x"}), {}),
+        (("n", 20, "f", 1, "m", (), None, None, {"lineno": 3}), {}),
+        (("n", 20, "f", 1, "m", (), None), {"extra": {"msg": "x"}}),
+        (("n", 20, "f", 1, "m", ()), {}),
+        (("n", 20, "f", 1, "m", (), None, None, None, None, "extra arg"), {}),
+        (("n", 20, "f", 1, "m", (), None), {"bogus": 1}),
+        (("n", 20, "f", 1, "m", (), None, None, 5), {}),
+    ]
+    for args, kwargs in bad:
+        with pytest.raises(Exception) as native_error:
+            logger.makeRecord(*args, **kwargs)
+        with pytest.raises(Exception) as own_error:
+            own(logger, *args, **kwargs)
+        assert type(native_error.value) is type(own_error.value)
+        if isinstance(own_error.value, KeyError):
+            assert native_error.value.args == own_error.value.args
+
+
+def test_install_make_record_follows_a_later_factory(redactor: hush.Redactor, clean_install: None) -> None:
+    """A record factory set after install() (wrapping hush's) is the one makeRecord calls."""
+    hush.install(redactor=redactor)
+    inner = logging.getLogRecordFactory()
+    seen = []
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = inner(*args, **kwargs)
+        seen.append(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    logger = logging.getLogger("hush.test.later_factory")
+    record = logger.makeRecord(logger.name, 20, "f", 1, "password=%s", ("hunter22",), None, None, {"token": "abcdefgh"})
+    assert seen == [record]
+    assert record.getMessage() == "password=[REDACTED]"
+    assert record.token == "[REDACTED]"  # type: ignore[attr-defined]
+
+
+def test_install_keeps_a_make_record_replaced_before(redactor: hush.Redactor, clean_install: None) -> None:
+    """A makeRecord another library set before install() still runs; uninstall() puts it back."""
+    own = logging.Logger.__dict__["makeRecord"]
+    calls = []
+
+    def makeRecord(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        calls.append(args)
+        record: logging.LogRecord = own(self, *args, **kwargs)
+        record.wrapped = True  # type: ignore[attr-defined]
+        return record
+
+    logging.Logger.makeRecord = makeRecord  # type: ignore[method-assign]
+    try:
+        hush.install(redactor=redactor)
+        logger = logging.getLogger("hush.test.replaced")
+        for args, kwargs in _make_record_calls(logger):
+            record = logger.makeRecord(*args, **kwargs)
+            assert record.wrapped  # type: ignore[attr-defined]
+            assert record.getMessage() == "login password=[REDACTED]"
+            if "token" in vars(record):
+                assert record.token == "[REDACTED]"  # type: ignore[attr-defined]
+        assert len(calls) == len(_make_record_calls(logger))
+        hush.uninstall()
+        assert logging.Logger.__dict__["makeRecord"] is makeRecord
+    finally:
+        logging.Logger.makeRecord = own  # type: ignore[method-assign]
+
+
+def test_install_make_record_in_subclasses_and_after_uninstall(
+    redactor: hush.Redactor, clean_install: None
+) -> None:
+    own = logging.Logger.__dict__["makeRecord"]
+
+    class Logger(logging.Logger):
+        def makeRecord(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = super().makeRecord(*args, **kwargs)
+            record.sub = True  # type: ignore[attr-defined]
+            return record
+
+    sub = Logger("hush.test.sub")
+    hush.install(redactor=redactor)
+    hush.install(redactor=redactor)  # replaces, never stacks
+    native = logging.Logger.makeRecord
+    record = sub.makeRecord("n", 20, "f", 1, "password=%s", ("hunter22",), None, None, {"token": "abcdefgh"})
+    assert record.sub and record.getMessage() == "password=[REDACTED]"  # type: ignore[attr-defined]
+    assert record.token == "[REDACTED]"  # type: ignore[attr-defined]
+    hush.uninstall()
+    assert logging.Logger.__dict__["makeRecord"] is own
+    # A reference kept past uninstall() makes records as logging does, unredacted.
+    record = native(sub, "n", 20, "f", 1, "password=%s", ("hunter22",), None, None, {"token": "abcdefgh"})
+    assert record.getMessage() == "password=hunter22"
+    assert record.token == "abcdefgh"  # type: ignore[attr-defined]
+
+
+def test_install_over_its_own_make_record_does_not_recurse(redactor: hush.Redactor, clean_install: None) -> None:
+    """An install() that finds the native makeRecord in place (its state lost, as after a
+    reload of the facade) wraps the function that one replaced, not itself."""
+    import hush._install
+
+    own = logging.Logger.__dict__["makeRecord"]
+    hush.install(redactor=redactor)
+    native = logging.Logger.__dict__["makeRecord"]
+    hush._install._state = None
+    try:
+        hush.install(redactor=redactor)
+        assert logging.Logger.__dict__["makeRecord"] is native
+        logger = logging.getLogger("hush.test.reinstall")
+        record = logger.makeRecord("n", 20, "f", 1, "password=%s", ("hunter22",), None, None, {"token": "abcdefgh"})
+        assert record.getMessage() == "password=[REDACTED]"
+        assert record.token == "[REDACTED]"  # type: ignore[attr-defined]
+    finally:
+        hush.uninstall()
+        logging.Logger.makeRecord = own  # type: ignore[method-assign]

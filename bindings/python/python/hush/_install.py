@@ -9,9 +9,9 @@ import sys
 import threading
 import traceback
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Callable, Mapping, Optional
+from typing import IO, TYPE_CHECKING, Any, Callable, Optional
 
-from hush._hush import RecordFactory, RecordRedactor
+from hush._hush import RecordFactory, RecordRedactor, make_record_method
 
 if TYPE_CHECKING:
     from hush._hush import Redactor
@@ -156,32 +156,12 @@ def install(*, redactor: Optional[Redactor] = None, streams: bool = False) -> Re
         state.factory = RecordFactory(state.previous_factory, state.record_redactor)
         logging.setLogRecordFactory(state.factory)
 
-        original_make_record = state.make_record
-        record_redactor = state.record_redactor
-
-        # Extras are set on the record after the factory returns, in makeRecord. The
-        # explicit signature (the one Logger._log calls) keeps the wrapper cheap.
-        def makeRecord(
-            self: logging.Logger,
-            name: str,
-            level: int,
-            fn: str,
-            lno: int,
-            msg: object,
-            args: Any,
-            exc_info: Any,
-            func: Optional[str] = None,
-            extra: Optional[Mapping[str, object]] = None,
-            sinfo: Optional[str] = None,
-        ) -> logging.LogRecord:
-            record: logging.LogRecord = original_make_record(
-                self, name, level, fn, lno, msg, args, exc_info, func, extra, sinfo
-            )
-            if extra:
-                record_redactor.redact_extras(record)
-            return record
-
-        logging.Logger.makeRecord = makeRecord  # type: ignore[method-assign]
+        # Extras are set on the record after the factory returns, in makeRecord: a native
+        # makeRecord redacts them (and does logging's own makeRecord's work without a
+        # Python frame). It stands for state.make_record, which uninstall() puts back.
+        logging.Logger.makeRecord = make_record_method(  # type: ignore[method-assign]
+            state.make_record, state.factory
+        )
         sys.excepthook = _excepthook
         threading.excepthook = _threading_excepthook
         sys.unraisablehook = _unraisablehook
@@ -205,6 +185,8 @@ def uninstall() -> None:
         _finish_streams()
         if logging.getLogRecordFactory() is state.factory:
             logging.setLogRecordFactory(state.previous_factory)
+        # A reference to the native makeRecord kept elsewhere stops redacting.
+        make_record_method(state.make_record, None)
         logging.Logger.makeRecord = state.make_record  # type: ignore[method-assign]
         sys.excepthook = state.excepthook
         threading.excepthook = state.threading_excepthook
