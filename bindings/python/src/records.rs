@@ -39,6 +39,10 @@ struct LoggingInfo {
     formatter: Py<PyAny>,
     /// How a fresh record shows through its traversal; None where that cannot be relied on.
     layout: Option<Layout>,
+    /// `LogRecord.__init__` when it is `logging`'s own (a function of `logging`'s namespace,
+    /// so it sets `msg`, `args`, `exc_info` and `stack_info` from its arguments); None when
+    /// something replaced it before hush first ran.
+    init: Option<Py<PyAny>>,
 }
 
 /// Most objects a probe collects: more than any `LogRecord` has attributes.
@@ -161,8 +165,12 @@ fn logging_info(py: Python<'_>) -> PyResult<&LoggingInfo> {
         let standard = PyFrozenSet::new(py, &all)?;
         let formatter = logging.getattr("Formatter")?.call0()?;
         let layout = Layout::probe(py, &record_type)?;
+        let init = record_type.getattr("__init__")?;
+        let own_init = init.getattr_opt("__globals__")?.is_some_and(|g| g.is(logging.dict()))
+            && init.getattr_opt("__qualname__")?.is_some_and(|q| q.eq("LogRecord.__init__").unwrap_or(false));
         Ok(LoggingInfo {
             layout,
+            init: own_init.then(|| init.unbind()),
             record_type: record_type.unbind(),
             standard: standard.unbind(),
             base_len,
@@ -279,6 +287,48 @@ fn render_plain(exact: bool, fields: &Fields<'_>, out: &mut Vec<u8>) -> PyResult
     Ok(true)
 }
 
+/// The fields of `record`, just made by `factory(*args)`, when they are known without
+/// reading them: `factory` is `LogRecord`, `record` is exactly a `LogRecord`, and
+/// `LogRecord.__init__` is `logging`'s own (checked on each call: it may be replaced at any
+/// time), which sets `msg`, `exc_info` and `stack_info` to its arguments and `args` too,
+/// unless it is a 1-tuple holding a mapping (`args[0]` then): so `args` is read back from
+/// the record unless it is a tuple of another length or whose item is a `str`, `int`,
+/// `float` or None (exact types, never a mapping).
+fn made_fields<'py>(
+    py: Python<'py>,
+    factory: &Bound<'py, PyAny>,
+    record: &Bound<'py, PyAny>,
+    args: [&Bound<'py, PyAny>; 9],
+) -> PyResult<Option<Fields<'py>>> {
+    let info = logging_info(py)?;
+    let record_type = info.record_type.bind(py);
+    let Some(init) = &info.init else {
+        return Ok(None);
+    };
+    if !factory.is(record_type)
+        || !record.get_type().is(record_type)
+        || !record_type.getattr(intern!(py, "__init__"))?.is(init)
+    {
+        return Ok(None);
+    }
+    let [_, _, _, _, msg, rec_args, exc_info, _, sinfo] = args;
+    let args_kept = rec_args.cast_exact::<PyTuple>().is_ok_and(|t| {
+        t.len() != 1
+            || t.get_borrowed_item(0).is_ok_and(|a| {
+                a.is_exact_instance_of::<PyString>()
+                    || a.is_exact_instance_of::<PyInt>()
+                    || a.is_exact_instance_of::<PyFloat>()
+                    || a.is_none()
+            })
+    });
+    Ok(Some(Fields {
+        msg: Some(msg.clone()),
+        args: if args_kept { Some(rec_args.clone()) } else { record.getattr_opt(intern!(py, "args"))? },
+        exc_info: Some(exc_info.clone()),
+        stack_info: Some(sinfo.clone()),
+    }))
+}
+
 /// `text`, or `<unprintable T object>` when `str()`/`repr()` of `obj` failed (an int past
 /// the digit limit, a raising `__str__`): the record is already unformattable, and the
 /// filter must not raise into the code that logs.
@@ -370,18 +420,27 @@ impl RecordRedactor {
     }
 
     /// Redacts message, traceback and stack; extras too when `extras` is set.
-    fn redact_in_place(&self, obj: &Bound<'_, PyAny>, extras: bool) -> PyResult<()> {
+    pub(crate) fn redact_in_place(&self, obj: &Bound<'_, PyAny>, extras: bool) -> PyResult<()> {
+        self.redact_known(obj, extras, None)
+    }
+
+    /// [`Self::redact_in_place`], with the four fields already known when `known` is set
+    /// (only for a record of exactly `LogRecord`, see [`made_fields`]).
+    fn redact_known<'py>(&self, obj: &Bound<'py, PyAny>, extras: bool, known: Option<Fields<'py>>) -> PyResult<()> {
         let py = obj.py();
         let info = logging_info(py)?;
         let red = self.redactor.get().get();
         let exact = obj.get_type().is(info.record_type.bind(py));
         let dict = if exact { None } else { Some(obj.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?) };
         let record = Record { obj, dict };
-        let fields = Fields {
-            msg: record.get(intern!(py, "msg"))?,
-            args: record.get(intern!(py, "args"))?,
-            exc_info: record.get(intern!(py, "exc_info"))?,
-            stack_info: record.get(intern!(py, "stack_info"))?,
+        let fields = match known {
+            Some(fields) if exact => fields,
+            _ => Fields {
+                msg: record.get(intern!(py, "msg"))?,
+                args: record.get(intern!(py, "args"))?,
+                exc_info: record.get(intern!(py, "exc_info"))?,
+                stack_info: record.get(intern!(py, "stack_info"))?,
+            },
         };
         // Whether there may be extras is decided before anything on the record changes.
         let extras = extras
@@ -392,6 +451,7 @@ impl RecordRedactor {
         self.redact_message(&red, exact, &record, &fields)?;
 
         if let Some(exc_info) = &fields.exc_info
+            && !exc_info.is_none()
             && exc_info.is_truthy()?
         {
             let exc_text = match record.get(intern!(py, "exc_text"))? {
@@ -403,6 +463,7 @@ impl RecordRedactor {
             }
         }
         if let Some(stack) = &fields.stack_info
+            && !stack.is_none()
             && let Ok(s) = stack.cast::<PyString>()
         {
             let redacted = text::redact_str(&red, s)?;
@@ -548,9 +609,13 @@ pub(crate) struct RecordFactory {
 
 impl RecordFactory {
     /// What a call does: a record from the previous factory, redacted but for extras.
+    /// When the previous factory is `LogRecord` itself, the fields are taken from the
+    /// arguments rather than read back from the record (see [`made_fields`]).
     pub(crate) fn make<'py>(&self, py: Python<'py>, args: [&Bound<'py, PyAny>; 9]) -> PyResult<Bound<'py, PyAny>> {
-        let record = crate::make_record::call9(self.previous.bind(py), args)?;
-        self.redactor.get().redact_in_place(&record, false)?;
+        let previous = self.previous.bind(py);
+        let record = crate::make_record::call9(previous, args)?;
+        let known = made_fields(py, previous, &record, args)?;
+        self.redactor.get().redact_known(&record, false, known)?;
         Ok(record)
     }
 

@@ -389,3 +389,54 @@ def test_install_over_its_own_make_record_does_not_recurse(redactor: hush.Redact
     finally:
         hush.uninstall()
         logging.Logger.makeRecord = own  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize(
+    ("msg", "args", "expected"),
+    [
+        ("user %s password=%s", ("bob", "hunter22"), "user bob password=[REDACTED]"),
+        ("password=%s", ("hunter22",), "password=[REDACTED]"),
+        ("count %d", (3,), "count 3"),
+        ("password=%(pw)s", ({"pw": "hunter22"},), "password=[REDACTED]"),
+        ("password=%s", (["hunter22"],), "password=['[REDACTED]']"),
+        ("password=%s", "hunter22", "password=[REDACTED]"),
+        ("password=hunter22", (), "password=[REDACTED]"),
+        ("password=hunter22", None, "password=[REDACTED]"),
+    ],
+)
+def test_install_redacts_whatever_args_makerecord_gets(
+    captured: Any, redactor: hush.Redactor, clean_install: None, msg: str, args: Any, expected: str
+) -> None:
+    """The native makeRecord takes the record's fields from its arguments where
+    LogRecord.__init__ stores them as given, and reads them back where it does not (a
+    1-tuple holding a mapping becomes the mapping)."""
+    logger, buf, _ = captured
+    hush.install(redactor=redactor)
+    record = logger.makeRecord(logger.name, logging.INFO, __file__, 1, msg, args, None)
+    assert record.getMessage() == expected
+    logger.handle(record)
+    assert buf.getvalue() == f"INFO {expected}\n"
+
+
+def test_install_follows_a_replaced_logrecord_init(captured: Any, redactor: hush.Redactor, clean_install: None) -> None:
+    """LogRecord.__init__ replaced after install() (here: it prefixes the message) is
+    honoured: the record is redacted as it was made, not as the arguments were."""
+    logger, buf, _ = captured
+    hush.install(redactor=redactor)
+    own = logging.LogRecord.__dict__["__init__"]
+
+    def __init__(self: logging.LogRecord, *args: Any, **kwargs: Any) -> None:
+        own(self, *args, **kwargs)
+        self.msg = f"via {SECRET}: {self.msg}"
+
+    logging.LogRecord.__init__ = __init__  # type: ignore[method-assign]
+    try:
+        logger.info("user %s", "bob")
+        logger.info("user %s", "bob", exc_info=ValueError("x"))
+    finally:
+        logging.LogRecord.__init__ = own  # type: ignore[method-assign]
+    logger.info("user %s", "bob")
+    out = buf.getvalue().splitlines()
+    assert out[0] == "INFO via [REDACTED]: user bob"
+    assert out[1] == "INFO via [REDACTED]: user bob" and out[-2] == "ValueError: x"
+    assert out[-1] == "INFO user bob"
