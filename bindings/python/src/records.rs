@@ -43,6 +43,9 @@ struct LoggingInfo {
     /// so it sets `msg`, `args`, `exc_info` and `stack_info` from its arguments); None when
     /// something replaced it before hush first ran.
     init: Option<Py<PyAny>>,
+    /// `LogRecord.__dict__`, a live view of the class namespace, where a replaced
+    /// `__init__` shows (one dict lookup, against two type lookups for the attribute).
+    namespace: Py<PyAny>,
 }
 
 /// Most objects a probe collects: more than any `LogRecord` has attributes.
@@ -171,6 +174,7 @@ fn logging_info(py: Python<'_>) -> PyResult<&LoggingInfo> {
         Ok(LoggingInfo {
             layout,
             init: own_init.then(|| init.unbind()),
+            namespace: record_type.getattr("__dict__")?.unbind(),
             record_type: record_type.unbind(),
             standard: standard.unbind(),
             base_len,
@@ -247,7 +251,7 @@ fn render_plain(exact: bool, fields: &Fields<'_>, out: &mut Vec<u8>) -> PyResult
     out.reserve(template.len() + 16 * args.len());
     let mut args_iter = args.iter_borrowed();
     let mut rest: &[u8] = &template;
-    while let Some(pos) = rest.iter().position(|&b| b == b'%') {
+    while let Some(pos) = memchr::memchr(b'%', rest) {
         out.extend_from_slice(&rest[..pos]);
         let conversion = rest.get(pos + 1).copied();
         rest = rest.get(pos + 2..).unwrap_or_default();
@@ -306,8 +310,8 @@ fn made_fields<'py>(
         return Ok(None);
     };
     if !factory.is(record_type)
-        || !record.get_type().is(record_type)
-        || !record_type.getattr(intern!(py, "__init__"))?.is(init)
+        || record.get_type_ptr() != record_type.as_type_ptr()
+        || !info.namespace.bind(py).get_item(intern!(py, "__init__")).is_ok_and(|i| i.is(init))
     {
         return Ok(None);
     }
@@ -430,7 +434,7 @@ impl RecordRedactor {
         let py = obj.py();
         let info = logging_info(py)?;
         let red = self.redactor.get().get();
-        let exact = obj.get_type().is(info.record_type.bind(py));
+        let exact = obj.get_type_ptr() == info.record_type.bind(py).as_type_ptr();
         let dict = if exact { None } else { Some(obj.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?) };
         let record = Record { obj, dict };
         let fields = match known {
@@ -569,9 +573,11 @@ unsafe extern "C" fn filter_o(slf: *mut ffi::PyObject, record: *mut ffi::PyObjec
     // the call.
     let py = unsafe { Python::assume_attached() };
     let (slf, record) = unsafe { (Bound::from_borrowed_ptr(py, slf), Bound::from_borrowed_ptr(py, record)) };
-    let run = std::panic::AssertUnwindSafe(|| -> PyResult<()> {
-        slf.cast::<RecordRedactor>()?.get().redact_in_place(&record, true)
-    });
+    // SAFETY: CPython checks that `self` is an instance of the type the method descriptor
+    // was made for (`RecordRedactor`, see `add_filter_method`) before calling it, bound or
+    // not, so the subclass check `cast` would make again is skipped.
+    let slf = unsafe { slf.cast_unchecked::<RecordRedactor>() };
+    let run = std::panic::AssertUnwindSafe(|| -> PyResult<()> { slf.get().redact_in_place(&record, true) });
     let err = match std::panic::catch_unwind(run) {
         Ok(Ok(())) => return pyo3::types::PyBool::new(py, true).to_owned().into_ptr(),
         Ok(Err(err)) => err,

@@ -27,6 +27,7 @@ unsafe extern "C" {
 /// The UTF-8 bytes of a `str`, borrowed from the object without a copy where possible
 /// (for ASCII text it is the string's own buffer; otherwise CPython caches the encoding).
 #[cfg(not(windows))]
+#[inline]
 pub(crate) fn utf8<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, [u8]>> {
     let mut size: pyo3::ffi::Py_ssize_t = 0;
     // SAFETY: `text` is a live `str`. The buffer returned belongs to the object, is never
