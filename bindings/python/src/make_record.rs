@@ -23,6 +23,7 @@ use std::ffi::c_int;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
+use pyo3::Borrowed;
 use pyo3::exceptions::PyKeyError;
 use pyo3::ffi;
 use pyo3::intern;
@@ -125,19 +126,21 @@ fn make_record<'py>(
     if state.own && kwnames.is_none() && (REQUIRED..=PARAMS).contains(&nargs) {
         let globals = state.globals.bind(py);
         if let Some(factory) = globals.get_item(intern!(py, "_logRecordFactory"))? {
-            // SAFETY: `values` holds borrowed references, alive for the call.
-            let arg = |i: usize| {
-                values.get(i).map_or_else(|| py.None().into_bound(py), |&p| unsafe { Bound::from_borrowed_ptr(py, p) })
-            };
-            let [name, level, fn_, lno, msg, args, exc_info, func, extra, sinfo] = std::array::from_fn(arg);
-            let factory_args = [&name, &level, &fn_, &lno, &msg, &args, &exc_info, &func, &sinfo];
+            // Borrowed, without a reference of our own each: `values` holds references alive
+            // for the call, and None (a missing optional argument) lives forever.
+            // SAFETY: every pointer is a live object (see above).
+            let arg =
+                |i: usize| unsafe { Borrowed::from_ptr(py, values.get(i).copied().unwrap_or_else(|| ffi::Py_None())) };
+            let all: [Borrowed<'_, 'py, PyAny>; PARAMS] = std::array::from_fn(arg);
+            let [name, level, fn_, lno, msg, args, exc_info, func, extra, sinfo] = &all;
+            let factory_args = [&**name, &**level, &**fn_, &**lno, &**msg, &**args, &**exc_info, &**func, &**sinfo];
             let ours = state.factory.as_ref().filter(|f| f.as_any().is(&factory)).map(|f| f.get());
             let record = match ours {
                 Some(ours) => ours.make(py, factory_args)?,
                 None => call9(&factory, factory_args)?,
             };
             if !extra.is_none() {
-                set_extras(state, &record, &extra)?;
+                set_extras(state, &record, extra)?;
                 if let Some(factory) = &state.factory
                     && extra.is_truthy()?
                 {
