@@ -198,12 +198,34 @@ struct Record<'a, 'py> {
     /// The `__dict__` of a record that is not exactly a `LogRecord`, which is what
     /// `logging` itself reads and writes (a subclass may define properties).
     dict: Option<Bound<'py, PyDict>>,
+    /// The record's type looks attributes up with `object`'s own `__getattribute__`
+    /// (`LogRecord` defines neither it nor `__getattr__`, unless something added them), so
+    /// [`Record::get`] calls that directly rather than through the type's slot.
+    generic: bool,
 }
 
 impl<'py> Record<'_, 'py> {
     fn get(&self, name: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
         match &self.dict {
             Some(dict) => dict.get_item(name),
+            None if self.generic => {
+                let py = self.obj.py();
+                // SAFETY: `obj` and `name` are live; the type's `tp_getattro` is this very
+                // function (see `generic`), so this is the lookup `getattr` would make.
+                match unsafe {
+                    Bound::from_owned_ptr_or_opt(py, ffi::PyObject_GenericGetAttr(self.obj.as_ptr(), name.as_ptr()))
+                } {
+                    Some(value) => Ok(Some(value)),
+                    None => match PyErr::take(py) {
+                        // As `getattr_opt` tells a missing attribute (below 3.13).
+                        Some(err) if err.get_type(py).is(py.get_type::<pyo3::exceptions::PyAttributeError>()) => {
+                            Ok(None)
+                        }
+                        Some(err) => Err(err),
+                        None => Ok(None),
+                    },
+                }
+            }
             None => self.obj.getattr_opt(name),
         }
     }
@@ -436,7 +458,12 @@ impl RecordRedactor {
         let red = self.redactor.get().get();
         let exact = obj.get_type_ptr() == info.record_type.bind(py).as_type_ptr();
         let dict = if exact { None } else { Some(obj.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?) };
-        let record = Record { obj, dict };
+        // SAFETY: a `LogRecord` is a heap type, whose slots `PyType_GetSlot` reads on every
+        // supported version; only the pointer is compared.
+        let generic = exact
+            && unsafe { ffi::PyType_GetSlot(obj.get_type_ptr(), ffi::Py_tp_getattro) }
+                == ffi::PyObject_GenericGetAttr as *mut c_void;
+        let record = Record { obj, dict, generic };
         let fields = match known {
             Some(fields) if exact => fields,
             _ => Fields {

@@ -440,3 +440,25 @@ def test_install_follows_a_replaced_logrecord_init(captured: Any, redactor: hush
     assert out[0] == "INFO via [REDACTED]: user bob"
     assert out[1] == "INFO via [REDACTED]: user bob" and out[-2] == "ValueError: x"
     assert out[-1] == "INFO user bob"
+
+
+def test_filter_reads_records_whatever_their_attribute_lookup(redactor: hush.Redactor) -> None:
+    """A LogRecord class given __getattr__ (its attribute lookup no longer object's own)
+    and records missing standard attributes are read as getattr reads them."""
+    f = hush.logging.RedactingFilter(redactor)
+
+    def make() -> logging.LogRecord:
+        return logging.LogRecord("n", logging.INFO, __file__, 1, "password=%s", ("hunter22",), None)
+
+    record = make()
+    del record.stack_info
+    del record.exc_info
+    assert f.filter(record) and record.getMessage() == "password=[REDACTED]"
+    logging.LogRecord.__getattr__ = lambda self, name: f"{SECRET}" if name == "stack_info" else None  # type: ignore[attr-defined]
+    try:
+        record = make()
+        del record.stack_info  # now answered by __getattr__
+        assert f.filter(record) and record.getMessage() == "password=[REDACTED]"
+        assert record.stack_info == "[REDACTED]"
+    finally:
+        del logging.LogRecord.__getattr__  # type: ignore[attr-defined]
