@@ -273,7 +273,7 @@ fn render_plain(exact: bool, fields: &Fields<'_>, out: &mut Vec<u8>) -> PyResult
     out.reserve(template.len() + 16 * args.len());
     let mut args_iter = args.iter_borrowed();
     let mut rest: &[u8] = &template;
-    while let Some(pos) = memchr::memchr(b'%', rest) {
+    while let Some(pos) = find_percent(rest) {
         out.extend_from_slice(&rest[..pos]);
         let conversion = rest.get(pos + 1).copied();
         rest = rest.get(pos + 2..).unwrap_or_default();
@@ -353,6 +353,28 @@ fn made_fields<'py>(
         exc_info: Some(exc_info.clone()),
         stack_info: Some(sinfo.clone()),
     }))
+}
+
+/// The position of the first `%` in `bytes`, eight bytes at a time (a byte loop was most
+/// of the rendering's own cost on a short template).
+fn find_percent(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const PERCENTS: u64 = u64::from_le_bytes([b'%'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word: [u8; 8] = chunk.try_into().expect("chunks of 8 bytes");
+        let x = u64::from_le_bytes(word) ^ PERCENTS;
+        // The lowest set bit marks the first zero byte of `x` (a borrow can only set bits
+        // above a zero byte), that is the first `%`.
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(at + (zeros.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&b| b == b'%').map(|p| at + p)
 }
 
 /// `text`, or `<unprintable T object>` when `str()`/`repr()` of `obj` failed (an int past
@@ -687,5 +709,30 @@ impl RecordFactory {
         let record = self.previous.bind(py).call(args, kwargs)?;
         self.redactor.get().redact_in_place(&record, false)?;
         Ok(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_percent;
+
+    #[test]
+    fn find_percent_finds_the_first_percent_at_every_position() {
+        // 0x24 ('$') and 0x26 ('&') differ from '%' by one bit: a borrow out of a zero byte
+        // could mark them; 0xA5 and 0x80 test the high bits.
+        for fill in [b'a', b'$', b'&', 0xA5, 0x80, 0x00] {
+            for len in 0..40 {
+                let none = vec![fill; len];
+                assert_eq!(find_percent(&none), None, "fill {fill:#x} len {len}");
+                for first in 0..len {
+                    let mut bytes = none.clone();
+                    bytes[first] = b'%';
+                    if first + 1 < len {
+                        bytes[len - 1] = b'%';
+                    }
+                    assert_eq!(find_percent(&bytes), Some(first), "fill {fill:#x} len {len}");
+                }
+            }
+        }
     }
 }
