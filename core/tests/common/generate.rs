@@ -52,7 +52,8 @@ fn printable(class: &ClassBytes) -> ClassBytes {
     out
 }
 
-/// Rules the engine also validates beyond their regex, with a generator of valid values.
+/// Rules the engine also validates beyond their regex, or whose regex also takes what is no
+/// positive, with a generator of valid values.
 pub fn generator(rule: &FormatRule, hir: &Hir) -> BoxedStrategy<String> {
     match rule.id.as_str() {
         // The engine keeps only `auth` values that decode to `user:password`.
@@ -62,6 +63,15 @@ pub fn generator(rule: &FormatRule, hir: &Hir) -> BoxedStrategy<String> {
                 format!("\"auth\":{space}\"{auth}\"")
             })
             .boxed(),
+        // The regex also takes a mask where the credential goes (so that the next pass
+        // does not move on to a later flag): no positive, so not generated.
+        "curl-user-password" => {
+            let mask = r"\[REDACTED[^\]\s]{0,64}\]|";
+            assert!(rule.regex.contains(mask), "curl-user-password no longer takes a mask");
+            proptest::string::string_regex_parsed(&generator_hir(&rule.regex.replacen(mask, "", 1)))
+                .unwrap_or_else(|e| panic!("rule {}: no generator: {e}", rule.id))
+                .boxed()
+        }
         _ => proptest::string::string_regex_parsed(hir)
             .unwrap_or_else(|e| panic!("rule {}: no generator: {e}", rule.id))
             .boxed(),
