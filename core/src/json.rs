@@ -222,10 +222,8 @@ struct Frame {
     is_object: bool,
     secret: Option<RuleId>,
     key: (usize, usize),
-    /// The current member is a name field (`name`, `key`, `ParameterKey`): its string
-    /// value may name the next member's (`{"name": "DB_PASSWORD", "value": "x"}`).
-    names: bool,
-    /// The key rule of the name the previous member gave, for a value field right after.
+    /// The key rule of the name the previous member gave, for a value field right after
+    /// (`{"name": "DB_PASSWORD", "value": "x"}`).
     pair: Option<RuleId>,
 }
 
@@ -298,7 +296,7 @@ impl JsonRedactor<'_, '_, '_> {
                     let is_object = self.peek() == Some(b'{');
                     self.pos += 1;
                     let key = stack.last().map_or((0, 0), |f| f.key);
-                    stack.push(Frame { is_object, secret, key, names: false, pair: None });
+                    stack.push(Frame { is_object, secret, key, pair: None });
                     if let Some(visit) = self.visit.as_mut() {
                         visit(JsonEvent::Open { depth: stack.len() });
                     }
@@ -315,7 +313,12 @@ impl JsonRedactor<'_, '_, '_> {
                     }
                 }
                 Some(b'"') => {
-                    let (key, names) = stack.last().map_or(((0, 0), false), |f| (f.key, f.is_object && f.names));
+                    // A name field's string value may name the next member's.
+                    let (key, names) = match stack.last() {
+                        Some(f) if f.is_object => (f.key, pair::is_name_field(&self.input[f.key.0..f.key.1])),
+                        Some(f) => (f.key, false),
+                        None => ((0, 0), false),
+                    };
                     // `{"Key": "DbPassword", "Value": "x"}`: the key field's value is the
                     // name of the next member's, kept as text.
                     let is_pair_name = names
@@ -375,7 +378,6 @@ impl JsonRedactor<'_, '_, '_> {
         let mut named = None;
         if let Some(top) = stack.last_mut() {
             top.key = (start, end);
-            top.names = pair::is_name_field(raw);
             named = top.pair.take().filter(|_| pair::is_value_field(raw));
         }
         let rule = self.classify_key(raw, escaped).or(named);

@@ -378,16 +378,7 @@ impl Processor {
             && let Some((start, end)) = crate::engine::pair::item_value(piece, col)
             && !crate::engine::is_placeholder(&piece[start..end])
         {
-            scan.spans.push(Span {
-                start,
-                end,
-                rule,
-                kind: RuleKind::Key,
-                prefix_len: 0,
-                truncated: false,
-                quote: false,
-                continues: None,
-            });
+            scan.spans.push(Span::key(start, end, rule));
         }
         let item = (self.line_pos == 0).then(|| crate::engine::pair::item_name(piece)).flatten();
         let item = item.and_then(|(col, name)| Some((col, self.red.keys().classify_bytes(name)?)));

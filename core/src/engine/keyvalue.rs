@@ -302,25 +302,8 @@ pub(crate) fn confirm(
     if authorization || rule.as_str() == "key:authorization" {
         skip_scheme(line, &mut v, line_start);
     }
-    if region.ends_line {
-        v.continues = None;
-    }
-    if v.start >= v.end && v.continues.is_none() {
-        return ne;
-    }
-    let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
-    let json_number = quoted_name && before == b'"' && v.quote.is_none();
-    let out = if placeholder { &mut out.placeholders } else { &mut out.spans };
-    out.push(Span {
-        start: v.start,
-        end: v.end,
-        rule,
-        kind: RuleKind::Key,
-        prefix_len: 0,
-        truncated: false,
-        quote: json_number,
-        continues: v.continues,
-    });
+    let json = quoted_name && before == b'"';
+    record_value(line, v, rule, json, region, out);
     ne
 }
 
@@ -340,14 +323,15 @@ fn confirm_pair(
         && let Some(rule) = keys.classify_bytes(name)
         && !inside_mask(line, ns)
     {
-        push_pair_value(line, value, rule, region, out);
+        record_value(line, Value::read(line, value.at, value.xml, false, false), rule, value.json, region, out);
     }
     ne
 }
 
-/// Records the value of a name/value pair (see [`pair`]) under the name's rule.
-fn push_pair_value(line: &[u8], value: pair::PairValue, rule: RuleId, region: Region, out: &mut KeyFinds) {
-    let mut v = Value::read(line, value.at, value.xml, false, false);
+/// Records the key value `v` under `rule`: as a placeholder when it is one (`<password>`),
+/// nothing when it is empty. `json`: a bare value there is a JSON scalar, whose mask
+/// needs quotes.
+fn record_value(line: &[u8], mut v: Value, rule: RuleId, json: bool, region: Region, out: &mut KeyFinds) {
     if region.ends_line {
         v.continues = None;
     }
@@ -356,16 +340,7 @@ fn push_pair_value(line: &[u8], value: pair::PairValue, rule: RuleId, region: Re
     }
     let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
     let to = if placeholder { &mut out.placeholders } else { &mut out.spans };
-    to.push(Span {
-        start: v.start,
-        end: v.end,
-        rule,
-        kind: RuleKind::Key,
-        prefix_len: 0,
-        truncated: false,
-        quote: value.json && v.quote.is_none(),
-        continues: v.continues,
-    });
+    to.push(Span { quote: json && v.quote.is_none(), continues: v.continues, ..Span::key(v.start, v.end, rule) });
 }
 
 /// Is `at` inside a label mask such as `[REDACTED:key:token]`? Its words are not keys.
@@ -590,16 +565,7 @@ fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, e
             {
                 // A placeholder value is masked only if a finding overlaps it, as for other keys.
                 let out = if is_placeholder(&line[vs..ve]) { &mut out.placeholders } else { &mut out.spans };
-                out.push(Span {
-                    start: vs,
-                    end: ve,
-                    rule,
-                    kind: RuleKind::Key,
-                    prefix_len: 0,
-                    truncated: false,
-                    quote: false,
-                    continues: None,
-                });
+                out.push(Span::key(vs, ve, rule));
             }
         }
         first = false;

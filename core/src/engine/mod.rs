@@ -58,6 +58,13 @@ pub(crate) struct Span {
     pub continues: Option<ValueEnd>,
 }
 
+impl Span {
+    /// A key rule's value at `start..end`, whole, its mask written as it is.
+    pub(crate) fn key(start: usize, end: usize, rule: RuleId) -> Span {
+        Span { start, end, rule, kind: RuleKind::Key, prefix_len: 0, truncated: false, quote: false, continues: None }
+    }
+}
+
 /// Context of the region being scanned.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Region {
