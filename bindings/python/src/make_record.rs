@@ -213,16 +213,18 @@ pub(crate) fn call9<'py>(callable: &Bound<'py, PyAny>, a: [&Bound<'py, PyAny>; 9
 fn set_extras(state: &MakeRecordState, record: &Bound<'_, PyAny>, extra: &Bound<'_, PyAny>) -> PyResult<()> {
     let py = record.py();
     let reserved = state.reserved.bind(py);
-    let dict_name = intern!(py, "__dict__");
+    // The same dict on every iteration (an item named `__dict__` does not shadow the
+    // attribute): fetched once.
+    let dict = record.getattr(intern!(py, "__dict__"))?;
     for key in extra.try_iter()? {
         let key = key?;
-        if reserved.contains(&key)? || record.getattr(dict_name)?.contains(&key)? {
+        if reserved.contains(&key)? || dict.contains(&key)? {
             let text = intern!(py, "Attempt to overwrite %r in LogRecord").rem(&key)?;
             return Err(PyKeyError::new_err(text.unbind()));
         }
         // `a[b] = c` evaluates `c` first.
         let value = extra.get_item(&key)?;
-        record.getattr(dict_name)?.set_item(&key, value)?;
+        dict.set_item(&key, value)?;
     }
     Ok(())
 }
