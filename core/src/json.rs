@@ -129,6 +129,7 @@ impl KeyCache {
 
     /// The slot of a name (at most `KEY_MAX` bytes): from its length and three of its
     /// bytes, in constant time. Names that collide only cost a classification.
+    #[inline(always)]
     fn slot(raw: &[u8]) -> usize {
         let n = raw.len();
         let Some(&last) = raw.last() else { return 0 };
@@ -137,6 +138,7 @@ impl KeyCache {
     }
 
     /// The cached rule of `raw`, if its slot holds it.
+    #[inline(always)]
     fn get(&self, at: usize, raw: &[u8]) -> Option<&Option<RuleId>> {
         let slot = &self.slots[at];
         // A byte loop, not `==`: on names of a few bytes a `memcmp` call costs more (in an
@@ -369,11 +371,12 @@ impl JsonRedactor<'_, '_, '_> {
 
     /// Parses `"key" :` and returns the key's rule when the key is sensitive. The key
     /// becomes the member name of the object's values (the top of `stack`).
+    #[inline(always)]
     fn key(&mut self, stack: &mut [Frame]) -> Result<Option<RuleId>, JsonError> {
         if self.peek() != Some(b'"') {
             return Err(self.err("expected a string key"));
         }
-        let (start, end, escaped) = self.string_span()?;
+        let StrSpan { start, end, escaped, .. } = self.string_span()?;
         let raw = &self.input[start..end];
         let mut named = None;
         if let Some(top) = stack.last_mut() {
@@ -390,6 +393,7 @@ impl JsonRedactor<'_, '_, '_> {
     }
 
     /// The key rule of the member name `raw` (as in the input), through the cache.
+    #[inline(always)]
     fn classify_key(&mut self, raw: &[u8], escaped: bool) -> Option<RuleId> {
         let cached = raw.len() <= KEY_MAX && self.s.keys.is_some();
         let at = if cached { KeyCache::slot(raw) } else { 0 };
@@ -414,14 +418,16 @@ impl JsonRedactor<'_, '_, '_> {
         rule
     }
 
-    /// Scans a string at `pos`; returns the content span and whether it has escapes.
-    fn string_span(&mut self) -> Result<(usize, usize, bool), JsonError> {
+    /// Scans a string at `pos`: its content span, whether it has escapes and whether it is
+    /// ASCII.
+    #[inline(always)]
+    fn string_span(&mut self) -> Result<StrSpan, JsonError> {
         let start = self.pos + 1;
         let mut p = start;
         let mut escaped = false;
-        let mut control = None;
+        let mut run = Run::default();
         loop {
-            let Some(i) = find_stop(self.input, p, &mut control) else {
+            let Some(i) = find_stop(self.input, p, &mut run) else {
                 self.pos = self.input.len();
                 return Err(self.err("unterminated string"));
             };
@@ -451,14 +457,16 @@ impl JsonRedactor<'_, '_, '_> {
             }
         }
         if !cfg!(target_arch = "wasm32") {
-            control = self.input[start..p].iter().position(|&b| b < 0x20).map(|c| start + c);
+            let content = &self.input[start..p];
+            run.control = content.iter().position(|&b| b < 0x20).map(|c| start + c);
+            run.non_ascii = !content.is_ascii();
         }
-        if let Some(c) = control {
+        if let Some(c) = run.control {
             self.pos = c;
             return Err(self.err("control character in string"));
         }
         self.pos = p + 1;
-        Ok((start, p, escaped))
+        Ok(StrSpan { start, end: p, escaped, ascii: !run.non_ascii })
     }
 
     /// Where the input's `start..end`, left as it is, stands in the output.
@@ -479,7 +487,7 @@ impl JsonRedactor<'_, '_, '_> {
     fn next_member_is_value(&mut self) -> bool {
         let save = self.pos;
         let mut ahead = || -> Option<bool> {
-            let (start, end, escaped) = self.string_span().ok()?;
+            let StrSpan { start, end, escaped, .. } = self.string_span().ok()?;
             if escaped || !pair::looks_like_name(&self.input[start..end]) {
                 return Some(false);
             }
@@ -492,7 +500,7 @@ impl JsonRedactor<'_, '_, '_> {
             if self.peek() != Some(b'"') {
                 return Some(false);
             }
-            let (start, end, _) = self.string_span().ok()?;
+            let StrSpan { start, end, .. } = self.string_span().ok()?;
             Some(pair::is_value_field(&self.input[start..end]))
         };
         let is_value = ahead() == Some(true);
@@ -503,7 +511,7 @@ impl JsonRedactor<'_, '_, '_> {
     /// Redacts the string value at `pos`; returns its content span and whether it has
     /// escapes.
     fn string_value(&mut self, secret: Option<RuleId>, key: (usize, usize)) -> Result<(usize, usize, bool), JsonError> {
-        let (start, end, escaped) = self.string_span()?;
+        let StrSpan { start, end, escaped, ascii } = self.string_span()?;
         let input = self.input;
         let raw = &input[start..end];
         // The unescaped text lives in the scratch; taken out while the output is written.
@@ -517,10 +525,9 @@ impl JsonRedactor<'_, '_, '_> {
         // A changed string is written back as UTF-8, its invalid bytes as U+FFFD: redact
         // that text, so the next pass reads the text this one decided on (a token that
         // ends at an invalid byte here ends at U+FFFD there).
-        let lossy = match std::str::from_utf8(value) {
-            Ok(_) => None,
-            Err(_) => Some(zeroize::Zeroizing::new(String::from_utf8_lossy(value).into_owned())),
-        };
+        // (ASCII content without escapes is UTF-8 as it stands: no check.)
+        let utf8 = ascii && !escaped || std::str::from_utf8(value).is_ok();
+        let lossy = (!utf8).then(|| zeroize::Zeroizing::new(String::from_utf8_lossy(value).into_owned()));
         let value = lossy.as_ref().map_or(value, |l| l.as_bytes());
         let result = self.string_text(secret, value, start, end, escaped);
         self.s.text = text;
@@ -653,22 +660,42 @@ impl JsonRedactor<'_, '_, '_> {
     }
 }
 
+/// A string's content between its quotes, as [`JsonRedactor::string_span`] read it.
+struct StrSpan {
+    start: usize,
+    end: usize,
+    /// It has backslash escapes.
+    escaped: bool,
+    /// Every byte is ASCII (so, unescaped, it is UTF-8 without a check).
+    ascii: bool,
+}
+
+/// What a string's content held, as far as [`find_stop`] has read it.
+#[derive(Default)]
+struct Run {
+    /// The first control character.
+    control: Option<usize>,
+    /// A byte of 0x80 or more.
+    non_ascii: bool,
+}
+
 /// The next `"`, `\\` or line break in `hay[from..]`: these end a run of a string's
-/// content (a line break is an error). Natively `memchr3` (the control characters are
-/// checked in one pass once the string's end is known); in WebAssembly a byte loop that
-/// also notes the first control character in `control`, since memchr's word-at-a-time
-/// search there has more setup than the few bytes of a member name or a short value take.
+/// content (a line break is an error). Natively `memchr3` (the control characters and
+/// non-ASCII bytes are looked for in one pass once the string's end is known); in
+/// WebAssembly a byte loop that notes them in `run` as it goes, since memchr's
+/// word-at-a-time search there has more setup than the few bytes of a member name or a
+/// short value take.
 #[inline]
-fn find_stop(hay: &[u8], from: usize, control: &mut Option<usize>) -> Option<usize> {
+fn find_stop(hay: &[u8], from: usize, run: &mut Run) -> Option<usize> {
     if cfg!(target_arch = "wasm32") {
-        find_stop_bytewise(hay, from, control)
+        find_stop_bytewise(hay, from, run)
     } else {
         memchr::memchr3(b'"', b'\\', b'\n', &hay[from..]).map(|i| from + i)
     }
 }
 
-/// What ends a run of string content: 2 for `"`, `\\` and a line break, 1 for another
-/// control character, 0 for the rest.
+/// What a byte is to a run of string content: 2 for `"`, `\\` and a line break (its end),
+/// 1 for another control character, 3 for a non-ASCII byte, 0 for the rest.
 const STOPS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -679,18 +706,24 @@ const STOPS: [u8; 256] = {
     t[b'"' as usize] = 2;
     t[b'\\' as usize] = 2;
     t[b'\n' as usize] = 2;
+    let mut b = 0x80;
+    while b < 0x100 {
+        t[b] = 3;
+        b += 1;
+    }
     t
 };
 
-/// [`find_stop`] one byte at a time, noting the first control character passed over.
-fn find_stop_bytewise(hay: &[u8], from: usize, control: &mut Option<usize>) -> Option<usize> {
+/// [`find_stop`] one byte at a time, noting in `run` what it passes over.
+fn find_stop_bytewise(hay: &[u8], from: usize, run: &mut Run) -> Option<usize> {
     for (i, &b) in hay.iter().enumerate().skip(from) {
         match STOPS[usize::from(b)] {
             0 => {}
             2 => return Some(i),
+            3 => run.non_ascii = true,
             _ => {
-                if control.is_none() {
-                    *control = Some(i);
+                if run.control.is_none() {
+                    run.control = Some(i);
                 }
             }
         }
@@ -975,18 +1008,19 @@ mod tests {
 
     proptest::proptest! {
         /// The byte loop stops where `memchr3` does and notes the first control character
-        /// before that.
+        /// and any non-ASCII byte before that.
         #[test]
         fn bytewise_stops_match_memchr(
             hay in proptest::collection::vec(proptest::sample::select(vec![b'a', b'"', b'\\', b'\n', 1, 0x1f, b'\t', 0xc3]), 0..40),
             from in 0usize..40,
         ) {
             let from = from.min(hay.len());
-            let mut control = None;
-            let stop = super::find_stop_bytewise(&hay, from, &mut control);
+            let mut run = super::Run::default();
+            let stop = super::find_stop_bytewise(&hay, from, &mut run);
             proptest::prop_assert_eq!(stop, memchr::memchr3(b'"', b'\\', b'\n', &hay[from..]).map(|i| from + i));
             let end = stop.unwrap_or(hay.len());
-            proptest::prop_assert_eq!(control, hay[from..end].iter().position(|&b| b < 0x20).map(|i| from + i));
+            proptest::prop_assert_eq!(run.control, hay[from..end].iter().position(|&b| b < 0x20).map(|i| from + i));
+            proptest::prop_assert_eq!(run.non_ascii, !hay[from..end].is_ascii());
         }
     }
 

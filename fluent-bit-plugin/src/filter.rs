@@ -242,6 +242,8 @@ impl Filter {
         Verdict::Rewritten
     }
 
+    #[cold]
+    #[inline(never)]
     fn invalid(&mut self, record: &[u8]) -> Verdict {
         self.counters.invalid_json += 1;
         self.error_record("invalid JSON", Some(record));
@@ -250,6 +252,8 @@ impl Filter {
 
     /// `{"hush_error":"<reason>", …}` keeping the root's numbers and booleans whose names
     /// are not sensitive (as far as the record parses).
+    #[cold]
+    #[inline(never)]
     fn error_record(&mut self, reason: &str, record: Option<&[u8]>) {
         self.out.clear();
         self.out.extend_from_slice(b"{\"hush_error\":\"");

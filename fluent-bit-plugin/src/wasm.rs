@@ -22,13 +22,22 @@ fn filter() -> &'static mut Filter {
     // SAFETY: single-threaded and not re-entered (see the module docs), so this is the
     // only live reference.
     let slot = unsafe { &mut *FILTER.0.get() };
-    slot.get_or_insert_with(|| {
-        let (filter, error) = Filter::from_dir(first_preopen());
-        if let Some(e) = error {
-            eprintln!("[hush] using the built-in rules: {e}");
-        }
-        filter
-    })
+    match slot {
+        Some(filter) => filter,
+        None => slot.insert(load_filter()),
+    }
+}
+
+/// The filter of the first call. Kept out of line: the interpreter copies a function's
+/// constants into its frame on every call, and `filter()` is called on every record.
+#[cold]
+#[inline(never)]
+fn load_filter() -> Filter {
+    let (filter, error) = Filter::from_dir(first_preopen());
+    if let Some(e) = error {
+        eprintln!("[hush] using the built-in rules: {e}");
+    }
+    filter
 }
 
 unsafe extern "C" {

@@ -93,6 +93,7 @@ pub(crate) fn item_value(line: &[u8], col: usize) -> Option<(usize, usize)> {
 
 /// Is `field` a name field: its last word is `name` or `key` (`name`, `Key`,
 /// `ParameterKey`, `env_name`)?
+#[inline(always)]
 pub(crate) fn is_name_field(field: &[u8]) -> bool {
     last_word_is(field, b"name") || last_word_is(field, b"key")
 }
