@@ -228,16 +228,11 @@ impl Filter {
             return Verdict::Unchanged;
         }
         self.counters.redacted += 1;
-        let mut at = 0;
-        let edits = std::mem::take(&mut self.edits);
-        for (range, why) in &edits {
-            self.out.extend_from_slice(&redacted[at..range.start]);
-            let mask = mask_text(&self.redactor, *why, &redacted[range.clone()]);
-            self.out.extend_from_slice(&mask);
-            at = range.end;
+        if self.edits.is_empty() {
+            self.out.extend_from_slice(redacted);
+        } else {
+            apply_edits(&mut self.out, &self.edits, &self.redactor, redacted);
         }
-        self.edits = edits;
-        self.out.extend_from_slice(&redacted[at..]);
         self.out.push(0);
         Verdict::Rewritten
     }
@@ -362,6 +357,14 @@ impl Ctx<'_> {
         if self.probes.is_clean(token) {
             return None;
         }
+        self.probe(token).map(|s| start + s)
+    }
+
+    /// Where in `token` a secret would start if more bytes followed, by a scan of the token
+    /// and a filler; remembered when none would. Out of line: most tokens are found in the
+    /// cache of clean ones.
+    #[inline(never)]
+    fn probe(&mut self, token: &[u8]) -> Option<usize> {
         let probe = &mut self.probes.buf;
         probe.clear();
         probe.extend_from_slice(token);
@@ -376,7 +379,7 @@ impl Ctx<'_> {
         if hit.is_none() {
             self.probes.remember_clean(token);
         }
-        hit.map(|s| start + s)
+        hit
     }
 
     /// Offset in `token` of a suffix that is a proper prefix of a known value.
@@ -465,6 +468,19 @@ fn token_start(raw: &[u8]) -> usize {
 /// prefix is masked from there, so the whole cut-off value goes.
 fn token_word_start(token: &[u8]) -> usize {
     token.iter().rposition(|b| matches!(b, b'=' | b':')).map_or(0, |i| i + 1)
+}
+
+/// Appends `redacted` to `out` with the filter's own masks over it. Out of line, as most
+/// records need none: the interpreter copies a function's constants on every call.
+#[inline(never)]
+fn apply_edits(out: &mut Vec<u8>, edits: &[(Range<usize>, Mask)], redactor: &Redactor, redacted: &[u8]) {
+    let mut at = 0;
+    for (range, why) in edits {
+        out.extend_from_slice(&redacted[at..range.start]);
+        out.extend_from_slice(&mask_text(redactor, *why, &redacted[range.clone()]));
+        at = range.end;
+    }
+    out.extend_from_slice(&redacted[at..]);
 }
 
 /// The text that replaces a span the filter masks itself, in the configured style.

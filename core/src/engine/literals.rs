@@ -78,7 +78,7 @@ impl Literals {
     }
 
     /// The leftmost-longest literal occurrence in `hay[from..]`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn find(&self, hay: &[u8], from: usize) -> Option<Hit> {
         let main = self.main.find(hay, from);
         let Some(values) = &self.values else { return main };
@@ -175,6 +175,17 @@ impl Matcher {
     #[inline]
     fn find(&self, hay: &[u8], from: usize) -> Option<Hit> {
         match self {
+            Matcher::Dfa(dfa) => first_match(&**dfa, hay, from),
+            _ => self.find_other(hay, from),
+        }
+    }
+
+    /// [`find`](Self::find) for the matchers other than a plain DFA. Out of line: an
+    /// interpreter (the Fluent Bit module, which always has a plain DFA) copies a function's
+    /// constants on every call, so the DFA walk is kept on its own.
+    #[inline(never)]
+    fn find_other(&self, hay: &[u8], from: usize) -> Option<Hit> {
+        match self {
             // The DFA walk by hand: on the short inputs of one-shot calls (a log record),
             // the generic search's setup costs as much as the walk itself.
             Matcher::Teddy(teddy, dfa) => {
@@ -229,7 +240,7 @@ impl Matcher {
 
 /// The leftmost-longest match in `hay[from..]` by an unanchored walk without a prefilter:
 /// the same as `aut.try_find`, with less setup.
-#[inline]
+#[inline(always)]
 fn first_match<A: Automaton>(aut: &A, hay: &[u8], from: usize) -> Option<Hit> {
     let Ok(mut sid) = aut.start_state(Anchored::No) else { return reference_find(aut, hay, from) };
     let mut found = None;
