@@ -4,9 +4,11 @@
 //! `token` in it is a literal hit whose name must be classified. Classifying (splitting
 //! into words, looking each up in the index) costs ~600 instructions; a memo hit ~60.
 //!
-//! The memo is direct-mapped and keyed by the name's bytes and the index's *generation*,
-//! a number no other index shares, so rules built or changed since never see an old
-//! answer. It lives in a thread-local because the rules are shared across threads behind
+//! The memo is two-way set-associative (a name has two slots, the one used last first),
+//! so two names that alternate line after line (`DB_PASSWORD` in a log message, `stream`
+//! as its JSON neighbour) do not evict each other. Entries are keyed by the name's bytes
+//! and the index's *generation*, a number no other index shares, so rules built or changed
+//! since never see an old answer. It lives in a thread-local because the rules are shared across threads behind
 //! `&self`; each thread holds [`SLOTS`] entries (about 3 KiB).
 
 use std::cell::RefCell;
@@ -19,7 +21,7 @@ use crate::RuleId;
 
 /// Longer names are classified every time: they are rare, and the slots stay small.
 const MAX_NAME: usize = 32;
-/// Entries per thread.
+/// Entries per thread: `SLOTS / 2` sets of two.
 const SLOTS: usize = 64;
 
 /// The next index generation; 0 is never handed out (an empty slot has it).
@@ -49,15 +51,24 @@ thread_local! {
 }
 
 /// The rule of `name` under the index of `generation`: from the memo when this thread
-/// classified it last, else `classify()`, remembered.
+/// classified it lately, else `classify()`, remembered.
 pub(super) fn classify(generation: u64, name: &[u8], classify: impl FnOnce() -> Option<RuleId>) -> Option<RuleId> {
     if name.len() > MAX_NAME || generation == 0 {
         return classify();
     }
-    let at = (FixedState::with_seed(0).hash_one(name) as usize) % SLOTS;
+    // The set's two slots, the one used last first.
+    let set = (FixedState::with_seed(0).hash_one(name) as usize) % (SLOTS / 2) * 2;
     let cached = MEMO.try_with(|memo| {
-        let memo = memo.try_borrow().ok()?;
-        memo.get(at).filter(|slot| slot.holds(generation, name)).map(|slot| slot.rule.clone())
+        let mut memo = memo.try_borrow_mut().ok()?;
+        let slots = memo.get_mut(set..set + 2)?;
+        if slots[0].holds(generation, name) {
+            return Some(slots[0].rule.clone());
+        }
+        if slots[1].holds(generation, name) {
+            slots.swap(0, 1);
+            return Some(slots[0].rule.clone());
+        }
+        None
     });
     if let Ok(Some(rule)) = cached {
         return rule;
@@ -69,7 +80,9 @@ pub(super) fn classify(generation: u64, name: &[u8], classify: impl FnOnce() -> 
         if memo.is_empty() {
             memo.resize_with(SLOTS, Slot::default);
         }
-        let slot = &mut memo[at];
+        // The older entry goes; the new one is the set's first.
+        memo.swap(set, set + 1);
+        let slot = &mut memo[set];
         slot.generation = generation;
         slot.len = name.len() as u8;
         slot.name[..name.len()].copy_from_slice(name);
@@ -99,6 +112,30 @@ mod tests {
         assert_eq!(classify(g2, b"api_token", || None), None, "another index's answer is not reused");
         assert_eq!(classify(g1, b"api_tokens", || None), None, "another name is not a hit");
         assert_eq!(classify(g1, b"api_token", rule).unwrap().as_str(), "key:token");
+    }
+
+    #[test]
+    fn two_names_of_one_set_are_both_remembered() {
+        // Two names whose hashes agree modulo `SLOTS`: they share a set, and would share
+        // the one slot of a direct-mapped memo.
+        let slot = |name: &[u8]| (FixedState::with_seed(0).hash_one(name) as usize) % SLOTS;
+        let names: Vec<Vec<u8>> = (0..400).map(|i| format!("name_{i}").into_bytes()).collect();
+        let (a, b) = names
+            .iter()
+            .enumerate()
+            .find_map(|(i, a)| names[i + 1..].iter().find(|b| slot(b) == slot(a)).map(|b| (a, b)))
+            .expect("two names of one slot");
+        let calls = Cell::new(0);
+        let g = next_generation();
+        for _ in 0..3 {
+            for name in [a, b] {
+                classify(g, name, || {
+                    calls.set(calls.get() + 1);
+                    None
+                });
+            }
+        }
+        assert_eq!(calls.get(), 2, "each name is classified once, though they share a set");
     }
 
     #[test]
