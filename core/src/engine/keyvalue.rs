@@ -50,6 +50,16 @@ fn is_terminator(b: u8) -> bool {
     b <= b' ' || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
 }
 
+/// Does the quote at `quote` open a field's value: is it preceded by `=` or `:` (blanks
+/// between)?
+fn is_field_value_at(line: &[u8], quote: usize) -> bool {
+    let mut i = quote;
+    while i > 0 && matches!(line[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    i > 0 && matches!(line[i - 1], b'=' | b':')
+}
+
 /// Skips spaces, tabs and ANSI colour sequences from `p`.
 pub(super) fn skip_blank(line: &[u8], mut p: usize) -> usize {
     loop {
@@ -212,8 +222,16 @@ pub(crate) fn confirm(
         _ if ns == name_floor => b']',
         _ => line[ns - 1],
     };
-    let is_flag = dashes > 0 && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
-    if dashes > 0 && !is_flag {
+    // A quoted name that is a field's value with a value field after it
+    // (`key="-bPassword" value="…"`) is a pair's name, not a flag whose value would be
+    // the next word.
+    let field_value = matches!(before, b'"' | b'\'')
+        && line.get(ne) == Some(&before)
+        && is_field_value_at(line, ns - 1)
+        && pair::value_after_name(line, ns, ne).is_some();
+    let is_flag =
+        dashes > 0 && !field_value && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
+    if dashes > 0 && !is_flag && !field_value {
         return ne;
     }
     // Cheap before the classification: a delimiter (or a flag's blank) must follow.
