@@ -66,13 +66,13 @@ impl Redactor {
 
     /// Redacts `input`. Borrows when nothing was found.
     pub fn redact<'a>(&self, input: &'a [u8]) -> Cow<'a, [u8]> {
-        self.redact_with_report(input).0
+        crate::stream::redact_all(self, input, None, None, None)
     }
 
     /// Redacts `input` and reports what was masked.
     pub fn redact_with_report<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, Report) {
         let mut report = Report::default();
-        let out = crate::stream::redact_all(self, input, &mut report, None, None);
+        let out = crate::stream::redact_all(self, input, Some(&mut report), None, None);
         (out, report)
     }
 
@@ -88,8 +88,8 @@ impl Redactor {
     /// assert_eq!(&out[edits[0].output.clone()], b"[REDACTED]");
     /// ```
     pub fn redact_edits<'a>(&self, input: &'a [u8]) -> (Cow<'a, [u8]>, Vec<crate::Edit>) {
-        let (mut report, mut edits) = (Report::default(), Vec::new());
-        let out = crate::stream::redact_all(self, input, &mut report, None, Some(&mut edits));
+        let mut edits = Vec::new();
+        let out = crate::stream::redact_all(self, input, None, None, Some(&mut edits));
         if let Cow::Borrowed(_) = out {
             edits.clear();
         }
@@ -109,10 +109,9 @@ impl Redactor {
 
     /// Finds secrets without rewriting: rule, kind and byte span of each masked region.
     pub fn scan(&self, input: &[u8]) -> Vec<Finding> {
-        let mut report = Report::default();
         let mut findings = Vec::new();
         let mut sink = |f: &Finding| findings.push(f.clone());
-        crate::stream::redact_all(self, input, &mut report, Some(&mut sink), None);
+        crate::stream::redact_all(self, input, None, Some(&mut sink), None);
         findings
     }
 
@@ -150,14 +149,13 @@ impl Redactor {
             }
             return (Cow::Borrowed(value), None);
         }
-        let mut report = Report::default();
         let mut first = None;
         let mut sink = |f: &Finding| {
             if first.is_none() {
                 first = Some(f.clone());
             }
         };
-        let out = crate::stream::redact_all(self, value, &mut report, Some(&mut sink), None);
+        let out = crate::stream::redact_all(self, value, None, Some(&mut sink), None);
         (out, first)
     }
 

@@ -651,29 +651,35 @@ fn continuation_end(win: &[u8], end: ValueEnd) -> (usize, bool) {
 pub(crate) fn redact_all<'a>(
     red: &Redactor,
     input: &'a [u8],
-    report: &mut Report,
+    report: Option<&mut Report>,
     sink: Option<&mut dyn FnMut(&Finding)>,
     edits: Option<&mut Vec<Edit>>,
 ) -> Cow<'a, [u8]> {
     let first = red.engine().find_hit(input, 0);
     // Nothing to do when no literal occurs and no line needs windowing.
     if first.is_none() && input.len() <= red.line_cap() {
-        report.bytes_in += input.len() as u64;
-        report.bytes_out += input.len() as u64;
-        report.lines +=
-            memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+        if let Some(report) = report {
+            report.bytes_in += input.len() as u64;
+            report.bytes_out += input.len() as u64;
+            report.lines += memchr::memchr_iter(b'\n', input).count() as u64
+                + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+        }
         return Cow::Borrowed(input);
     }
     if let Some(first) = first
         && unchanged_line(red, input, first)
     {
-        report.bytes_in += input.len() as u64;
-        report.bytes_out += input.len() as u64;
-        report.lines += 1;
-        report.candidate_lines += u64::from(input.ends_with(b"\n"));
+        if let Some(report) = report {
+            report.bytes_in += input.len() as u64;
+            report.bytes_out += input.len() as u64;
+            report.lines += 1;
+            report.candidate_lines += u64::from(input.ends_with(b"\n"));
+        }
         return Cow::Borrowed(input);
     }
     let mut p = Processor::new(red.clone());
+    // Counting per rule fills a map: only for a caller that reads the report.
+    p.count_rules = report.is_some();
     let mut out = Vec::with_capacity(input.len() + 64);
     p.collect = sink.is_some();
     if edits.is_some() {
@@ -688,9 +694,11 @@ pub(crate) fn redact_all<'a>(
     if let (Some(edits), Some(found)) = (edits, p.edits.take()) {
         *edits = found;
     }
-    p.report.bytes_out = out.len() as u64;
     let changed = p.found > 0 || out != input;
-    report.absorb(p.report);
+    if let Some(report) = report {
+        p.report.bytes_out = out.len() as u64;
+        report.absorb(p.report);
+    }
     if changed { Cow::Owned(out) } else { Cow::Borrowed(input) }
 }
 

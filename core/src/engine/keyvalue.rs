@@ -50,14 +50,16 @@ fn is_terminator(b: u8) -> bool {
     b <= b' ' || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
 }
 
-/// Does the quote at `quote` open a field's value: is it preceded by `=` or `:` (blanks
-/// between)?
-fn is_field_value_at(line: &[u8], quote: usize) -> bool {
+/// The `=` or `:` (blanks between) before the quote at `quote`, at or after `floor` (the
+/// end of the last earlier finding): the quote opens a field's value. The caller also
+/// checks that no finding of this line takes the delimiter in: a delimiter that will be
+/// masked must not count, so that the next pass reads the quote the same way.
+fn field_delimiter_before(line: &[u8], floor: usize, quote: usize) -> Option<usize> {
     let mut i = quote;
-    while i > 0 && matches!(line[i - 1], b' ' | b'\t') {
+    while i > floor && matches!(line[i - 1], b' ' | b'\t') {
         i -= 1;
     }
-    i > 0 && matches!(line[i - 1], b'=' | b':')
+    (i > floor && matches!(line[i - 1], b'=' | b':')).then(|| i - 1)
 }
 
 /// Skips spaces, tabs and ANSI colour sequences from `p`.
@@ -227,7 +229,8 @@ pub(crate) fn confirm(
     // the next word.
     let field_value = matches!(before, b'"' | b'\'')
         && line.get(ne) == Some(&before)
-        && is_field_value_at(line, ns - 1)
+        && field_delimiter_before(line, name_floor, ns - 1)
+            .is_some_and(|d| !out.spans.iter().any(|s| s.start <= d && d < s.end))
         && pair::value_after_name(line, ns, ne).is_some();
     let is_flag =
         dashes > 0 && !field_value && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
