@@ -647,6 +647,14 @@ fn continuation_end(win: &[u8], end: ValueEnd) -> (usize, bool) {
     }
 }
 
+/// Counts `input`, which passes without a literal hit, into `report`.
+fn count_untouched(report: &mut Report, input: &[u8]) {
+    report.bytes_in += input.len() as u64;
+    report.bytes_out += input.len() as u64;
+    report.lines +=
+        memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+}
+
 /// One-shot redaction through the processor. Borrows when nothing was masked.
 pub(crate) fn redact_all<'a>(
     red: &Redactor,
@@ -659,10 +667,7 @@ pub(crate) fn redact_all<'a>(
     // Nothing to do when no literal occurs and no line needs windowing.
     if first.is_none() && input.len() <= red.line_cap() {
         if let Some(report) = report {
-            report.bytes_in += input.len() as u64;
-            report.bytes_out += input.len() as u64;
-            report.lines += memchr::memchr_iter(b'\n', input).count() as u64
-                + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+            count_untouched(report, input);
         }
         return Cow::Borrowed(input);
     }
@@ -716,10 +721,7 @@ pub(crate) fn redact_reusing(
     let first = red.engine().find_hit(input, 0);
     if first.is_none() && input.len() <= red.line_cap() {
         if let Some(report) = report {
-            report.bytes_in += input.len() as u64;
-            report.bytes_out += input.len() as u64;
-            report.lines += memchr::memchr_iter(b'\n', input).count() as u64
-                + u64::from(!input.ends_with(b"\n") && !input.is_empty());
+            count_untouched(report, input);
         }
         return false;
     }

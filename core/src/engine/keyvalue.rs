@@ -227,13 +227,14 @@ pub(crate) fn confirm(
     // A quoted name that is a field's value with a value field after it
     // (`key="-bPassword" value="…"`) is a pair's name, not a flag whose value would be
     // the next word.
-    let field_value = matches!(before, b'"' | b'\'')
+    let field_value = dashes > 0
+        && matches!(before, b'"' | b'\'')
         && line.get(ne) == Some(&before)
         && field_delimiter_before(line, name_floor, ns - 1)
             .is_some_and(|d| !out.spans.iter().any(|s| s.start <= d && d < s.end))
         && pair::value_after_name(line, ns, ne).is_some();
     let is_flag =
-        dashes > 0 && !field_value && (ns == 0 || before.is_ascii_whitespace() || before == b'"' || before == b'\'');
+        dashes > 0 && !field_value && (ns == 0 || before.is_ascii_whitespace() || matches!(before, b'"' | b'\''));
     if dashes > 0 && !is_flag && !field_value {
         return ne;
     }

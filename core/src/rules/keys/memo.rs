@@ -50,6 +50,11 @@ thread_local! {
     static MEMO: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The set (of `SLOTS / 2`) that holds `name`.
+fn set_of(name: &[u8]) -> usize {
+    (FixedState::with_seed(0).hash_one(name) as usize) % (SLOTS / 2)
+}
+
 /// The rule of `name` under the index of `generation`: from the memo when this thread
 /// classified it lately, else `classify()`, remembered.
 pub(super) fn classify(generation: u64, name: &[u8], classify: impl FnOnce() -> Option<RuleId>) -> Option<RuleId> {
@@ -57,7 +62,7 @@ pub(super) fn classify(generation: u64, name: &[u8], classify: impl FnOnce() -> 
         return classify();
     }
     // The set's two slots, the one used last first.
-    let set = (FixedState::with_seed(0).hash_one(name) as usize) % (SLOTS / 2) * 2;
+    let set = set_of(name) * 2;
     let cached = MEMO.try_with(|memo| {
         let mut memo = memo.try_borrow_mut().ok()?;
         let slots = memo.get_mut(set..set + 2)?;
@@ -116,8 +121,8 @@ mod tests {
 
     #[test]
     fn two_names_of_one_set_are_both_remembered() {
-        // Two names whose hashes agree modulo `SLOTS`: they share a set, and would share
-        // the one slot of a direct-mapped memo.
+        // Two names whose hashes agree modulo `SLOTS`: they share a set (`set_of`), and
+        // would share the one slot of a direct-mapped memo.
         let slot = |name: &[u8]| (FixedState::with_seed(0).hash_one(name) as usize) % SLOTS;
         let names: Vec<Vec<u8>> = (0..400).map(|i| format!("name_{i}").into_bytes()).collect();
         let (a, b) = names
