@@ -210,6 +210,15 @@ impl Processor {
         self.finish(out);
     }
 
+    /// A one-shot redaction of a single line already scanned (see [`scan_single_line`]):
+    /// what [`write_all`](Self::write_all) does with it, without scanning it again.
+    pub(crate) fn write_scanned_line(&mut self, line: &[u8], scan: LineScan, out: &mut Vec<u8>) {
+        self.report.bytes_in += line.len() as u64;
+        self.report.candidate_lines += u64::from(line.ends_with(b"\n"));
+        self.finish_line(line, scan, out);
+        self.finish(out);
+    }
+
     /// Appends to the partial line, processing full windows when it outgrows the cap.
     fn push_partial(&mut self, mut data: &[u8], out: &mut Vec<u8>) {
         while !data.is_empty() {
@@ -671,9 +680,8 @@ pub(crate) fn redact_all<'a>(
         }
         return Cow::Borrowed(input);
     }
-    if let Some(first) = first
-        && unchanged_line(red, input, first)
-    {
+    let line = first.and_then(|first| scan_single_line(red, input, first));
+    if line.as_ref().is_some_and(|scan| scan.spans.is_empty()) {
         if let Some(report) = report {
             report.bytes_in += input.len() as u64;
             report.bytes_out += input.len() as u64;
@@ -690,7 +698,10 @@ pub(crate) fn redact_all<'a>(
     if edits.is_some() {
         p.edits = Some(Vec::new());
     }
-    p.write_all(input, first, &mut out);
+    match line {
+        Some(scan) => p.write_scanned_line(input, scan, &mut out),
+        None => p.write_all(input, first, &mut out),
+    }
     if let Some(f) = sink {
         for e in &p.events {
             f(&e.finding);
@@ -744,17 +755,19 @@ pub(crate) fn redact_reusing(
     changed
 }
 
-/// Is `input` a single line (at most one newline, at its end) within the line cap in which
-/// the confirmation of its literal hits (the first being `first`) finds nothing to mask?
+/// The scan of `input` when it is a single line (at most one newline, at its end) within
+/// the line cap, its literal hits being `first` and those after it; `None` for any other
+/// input.
 ///
 /// The processor would scan such a line with these very hits, and whatever state it opens
 /// for the lines after (a PEM block, a `data:` block, a value running on) ends with the
-/// input; with no span it copies the line as it is. Checking that directly skips the
-/// processor's setup, its output buffer and the comparison with the input, most of the
-/// cost of a one-shot redaction of a short text such as a log message.
-fn unchanged_line(red: &Redactor, input: &[u8], first: Hit) -> bool {
+/// input. With no span the line stays as it is, which skips the processor's setup, its
+/// output buffer and the comparison with the input, most of the cost of a one-shot
+/// redaction of a short text such as a log message; with spans the processor takes the
+/// scan as it is ([`Processor::write_scanned_line`]) rather than scan the line again.
+fn scan_single_line(red: &Redactor, input: &[u8], first: Hit) -> Option<LineScan> {
     if input.len() > red.line_cap() || memchr::memchr(b'\n', input).is_some_and(|i| i + 1 < input.len()) {
-        return false;
+        return None;
     }
     let engine = red.engine();
     let mut hits = LINE_HITS.take();
@@ -762,15 +775,15 @@ fn unchanged_line(red: &Redactor, input: &[u8], first: Hit) -> bool {
     engine.push_hit(first, &mut hits);
     engine.collect_hits(input, engine.resume_after(first), input.len(), &mut hits);
     let region = Region { starts_line: true, ends_line: true };
-    let unchanged = engine.scan_hits(input, &hits, region, red.keys()).spans.is_empty();
+    let scan = engine.scan_hits(input, &hits, region, red.keys());
     if hits.capacity() <= LINE_HITS_KEEP {
         LINE_HITS.set(hits);
     }
-    unchanged
+    Some(scan)
 }
 
 thread_local! {
-    /// The hits buffer of [`unchanged_line`], kept between calls of a thread so that a
+    /// The hits buffer of [`scan_single_line`], kept between calls of a thread so that a
     /// short input costs no allocation (positions only, no input bytes).
     static LINE_HITS: std::cell::Cell<Vec<Hit>> = const { std::cell::Cell::new(Vec::new()) };
 }

@@ -192,8 +192,9 @@ proptest! {
         prop_assert_eq!(r.redact(&once).into_owned(), once);
     }
 
-    /// A one-shot redaction of a single line (with or without its newline) skips the line
-    /// processor when nothing is masked: output and report must be the stream's.
+    /// A one-shot redaction of a single line (with or without its newline) scans it once:
+    /// it skips the line processor when nothing is masked and hands the processor its scan
+    /// otherwise. Output and report must be the stream's.
     #[test]
     fn single_lines_match_the_stream(input in logs(), newline in any::<bool>()) {
         let r = redactor();
