@@ -176,6 +176,13 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Can `text` hold a mask of any style? Every mask has a `[` (label masks), a `*` (the
+/// fill mask) or the ellipsis (the partial mask): one search for the three spares a value
+/// without them the checks for each shape (most values, several per finding).
+pub(crate) fn may_hold_mask(text: &[u8]) -> bool {
+    memchr::memchr3(b'[', b'*', ELLIPSIS.as_bytes()[0], text).is_some()
+}
+
 /// Is `value` already a mask (starts with one, holds the partial mask's ellipsis, or is
 /// made only of `*`, the fill mask)? Such values are never masked again, which keeps
 /// redaction idempotent.

@@ -122,12 +122,13 @@ fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
 /// value) must not turn the placeholder into a value on the next pass (idempotence).
 pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     let v = value.trim_ascii();
+    let masks = crate::mask::may_hold_mask(v);
     // Control bytes alone (`<pass>\x16<`) are no secret; masked, they would stop ending a
     // line-start value before them on the next pass (idempotence).
-    if v.iter().all(u8::is_ascii_control) || crate::mask::is_mask(v) {
+    if v.iter().all(u8::is_ascii_control) || (masks && crate::mask::is_mask(v)) {
         return true;
     }
-    if crate::mask::holds_mask(v, 0, v.len()) || v.contains(&b'*') {
+    if masks && (crate::mask::holds_mask(v, 0, v.len()) || v.contains(&b'*')) {
         let rest = crate::mask::strip_masks(v);
         if rest.len() < v.len() {
             return is_placeholder(&rest);
