@@ -7,6 +7,9 @@ use regex_automata::Input;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
 
+use regex_automata::util::captures::Captures;
+
+use super::group::GroupSplit;
 use super::{DEFAULT_MAX_LEN, Span};
 use crate::rules::format::{AllowCondition, AllowTarget, FormatRule, shannon_entropy};
 use crate::{Error, RuleId, RuleKind};
@@ -71,6 +74,9 @@ pub(crate) struct CompiledRule {
     id: RuleId,
     regex: RuleRegex,
     group: Option<usize>,
+    /// Where the secret group lies in a match, when that follows from the match alone:
+    /// the regex then searches without captures.
+    split: Option<GroupSplit>,
     /// gitleaks semantics for a rule without `secretGroup`: the secret is the first capture
     /// group that matched non-empty, else the whole match.
     first_group: bool,
@@ -276,6 +282,7 @@ impl CompiledRule {
             id: RuleId::new(&rule.id),
             regex,
             group: rule.secret_group,
+            split: rule.secret_group.and_then(|g| GroupSplit::of(&hir, g)),
             first_group,
             entropy: rule.entropy,
             allowlists,
@@ -361,33 +368,31 @@ impl CompiledRule {
     pub(crate) fn find(&self, line: &[u8], lo: usize, hi: usize, hits: &[(u32, usize, usize)], out: &mut Vec<Span>) {
         let mut input = Input::new(line).span(lo..hi);
         let regex = self.regex.get();
-        let mut caps = regex.create_captures();
+        let mut caps = self.needs_captures().then(|| regex.create_captures());
         // Skipped secrets that a later one may start in (few: pruned as the search moves on).
         let mut skipped: Vec<Range<usize>> = Vec::new();
-        loop {
-            regex.search_captures(&input, &mut caps);
-            let Some(m) = caps.get_match() else { break };
-            let first = hits.partition_point(|&(_, s, _)| s < m.start());
-            if hits.get(first).is_none_or(|&(_, s, _)| s >= m.end()) {
+        while let Some(m) = self.search(regex, line, &input, caps.as_mut()) {
+            let first = hits.partition_point(|&(_, s, _)| s < m.whole.start);
+            if hits.get(first).is_none_or(|&(_, s, _)| s >= m.whole.end) {
                 // No hit of its own: look again from inside it, where one may start.
-                if m.start() + 1 >= hi {
+                if m.whole.start + 1 >= hi {
                     break;
                 }
-                input.set_start(m.start() + 1);
+                input.set_start(m.whole.start + 1);
                 continue;
             }
-            let next = match self.record(line, &caps, out, &skipped) {
+            let next = match self.record(line, &m, out, &skipped) {
                 Recorded::MaskSkipped(secret) => {
                     // A later secret's start reaches back at most a mask's length before
                     // its match, so older entries are dropped. A chain (a secret taken back
                     // into one skipped match, then from its start into an older one that
                     // ended further back) is followed only within that reach: the bound
                     // keeps the list short and the work per line linear.
-                    skipped.retain(|sk| sk.end + crate::mask::MAX_MASK_LEN > m.start());
+                    skipped.retain(|sk| sk.end + crate::mask::MAX_MASK_LEN > m.whole.start);
                     skipped.push(secret);
-                    m.start() + 1
+                    m.whole.start + 1
                 }
-                Recorded::Other => m.end().max(m.start() + 1),
+                Recorded::Other => m.whole.end.max(m.whole.start + 1),
             };
             if next >= hi {
                 break;
@@ -408,39 +413,57 @@ impl CompiledRule {
         if !regex.is_match(input.clone()) {
             return at;
         }
-        let mut caps = regex.create_captures();
-        regex.search_captures(&input, &mut caps);
-        match caps.get_match() {
+        let mut caps = self.needs_captures().then(|| regex.create_captures());
+        match self.search(regex, line, &input, caps.as_mut()) {
             Some(m) => {
-                self.record(line, &caps, out, &[]);
-                m.end()
+                self.record(line, &m, out, &[]);
+                m.whole.end
             }
             None => at,
         }
     }
 
-    /// Records the secret of the match in `caps`; `skipped` holds the secrets of earlier
-    /// matches skipped for a mask, which this one takes in when it runs over their end.
-    fn record(
-        &self,
-        line: &[u8],
-        caps: &regex_automata::util::captures::Captures,
-        out: &mut Vec<Span>,
-        skipped: &[Range<usize>],
-    ) -> Recorded {
-        {
-            let Some(whole) = caps.get_match() else { return Recorded::Other };
-            let secret = match self.group {
-                Some(g) => match caps.get_group(g) {
-                    Some(s) => s,
-                    None => return Recorded::Other,
-                },
-                None if self.first_group => (1..caps.group_len())
+    /// Whether the secret's bounds need a search for capture groups: a secret group whose
+    /// bounds do not follow from the match ([`GroupSplit`]), or gitleaks' first group.
+    fn needs_captures(&self) -> bool {
+        match self.group {
+            Some(_) => self.split.is_none(),
+            None => self.first_group,
+        }
+    }
+
+    /// The next match of the regex in `input` and its secret's bounds; `caps` is given
+    /// when [`needs_captures`](Self::needs_captures).
+    fn search(&self, regex: &Regex, line: &[u8], input: &Input<'_>, caps: Option<&mut Captures>) -> Option<Match> {
+        let Some(caps) = caps else {
+            let whole = regex.search(input)?.range();
+            let secret = match &self.split {
+                Some(split) => split.bounds(line, whole.clone()),
+                None => whole.clone(),
+            };
+            return Some(Match { whole, secret: Some(secret) });
+        };
+        regex.search_captures(input, caps);
+        let whole = caps.get_match()?.range();
+        let secret = match self.group {
+            Some(g) => caps.get_group(g).map(|s| s.range()),
+            None if self.first_group => Some(
+                (1..caps.group_len())
                     .filter_map(|g| caps.get_group(g))
                     .find(|s| !s.is_empty())
-                    .unwrap_or_else(|| whole.span()),
-                None => whole.span(),
-            };
+                    .map_or(whole.clone(), |s| s.range()),
+            ),
+            None => Some(whole.clone()),
+        };
+        Some(Match { whole, secret })
+    }
+
+    /// Records the secret of match `m`; `skipped` holds the secrets of earlier
+    /// matches skipped for a mask, which this one takes in when it runs over their end.
+    fn record(&self, line: &[u8], m: &Match, out: &mut Vec<Span>, skipped: &[Range<usize>]) -> Recorded {
+        {
+            let whole = &m.whole;
+            let Some(secret) = m.secret.clone() else { return Recorded::Other };
             let (start, mut end) = (secret.start, secret.end);
             if start == end {
                 return Recorded::Other;
@@ -455,13 +478,13 @@ impl CompiledRule {
             // new secret: in `<14>.atlasv1.<run>KEY=v` the run is too long for a token until
             // `v` is masked, and then the mask's `[` ends it. Skipping such a match keeps
             // `redact(redact(x)) == redact(x)`.
-            if crate::mask::touches_mask(line, start.min(whole.start()), end.max(whole.end())) {
+            if crate::mask::touches_mask(line, start.min(whole.start), end.max(whole.end)) {
                 return Recorded::MaskSkipped(start..end);
             }
             if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
                 return Recorded::Other;
             }
-            if !self.validate(bytes) || self.allowed(line, whole.range(), bytes) {
+            if !self.validate(bytes) || self.allowed(line, whole.clone(), bytes) {
                 return Recorded::Other;
             }
             // A secret that runs over the `]` of a mask it starts in (`[REDACTED:;Pwd=]`)
@@ -532,6 +555,13 @@ impl CompiledRule {
             }
         })
     }
+}
+
+/// A match of a rule's regex.
+struct Match {
+    whole: Range<usize>,
+    /// The secret's bounds; `None` when the secret group took no part in the match.
+    secret: Option<Range<usize>>,
 }
 
 /// What [`CompiledRule::record`] made of a match.

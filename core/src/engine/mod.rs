@@ -5,6 +5,7 @@
 mod container;
 mod decode;
 mod format;
+mod group;
 mod keyvalue;
 mod literals;
 pub(crate) mod pair;
