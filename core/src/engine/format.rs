@@ -371,7 +371,11 @@ impl CompiledRule {
         let mut caps = self.needs_captures().then(|| regex.create_captures());
         // Skipped secrets that a later one may start in (few: pruned as the search moves on).
         let mut skipped: Vec<Range<usize>> = Vec::new();
-        while let Some(m) = self.search(regex, line, &input, caps.as_mut()) {
+        // A match needs a hit of its own, so none starts after the last hit.
+        let last_hit = hits.last().map_or(0, |&(_, s, _)| s);
+        while input.start() <= last_hit
+            && let Some(m) = self.search(regex, line, &input, caps.as_mut())
+        {
             let first = hits.partition_point(|&(_, s, _)| s < m.whole.start);
             if hits.get(first).is_none_or(|&(_, s, _)| s >= m.whole.end) {
                 // No hit of its own: look again from inside it, where one may start.
