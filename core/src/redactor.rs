@@ -135,19 +135,17 @@ impl Redactor {
     /// assert_eq!(r.redact_value("user", b"alice").as_ref(), b"alice");
     /// ```
     pub fn redact_value<'a>(&self, key: &str, value: &'a [u8]) -> Cow<'a, [u8]> {
-        self.redact_value_with_rule(key, value).0
+        match self.key_rule(key) {
+            Some(rule) => self.mask_whole_value(rule, value).0,
+            // No findings collected: nobody reads them.
+            None => crate::stream::redact_all(self, value, None, None, None),
+        }
     }
 
     /// Like [`redact_value`](Self::redact_value), also returning the rule that fired.
     pub fn redact_value_with_rule<'a>(&self, key: &str, value: &'a [u8]) -> (Cow<'a, [u8]>, Option<Finding>) {
         if let Some(rule) = self.key_rule(key) {
-            if !crate::engine::is_placeholder(value) {
-                let mut out = Vec::new();
-                self.inner.masker.write(&mut out, &rule, value, 0);
-                let f = Finding { rule, kind: RuleKind::Key, start: 0, end: value.len(), truncated: false };
-                return (Cow::Owned(out), Some(f));
-            }
-            return (Cow::Borrowed(value), None);
+            return self.mask_whole_value(rule, value);
         }
         let mut first = None;
         let mut sink = |f: &Finding| {
@@ -157,6 +155,17 @@ impl Redactor {
         };
         let out = crate::stream::redact_all(self, value, None, Some(&mut sink), None);
         (out, first)
+    }
+
+    /// A value bound to a sensitive key: masked whole, unless it is a placeholder.
+    fn mask_whole_value<'a>(&self, rule: RuleId, value: &'a [u8]) -> (Cow<'a, [u8]>, Option<Finding>) {
+        if crate::engine::is_placeholder(value) {
+            return (Cow::Borrowed(value), None);
+        }
+        let mut out = Vec::new();
+        self.inner.masker.write(&mut out, &rule, value, 0);
+        let f = Finding { rule, kind: RuleKind::Key, start: 0, end: value.len(), truncated: false };
+        (Cow::Owned(out), Some(f))
     }
 
     /// Redacts JSON text in one pass: keys at any depth act as key rules, every string value

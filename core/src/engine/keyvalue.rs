@@ -496,8 +496,8 @@ fn line_end(line: &[u8]) -> usize {
 fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
     let value = &line[v.start..v.end];
     let word_len = value.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
-    let word = value[..word_len].to_ascii_lowercase();
-    if word_len == 0 || !AUTH_SCHEMES.contains(&word.as_slice()) {
+    let word = &value[..word_len];
+    if word_len == 0 || !AUTH_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(word)) {
         return;
     }
     let after = skip_blank(line, v.start + word_len);

@@ -636,14 +636,15 @@ impl Earlier {
     pub(crate) fn new(spans: impl Iterator<Item = (usize, usize)>) -> Earlier {
         let mut ranges: Vec<(usize, usize)> = spans.collect();
         ranges.sort_unstable();
-        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
-        for (s, e) in ranges {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
+        // Merged in place: a range overlapping the last one kept joins it.
+        ranges.dedup_by(|next, last| {
+            let joins = next.0 <= last.1;
+            if joins {
+                last.1 = last.1.max(next.1);
             }
-        }
-        Earlier { ranges: merged }
+            joins
+        });
+        Earlier { ranges }
     }
 
     /// The end of the last finding that ends at or before `at` (0 when there is none).
@@ -723,19 +724,14 @@ pub(crate) fn merge_spans(spans: &mut Vec<Span>) {
         return;
     }
     spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for sp in spans.drain(..) {
-        if let Some(last) = out.last_mut()
-            && sp.start < last.end
-        {
-            if sp.end > last.end {
-                last.end = sp.end;
-                last.continues = sp.continues;
-                last.truncated |= sp.truncated;
-            }
-            continue;
+    // Merged in place: a span overlapping the last one kept joins it.
+    spans.dedup_by(|sp, last| {
+        let joins = sp.start < last.end;
+        if joins && sp.end > last.end {
+            last.end = sp.end;
+            last.continues = sp.continues;
+            last.truncated |= sp.truncated;
         }
-        out.push(sp);
-    }
-    *spans = out;
+        joins
+    });
 }
