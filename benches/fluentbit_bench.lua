@@ -1,24 +1,44 @@
 -- Records per second through hush.lua's hush_filter callback (LuaJIT FFI + libhush.so).
 -- Usage: HUSH_LIB=target/release/libhush.so luajit benches/fluentbit_bench.lua [N]
 -- A fresh record table per call, as Fluent Bit's Lua filter builds one per record.
+-- Each kind also runs through a plain Lua filter that loops over the keys (the kind of
+-- filter behind the reference figure for Fluent Bit with a Lua filter): hush's own cost per
+-- record is the difference of the two.
 
 local script_dir = arg[0]:match("(.*/)") or "./"
 dofile(script_dir .. "../fluent-bit-plugin/lua/hush.lua")
 
 local n = tonumber(arg[1]) or 1000000
 
-local function bench(name, make)
+-- A Lua filter that only loops over the keys, masking one by name.
+local function plain_loop(_, timestamp, record)
+  for k, v in pairs(record) do
+    if type(v) == "string" and k == "password" then
+      record[k] = "***"
+    end
+  end
+  return 2, timestamp, record
+end
+
+local function run(filter, make)
   local start = os.clock()
   local changed = 0
   for i = 1, n do
-    local code = hush_filter("bench", 0, make(i))
+    local code = filter("bench", 0, make(i))
     if code == 2 then
       changed = changed + 1
     end
   end
-  local secs = os.clock() - start
+  return os.clock() - start, changed
+end
+
+local function bench(name, make)
+  local secs, changed = run(hush_filter, make)
   assert(changed == n, "records not redacted")
+  local plain = run(plain_loop, make)
   print(string.format("luajit + libhush.so   %-22s %d records in %.2f s = %.0f records/s", name, n, secs, n / secs))
+  print(string.format("luajit, a plain loop  %-22s %d records in %.2f s = %.0f records/s (hush adds %.2f us a record)",
+    name, n, plain, n / plain, (secs - plain) / n * 1e6))
 end
 
 bench("key record", function(i)
