@@ -5,9 +5,8 @@ use std::ops::Range;
 use base64::Engine as _;
 use regex_automata::Input;
 use regex_automata::meta::{self, Regex};
-use regex_automata::util::syntax;
-
 use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
 
 use super::group::GroupSplit;
 use super::{DEFAULT_MAX_LEN, Span};
@@ -465,54 +464,50 @@ impl CompiledRule {
     /// Records the secret of match `m`; `skipped` holds the secrets of earlier
     /// matches skipped for a mask, which this one takes in when it runs over their end.
     fn record(&self, line: &[u8], m: &Match, out: &mut Vec<Span>, skipped: &[Range<usize>]) -> Recorded {
-        {
-            let whole = &m.whole;
-            let Some(secret) = m.secret.clone() else { return Recorded::Other };
-            let (start, mut end) = (secret.start, secret.end);
-            if start == end {
-                return Recorded::Other;
-            }
-            let mut truncated = false;
-            if self.unbounded && end - start > self.bound {
-                end = start + self.bound;
-                truncated = true;
-            }
-            let bytes = &line[start..end];
-            // A match that takes in or touches an earlier mask is the mask re-read, not a
-            // new secret: in `<14>.atlasv1.<run>KEY=v` the run is too long for a token until
-            // `v` is masked, and then the mask's `[` ends it. Skipping such a match keeps
-            // `redact(redact(x)) == redact(x)`.
-            if crate::mask::touches_mask(line, start.min(whole.start), end.max(whole.end)) {
-                return Recorded::MaskSkipped(start..end);
-            }
-            if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
-                return Recorded::Other;
-            }
-            if !self.validate(bytes) || self.allowed(line, whole.clone(), bytes) {
-                return Recorded::Other;
-            }
-            // A secret that runs over the `]` of a mask it starts in (`[REDACTED:;Pwd=]`)
-            // takes that mask with it, from its `[`; likewise over the end of a skipped
-            // secret it starts in.
-            let mut whole_masks = crate::mask::start_keeping_masks_whole(line, start, end);
-            // Each step moves the start back, so this ends.
-            while let Some(sk) =
-                skipped.iter().find(|sk| sk.start < whole_masks && whole_masks < sk.end && sk.end <= end)
-            {
-                whole_masks = crate::mask::start_keeping_masks_whole(line, sk.start, end);
-            }
-            out.push(Span {
-                start: whole_masks,
-                end,
-                rule: self.id.clone(),
-                kind: RuleKind::Format,
-                prefix_len: if whole_masks == start { self.prefix_len(bytes) } else { 0 },
-                truncated,
-                quote: false,
-                continues: None,
-            });
-            Recorded::Other
+        let whole = &m.whole;
+        let Some(secret) = m.secret.clone() else { return Recorded::Other };
+        let (start, mut end) = (secret.start, secret.end);
+        if start == end {
+            return Recorded::Other;
         }
+        let mut truncated = false;
+        if self.unbounded && end - start > self.bound {
+            end = start + self.bound;
+            truncated = true;
+        }
+        let bytes = &line[start..end];
+        // A match that takes in or touches an earlier mask is the mask re-read, not a
+        // new secret: in `<14>.atlasv1.<run>KEY=v` the run is too long for a token until
+        // `v` is masked, and then the mask's `[` ends it. Skipping such a match keeps
+        // `redact(redact(x)) == redact(x)`.
+        if crate::mask::touches_mask(line, start.min(whole.start), end.max(whole.end)) {
+            return Recorded::MaskSkipped(start..end);
+        }
+        if self.entropy.is_some_and(|min| shannon_entropy(bytes) < min) {
+            return Recorded::Other;
+        }
+        if !self.validate(bytes) || self.allowed(line, whole.clone(), bytes) {
+            return Recorded::Other;
+        }
+        // A secret that runs over the `]` of a mask it starts in (`[REDACTED:;Pwd=]`)
+        // takes that mask with it, from its `[`; likewise over the end of a skipped
+        // secret it starts in.
+        let mut whole_masks = crate::mask::start_keeping_masks_whole(line, start, end);
+        // Each step moves the start back, so this ends.
+        while let Some(sk) = skipped.iter().find(|sk| sk.start < whole_masks && whole_masks < sk.end && sk.end <= end) {
+            whole_masks = crate::mask::start_keeping_masks_whole(line, sk.start, end);
+        }
+        out.push(Span {
+            start: whole_masks,
+            end,
+            rule: self.id.clone(),
+            kind: RuleKind::Format,
+            prefix_len: if whole_masks == start { self.prefix_len(bytes) } else { 0 },
+            truncated,
+            quote: false,
+            continues: None,
+        });
+        Recorded::Other
     }
 
     fn prefix_len(&self, secret: &[u8]) -> usize {
