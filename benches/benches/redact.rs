@@ -55,6 +55,21 @@ fn quick(c: &mut Criterion) {
     g.finish();
 }
 
+/// One call per short text, as the logging filters, the C ABI (the Fluent Bit Lua filter)
+/// and the JS package redact: a log line with three secrets, the same as a value bound to a
+/// key that is not sensitive, and a JSON record holding it.
+fn one_shot(c: &mut Criterion) {
+    let line: &[u8] = b"2024-05-01T10:00:00Z GET /api/v1/x?api_key=abc123xyz7 Authorization: Bearer 9f8e7d6c5b4a39281706f5e4 DB_PASSWORD=plum-Orbit-4471";
+    let record = br#"{"log":"2024-05-01T10:00:00Z GET /api/v1/x?api_key=abc123xyz7 Authorization: Bearer 9f8e7d6c5b4a39281706f5e4 DB_PASSWORD=plum-Orbit-4471\n","stream":"stdout","seq":7}"#;
+    let r = with_known(0);
+    let mut g = c.benchmark_group("one-shot");
+    g.sample_size(20).measurement_time(Duration::from_secs(3));
+    g.bench_function("redact/log-line", |b| b.iter(|| black_box(r.redact(black_box(line)))));
+    g.bench_function("redact_value/log-line", |b| b.iter(|| black_box(r.redact_value("log", black_box(line)))));
+    g.bench_function("redact_json/log-record", |b| b.iter(|| black_box(r.redact_json(black_box(record)))));
+    g.finish();
+}
+
 fn rulesets(c: &mut Criterion) {
     let input = corpus(SIZE, Density::OneIn(200), 2);
     let mut g = c.benchmark_group("ruleset");
@@ -127,5 +142,5 @@ fn chunk_size(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, quick, rulesets, density, line_length, chunk_size);
+criterion_group!(benches, quick, one_shot, rulesets, density, line_length, chunk_size);
 criterion_main!(benches);
