@@ -196,7 +196,7 @@ fn match_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
 }
 
 /// Every byte `hir` can match somewhere (look-arounds match none).
-fn alphabet(hir: &regex_syntax::hir::Hir) -> Box<[bool; 256]> {
+pub(super) fn alphabet(hir: &regex_syntax::hir::Hir) -> Box<[bool; 256]> {
     use regex_syntax::hir::{Class, HirKind};
     fn walk(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) {
         match hir.kind() {

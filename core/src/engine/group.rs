@@ -90,9 +90,12 @@ fn side(parts: &[&Hir], edge: Edge, group_edge: &ByteSet) -> Option<(usize, Opti
     if fixed == ordered.len() {
         return Some((len, None));
     }
+    // Every byte the run's parts can match (a superset is safe: the group's edge must
+    // still miss it all, and the run is skipped up to the first byte outside it).
     let mut run = Box::new([false; 256]);
     for p in &ordered[fixed..] {
-        run_bytes(p, &mut run)?;
+        let bytes = super::format::alphabet(p);
+        run.iter_mut().zip(bytes.iter()).for_each(|(r, &b)| *r |= b);
     }
     if run.iter().zip(group_edge.iter()).any(|(&a, &b)| a && b) {
         return None;
@@ -104,27 +107,6 @@ fn side(parts: &[&Hir], edge: Edge, group_edge: &ByteSet) -> Option<(usize, Opti
 fn fixed_len(hir: &Hir) -> Option<usize> {
     let p = hir.properties();
     p.minimum_len().filter(|&n| p.maximum_len() == Some(n))
-}
-
-/// Adds to `set` every byte a match of `hir` can hold; `None` for a Unicode class (not
-/// used: rules are compiled without Unicode).
-fn run_bytes(hir: &Hir, set: &mut ByteSet) -> Option<()> {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => {}
-        HirKind::Literal(lit) => lit.0.iter().for_each(|&b| set[b as usize] = true),
-        HirKind::Class(Class::Bytes(c)) => {
-            c.iter().for_each(|r| (r.start()..=r.end()).for_each(|b| set[b as usize] = true))
-        }
-        HirKind::Class(Class::Unicode(_)) => return None,
-        HirKind::Repetition(r) => run_bytes(&r.sub, set)?,
-        HirKind::Capture(c) => run_bytes(&c.sub, set)?,
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-            for s in subs {
-                run_bytes(s, set)?;
-            }
-        }
-    }
-    Some(())
 }
 
 /// The bytes a non-empty match of `hir` can start (`First`) or end (`Last`) with.

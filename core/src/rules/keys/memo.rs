@@ -8,8 +8,8 @@
 //! so two names that alternate line after line (`DB_PASSWORD` in a log message, `stream`
 //! as its JSON neighbour) do not evict each other. Entries are keyed by the name's bytes
 //! and the index's *generation*, a number no other index shares, so rules built or changed
-//! since never see an old answer. It lives in a thread-local because the rules are shared across threads behind
-//! `&self`; each thread holds [`SLOTS`] entries (about 3 KiB).
+//! since never see an old answer. It lives in a thread-local because the rules are shared
+//! across threads behind `&self`; each thread holds [`SLOTS`] entries (about 3 KiB).
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -123,12 +123,11 @@ mod tests {
     fn two_names_of_one_set_are_both_remembered() {
         // Two names of one set (`set_of`): a direct-mapped memo of as many sets would
         // give them one slot.
-        let slot = |name: &[u8]| set_of(name);
         let names: Vec<Vec<u8>> = (0..400).map(|i| format!("name_{i}").into_bytes()).collect();
         let (a, b) = names
             .iter()
             .enumerate()
-            .find_map(|(i, a)| names[i + 1..].iter().find(|b| slot(b) == slot(a)).map(|b| (a, b)))
+            .find_map(|(i, a)| names[i + 1..].iter().find(|b| set_of(b) == set_of(a)).map(|b| (a, b)))
             .expect("two names of one slot");
         let calls = Cell::new(0);
         let g = next_generation();
