@@ -9,12 +9,13 @@ use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 
 use super::group::GroupSplit;
+use super::shape::{LeadCheck, alphabet, first_bytes, lead_check, match_prefixes, starts_with_keyword};
 use super::{DEFAULT_MAX_LEN, Span};
 use crate::rules::format::{AllowCondition, AllowTarget, FormatRule, shannon_entropy};
 use crate::{Error, RuleId, RuleKind};
 
 /// Limit on one rule's compiled regex (bytes of NFA); larger rules are rejected.
-const REGEX_SIZE_LIMIT: usize = 10 << 20;
+pub(super) const REGEX_SIZE_LIMIT: usize = 10 << 20;
 
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     meta::Builder::new()
@@ -93,6 +94,12 @@ pub(crate) struct CompiledRule {
     /// literals. They replace the keywords as the rule's trigger, and the regex runs
     /// anchored at each hit instead of over a window around it.
     prefixes: Option<Vec<Vec<u8>>>,
+    /// Every match starts with one of the keywords (`\bbearer\s+…`, `ghp_…`): the regex
+    /// runs anchored at each keyword hit, as for `prefixes`.
+    keyword_led: bool,
+    /// The bytes every match starts with, when they are at most three (`;` for
+    /// `;Password=…`): a hit with none of them in the bound before it is in no match.
+    first_bytes: Option<Box<[u8]>>,
     /// For an imported rule whose matches are a bounded lead (`[\w.-]{0,50}?`) and then
     /// one of a few literals: see [`LeadCheck`].
     lead: Option<LeadCheck>,
@@ -100,129 +107,9 @@ pub(crate) struct CompiledRule {
     validator: Validator,
 }
 
-/// A rule shaped `lead literal rest` (gitleaks' generic `…{0,50}?(?:api|key|…)…=value`):
-/// its trigger is the literal, a match starts at most `lead` bytes before a hit, and the
-/// bounded part of the regex from the literal on (`check`) must match anchored at the hit
-/// before the whole regex runs. Most hits of common words (`api` in `/api/`) fail the
-/// check within a few bytes, so the regex runs on few lines.
-struct LeadCheck {
-    lead: usize,
-    check: Regex,
-    literals: Vec<Vec<u8>>,
-}
-
-/// Splits `hir` into a bounded lead and a part that starts with a few literals (matched
-/// case-insensitively when the regex is): the lead's length, the check regex and the
-/// literals in lower, UPPER and Title case.
-fn lead_check(hir: &regex_syntax::hir::Hir) -> Option<LeadCheck> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    use regex_syntax::hir::{Hir, HirKind};
-    let HirKind::Concat(parts) = hir.kind() else { return None };
-    let mut lead = 0usize;
-    for i in 0..parts.len() {
-        if i > 0 {
-            let mut extractor = Extractor::new();
-            extractor.kind(ExtractKind::Prefix).limit_total(5000).limit_literal_len(64);
-            let seq = extractor.extract(&Hir::concat(parts[i..].to_vec()));
-            if let Some(lits) = seq.literals().filter(|l| !l.is_empty() && l.iter().all(|l| l.as_bytes().len() >= 3)) {
-                let mut lower: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
-                lower.sort_unstable();
-                lower.dedup();
-                if lower.len() > 32 {
-                    return None;
-                }
-                let mut end = i + 1;
-                while end < parts.len() && parts[end].properties().maximum_len().is_some() {
-                    end += 1;
-                }
-                let check = meta::Builder::new()
-                    .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)).utf8_empty(false).dfa(false))
-                    .build_from_hir(&Hir::concat(parts[i..end].to_vec()))
-                    .ok()?;
-                let mut literals = Vec::new();
-                for l in lower {
-                    let mut title = l.clone();
-                    title[0] = title[0].to_ascii_uppercase();
-                    for form in [l.to_ascii_uppercase(), title, l] {
-                        if !literals.contains(&form) {
-                            literals.push(form);
-                        }
-                    }
-                }
-                return Some(LeadCheck { lead, check, literals });
-            }
-        }
-        lead += parts[i].properties().maximum_len()?;
-        if lead > 256 {
-            return None;
-        }
-    }
-    None
-}
-
 /// Most hits of one anchored rule on one line searched one by one; above this the line
 /// is searched once as a window, so work stays linear on hostile input.
 pub(crate) const MAX_ANCHORED_HITS: usize = 64;
-
-/// The literals every match of `hir` starts with, when there are at most 64 and each is
-/// at least 2 bytes long.
-fn match_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(64);
-    let mut seq = extractor.extract(hir);
-    seq.dedup();
-    let lits = seq.literals()?;
-    if lits.is_empty() || lits.len() > 64 || lits.iter().any(|l| l.as_bytes().len() < 2) {
-        return None;
-    }
-    if lits.len() <= 8 {
-        return Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect());
-    }
-    // Many literals are the case variants of a `(?i)` prefix: search the lower, UPPER and
-    // Title casings only (as keywords are searched), which keeps the literal automaton small.
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    for l in lits {
-        let lower = l.as_bytes().to_ascii_lowercase();
-        let mut title = lower.clone();
-        title[0] = title[0].to_ascii_uppercase();
-        for form in [lower.to_ascii_uppercase(), title, lower] {
-            if !out.contains(&form) {
-                out.push(form);
-            }
-        }
-    }
-    Some(out)
-}
-
-/// Every byte `hir` can match somewhere (look-arounds match none).
-pub(super) fn alphabet(hir: &regex_syntax::hir::Hir) -> Box<[bool; 256]> {
-    use regex_syntax::hir::{Class, HirKind};
-    fn walk(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) {
-        match hir.kind() {
-            HirKind::Empty | HirKind::Look(_) => {}
-            HirKind::Literal(lit) => lit.0.iter().for_each(|&b| set[b as usize] = true),
-            HirKind::Class(Class::Bytes(c)) => {
-                c.iter().for_each(|r| (r.start()..=r.end()).for_each(|b| set[b as usize] = true))
-            }
-            HirKind::Class(Class::Unicode(c)) => {
-                for r in c.iter() {
-                    let (lo, hi) = (r.start() as u32, r.end() as u32);
-                    (lo.min(255)..=hi.min(255)).for_each(|b| set[b as usize] = true);
-                    if hi >= 0x80 {
-                        set[0x80..].iter_mut().for_each(|b| *b = true);
-                    }
-                }
-            }
-            HirKind::Repetition(r) => walk(&r.sub, set),
-            HirKind::Capture(c) => walk(&c.sub, set),
-            HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().for_each(|s| walk(s, set)),
-        }
-    }
-    let mut set = Box::new([false; 256]);
-    walk(hir, &mut set);
-    set
-}
 
 impl CompiledRule {
     pub(crate) fn compile(rule: &FormatRule) -> Result<Self, Error> {
@@ -236,6 +123,8 @@ impl CompiledRule {
             crate::rules::format::RuleSource::Gitleaks => match_prefixes(&hir),
             _ => None,
         };
+        let keyword_led =
+            rule.source != crate::rules::format::RuleSource::Gitleaks && starts_with_keyword(&hir, &rule.keywords);
         let lead = match (&prefixes, rule.source) {
             (None, crate::rules::format::RuleSource::Gitleaks) => lead_check(&hir),
             _ => None,
@@ -290,6 +179,8 @@ impl CompiledRule {
             keywords: rule.keywords.clone(),
             alphabet: (rule.source == crate::rules::format::RuleSource::Builtin).then(|| alphabet(&hir)),
             prefixes,
+            keyword_led,
+            first_bytes: first_bytes(&hir),
             lead,
             public_prefix: rule.public_prefix,
             validator,
@@ -303,7 +194,7 @@ impl CompiledRule {
 
     /// Whether the regex runs anchored at each literal hit (see `prefixes`).
     pub(crate) fn anchored(&self) -> bool {
-        self.prefixes.is_some()
+        self.prefixes.is_some() || self.keyword_led
     }
 
     /// The literals searched for: the match prefixes of an anchored rule, else the keywords
@@ -341,7 +232,18 @@ impl CompiledRule {
                 let input = Input::new(line).span(at..line.len()).anchored(regex_automata::Anchored::Yes);
                 l.check.is_match(input).then(|| at.saturating_sub(l.lead))
             }
-            None => Some(at.saturating_sub(self.bound)),
+            None => {
+                let lo = at.saturating_sub(self.bound);
+                // A match holding this hit starts at or before it, with one of its first bytes.
+                let before = &line[lo..(at + 1).min(line.len())];
+                let can_start = match self.first_bytes.as_deref() {
+                    Some(&[a]) => memchr::memchr(a, before).is_some(),
+                    Some(&[a, b]) => memchr::memchr2(a, b, before).is_some(),
+                    Some(&[a, b, c]) => memchr::memchr3(a, b, c, before).is_some(),
+                    _ => true,
+                };
+                can_start.then_some(lo)
+            }
         }
     }
 
@@ -411,9 +313,9 @@ impl CompiledRule {
         // where the pattern says (`$`, a delimiter), so it may run to the line end.
         let hi = if self.unbounded { line.len() } else { (at + self.bound).min(line.len()) };
         let input = Input::new(line).span(at..hi).anchored(regex_automata::Anchored::Yes);
-        // Most hits do not match: find that out without allocating capture slots.
         let regex = self.regex.get();
-        if !regex.is_match(input.clone()) {
+        // Most hits do not match: find that out without allocating capture slots.
+        if self.needs_captures() && !regex.is_match(input.clone()) {
             return at;
         }
         let mut caps = self.needs_captures().then(|| regex.create_captures());
@@ -612,5 +514,52 @@ mod tests {
         rule.regex = "(unclosed".into();
         assert!(crate::rules::catalog::static_pattern(&rule).is_none());
         assert!(CompiledRule::compile(&rule).is_err());
+    }
+
+    /// A keyword-led built-in rule finds, searched anchored at its keyword hits, what it
+    /// finds searched over the whole line, on its examples alone and inside other text.
+    #[test]
+    fn keyword_led_rules_find_anchored_what_they_find_in_a_window() {
+        let (mut led_rules, mut found) = (0, 0);
+        for rule in crate::rules::builtin_format_rules() {
+            let anchored = CompiledRule::compile(&rule).unwrap();
+            if !anchored.keyword_led {
+                continue;
+            }
+            led_rules += 1;
+            let windowed = CompiledRule { keyword_led: false, ..CompiledRule::compile(&rule).unwrap() };
+            let forms = anchored.keyword_forms();
+            for sample in rule.examples.iter().chain(&rule.counter_examples) {
+                for (before, after) in [("", ""), ("x ", " y"), ("a=", ";"), ("\"", "\"\n"), ("\t", "==")] {
+                    let line = format!("{before}{sample}{after}{before}{sample}");
+                    let line = line.as_bytes();
+                    let mut hits: Vec<(u32, usize, usize)> = (0..line.len())
+                        .flat_map(|at| {
+                            forms.iter().filter(move |f| line[at..].starts_with(f)).map(move |f| (0, at, at + f.len()))
+                        })
+                        .collect();
+                    hits.sort_unstable();
+                    let (mut by_hit, mut by_window) = (Vec::new(), Vec::new());
+                    let mut done = 0;
+                    for &(_, at, _) in &hits {
+                        if at >= done {
+                            done = anchored.find_anchored(line, at, &mut by_hit).max(at);
+                        }
+                    }
+                    windowed.find(line, 0, line.len(), &hits, &mut by_window);
+                    let ranges = |spans: &[Span]| spans.iter().map(|s| s.start..s.end).collect::<Vec<_>>();
+                    assert_eq!(
+                        ranges(&by_hit),
+                        ranges(&by_window),
+                        "{} on {:?}",
+                        rule.id,
+                        String::from_utf8_lossy(line)
+                    );
+                    found += by_hit.len();
+                }
+            }
+        }
+        assert!(led_rules >= 70, "{led_rules} keyword-led rules");
+        assert!(found >= 700, "{found} secrets compared");
     }
 }

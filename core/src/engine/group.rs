@@ -94,7 +94,7 @@ fn side(parts: &[&Hir], edge: Edge, group_edge: &ByteSet) -> Option<(usize, Opti
     // still miss it all, and the run is skipped up to the first byte outside it).
     let mut run = Box::new([false; 256]);
     for p in &ordered[fixed..] {
-        let bytes = super::format::alphabet(p);
+        let bytes = super::shape::alphabet(p);
         run.iter_mut().zip(bytes.iter()).for_each(|(r, &b)| *r |= b);
     }
     if run.iter().zip(group_edge.iter()).any(|(&a, &b)| a && b) {

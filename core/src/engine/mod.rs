@@ -9,6 +9,7 @@ mod group;
 mod keyvalue;
 mod literals;
 pub(crate) mod pair;
+mod shape;
 mod teddy;
 mod url;
 mod values;
