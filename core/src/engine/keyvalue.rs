@@ -50,6 +50,25 @@ fn is_terminator(b: u8) -> bool {
     b <= b' ' || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
 }
 
+/// Bytes an unquoted value's scan stops at: its terminators (ESC, which may open a colour
+/// code, among them) and `[` (which may open a mask). Every other byte is one table load.
+static VALUE_STOPS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'[' || c <= b' ' || matches!(c, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'');
+        b += 1;
+    }
+    table
+};
+
+/// The first byte at or after `q` (before `end`) where an unquoted value's scan must look.
+#[inline]
+fn next_value_stop(line: &[u8], q: usize, end: usize) -> usize {
+    line[q..end].iter().position(|&b| VALUE_STOPS[b as usize]).map_or(end, |i| q + i)
+}
+
 /// The `=` or `:` (blanks between) before the quote at `quote`, at or after `floor` (the
 /// end of the last earlier finding): the quote opens a field's value. The caller also
 /// checks that no finding of this line takes the delimiter in: a delimiter that will be
@@ -380,19 +399,32 @@ fn inside_mask(line: &[u8], at: usize) -> bool {
     crate::mask::masks_around(line, at).next().is_some()
 }
 
-/// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `?
+/// Is `prefix` (the bytes before the name) only indentation, `export `, `declare -x ` or `- `,
+/// from the line start or its last `\r` (progress bars)?
+///
+/// Read from the end: before most key names is other text, and the last byte that is not
+/// a blank tells so at once.
 fn starts_line(prefix: &[u8]) -> bool {
-    let prefix = memchr::memrchr(b'\r', prefix).map_or(prefix, |i| &prefix[i + 1..]);
-    let mut p = prefix.trim_ascii_start();
-    for lead in [&b"export"[..], b"declare -x", b"declare -rx", b"set", b"-"] {
-        if let Some(rest) = p.strip_prefix(lead)
-            && rest.first().is_some_and(u8::is_ascii_whitespace)
-        {
-            p = rest.trim_ascii_start();
-            break;
-        }
+    /// Ends at the line start or at a `\r`, once trailing blanks are dropped.
+    fn opens_segment(text: &[u8]) -> bool {
+        let text = trim_blank_end(text);
+        text.is_empty() || text.ends_with(b"\r")
     }
-    p.is_empty()
+    let before = trim_blank_end(prefix);
+    if before.len() == prefix.len() {
+        // Nothing between a lead word and the name: no lead fits (it needs a blank).
+        return before.is_empty() || before.ends_with(b"\r");
+    }
+    opens_segment(before)
+        || [&b"export"[..], b"declare -x", b"declare -rx", b"set", b"-"]
+            .iter()
+            .any(|lead| before.strip_suffix(*lead).is_some_and(opens_segment))
+}
+
+/// `text` without trailing ASCII whitespace other than `\r` (which starts a segment).
+fn trim_blank_end(text: &[u8]) -> &[u8] {
+    let end = text.iter().rposition(|&b| !b.is_ascii_whitespace() || b == b'\r').map_or(0, |i| i + 1);
+    &text[..end]
 }
 
 struct Value {
@@ -436,7 +468,11 @@ impl Value {
             return Value { start: p, end, quote: None, continues: Some(ValueEnd::EndOfLine) };
         }
         let mut q = p;
-        while q < eol {
+        loop {
+            q = next_value_stop(line, q, eol);
+            if q >= eol {
+                break;
+            }
             if is_csi(line, q) {
                 // Colour codes end the value when a terminator (or the line end) follows
                 // them; inside it (a highlighted part) they do not, so its rest is masked.
@@ -509,10 +545,13 @@ fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
         // The scheme ended the unquoted value; the credential is the next token.
         let eol = line_end(line);
         let mut q = after;
-        while q < eol && !is_terminator(line[q]) {
+        loop {
+            q = next_value_stop(line, q, eol);
+            if q >= eol || is_terminator(line[q]) {
+                break;
+            }
             // A mask is read whole: its `]` ends nothing.
-            let mask = if line[q] == b'[' { crate::mask::enclosing_mask_len_at(&line[q..eol]) } else { None };
-            q += mask.unwrap_or(1);
+            q += crate::mask::enclosing_mask_len_at(&line[q..eol]).unwrap_or(1);
         }
         v.end = q;
         v.continues = (q == eol).then_some(ValueEnd::Terminator);
@@ -661,5 +700,38 @@ mod tests {
         assert!(spans("keyboard=us").is_empty());
         assert!(spans("password: null").is_empty());
         assert!(spans("url=https://token.example.com/x").is_empty());
+    }
+
+    /// The forward reading of [`starts_line`]: the segment after the last `\r`, blanks and
+    /// one lead word (followed by a blank) dropped from its start, is empty.
+    fn starts_line_forward(prefix: &[u8]) -> bool {
+        let prefix = prefix.iter().rposition(|&b| b == b'\r').map_or(prefix, |i| &prefix[i + 1..]);
+        let mut p = prefix.trim_ascii_start();
+        for lead in [&b"export"[..], b"declare -x", b"declare -rx", b"set", b"-"] {
+            if let Some(rest) = p.strip_prefix(lead)
+                && rest.first().is_some_and(u8::is_ascii_whitespace)
+            {
+                p = rest.trim_ascii_start();
+                break;
+            }
+        }
+        p.is_empty()
+    }
+
+    #[test]
+    fn line_starts_read_backwards_as_forwards() {
+        let parts = ["", " ", "\t", "\r", "\n", "x", "export", "set", "-", "declare -x", "declare -rx", "xset", "--"];
+        let mut starts = 0;
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let prefix = format!("{a}{b}{c}");
+                    let want = starts_line_forward(prefix.as_bytes());
+                    assert_eq!(starts_line(prefix.as_bytes()), want, "{prefix:?}");
+                    starts += usize::from(want);
+                }
+            }
+        }
+        assert!(starts > 100, "{starts} prefixes start a line");
     }
 }

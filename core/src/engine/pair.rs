@@ -109,7 +109,8 @@ pub(crate) fn is_value_field(field: &[u8]) -> bool {
 /// is the secret itself.
 pub(crate) fn is_key_field(field: &[u8]) -> bool {
     const KEY_FIELDS: &[&[u8]] = &[b"key", b"parameterkey", b"tagkey", b"optionkey", b"settingkey", b"propertykey"];
-    if field.len() > 16 {
+    // Every such name ends in `key`: most names are told apart by their last bytes.
+    if field.len() > 16 || !field.len().checked_sub(3).is_some_and(|i| field[i..].eq_ignore_ascii_case(b"key")) {
         return false;
     }
     let mut folded = [0u8; 16];
