@@ -664,6 +664,14 @@ fn count_untouched(report: &mut Report, input: &[u8]) {
         memchr::memchr_iter(b'\n', input).count() as u64 + u64::from(!input.ends_with(b"\n") && !input.is_empty());
 }
 
+/// `input` unchanged, counted in `report`.
+fn untouched<'a>(input: &'a [u8], report: Option<&mut Report>) -> Cow<'a, [u8]> {
+    if let Some(report) = report {
+        count_untouched(report, input);
+    }
+    Cow::Borrowed(input)
+}
+
 /// One-shot redaction through the processor. Borrows when nothing was masked.
 pub(crate) fn redact_all<'a>(
     red: &Redactor,
@@ -672,23 +680,37 @@ pub(crate) fn redact_all<'a>(
     sink: Option<&mut dyn FnMut(&Finding)>,
     edits: Option<&mut Vec<Edit>>,
 ) -> Cow<'a, [u8]> {
-    let first = red.engine().find_hit(input, 0);
+    let engine = red.engine();
+    // A short input (most are a record's field values) is first searched for one hit, and
+    // without one stays as it is at the least cost. A longer single line is searched for
+    // all its hits at once, which classifies each of its bytes once.
+    let first = if input.len() <= SHORT_INPUT {
+        match engine.find_hit(input, 0) {
+            None => return untouched(input, report),
+            hit => hit,
+        }
+    } else {
+        None
+    };
+    let line = match scan_single_line(red, input, first) {
+        Some(OneLine::NoHits) => return untouched(input, report),
+        Some(OneLine::Scanned(scan)) if scan.spans.is_empty() => {
+            if let Some(report) = report {
+                report.bytes_in += input.len() as u64;
+                report.bytes_out += input.len() as u64;
+                report.lines += 1;
+                report.candidate_lines += u64::from(input.ends_with(b"\n"));
+            }
+            return Cow::Borrowed(input);
+        }
+        Some(OneLine::Scanned(scan)) => Some(scan),
+        None => None,
+    };
+    // More than one line: the processor finds the hits from the first on.
+    let first = if line.is_some() { None } else { first.or_else(|| engine.find_hit(input, 0)) };
     // Nothing to do when no literal occurs and no line needs windowing.
-    if first.is_none() && input.len() <= red.line_cap() {
-        if let Some(report) = report {
-            count_untouched(report, input);
-        }
-        return Cow::Borrowed(input);
-    }
-    let line = first.and_then(|first| scan_single_line(red, input, first));
-    if line.as_ref().is_some_and(|scan| scan.spans.is_empty()) {
-        if let Some(report) = report {
-            report.bytes_in += input.len() as u64;
-            report.bytes_out += input.len() as u64;
-            report.lines += 1;
-            report.candidate_lines += u64::from(input.ends_with(b"\n"));
-        }
-        return Cow::Borrowed(input);
+    if line.is_none() && first.is_none() && input.len() <= red.line_cap() {
+        return untouched(input, report);
     }
     let mut p = Processor::new(red.clone());
     // Counting per rule fills a map: only for a caller that reads the report.
@@ -755,9 +777,17 @@ pub(crate) fn redact_reusing(
     changed
 }
 
+/// What [`scan_single_line`] found in a single line.
+enum OneLine {
+    /// No literal occurs in it.
+    NoHits,
+    /// Its hits, confirmed.
+    Scanned(LineScan),
+}
+
 /// The scan of `input` when it is a single line (at most one newline, at its end) within
-/// the line cap, its literal hits being `first` and those after it; `None` for any other
-/// input.
+/// the line cap; `None` for any other input. Its hits are `first` (when the caller
+/// searched for one) and those after it, else all of them from its start.
 ///
 /// The processor would scan such a line with these very hits, and whatever state it opens
 /// for the lines after (a PEM block, a `data:` block, a value running on) ends with the
@@ -765,21 +795,38 @@ pub(crate) fn redact_reusing(
 /// output buffer and the comparison with the input, most of the cost of a one-shot
 /// redaction of a short text such as a log message; with spans the processor takes the
 /// scan as it is ([`Processor::write_scanned_line`]) rather than scan the line again.
-fn scan_single_line(red: &Redactor, input: &[u8], first: Hit) -> Option<LineScan> {
-    if input.len() > red.line_cap() || memchr::memchr(b'\n', input).is_some_and(|i| i + 1 < input.len()) {
+fn scan_single_line(red: &Redactor, input: &[u8], first: Option<Hit>) -> Option<OneLine> {
+    if input.len() > red.line_cap() || holds_inner_newline(input) {
         return None;
     }
     let engine = red.engine();
     let mut hits = LINE_HITS.take();
     hits.clear();
-    engine.push_hit(first, &mut hits);
-    engine.collect_hits(input, engine.resume_after(first), input.len(), &mut hits);
-    let region = Region { starts_line: true, ends_line: true };
-    let scan = engine.scan_hits(input, &hits, region, red.keys());
+    match first {
+        Some(first) => {
+            engine.push_hit(first, &mut hits);
+            engine.collect_hits(input, engine.resume_after(first), input.len(), &mut hits);
+        }
+        None => engine.collect_hits(input, 0, input.len(), &mut hits),
+    }
+    let found = if hits.is_empty() {
+        OneLine::NoHits
+    } else {
+        let region = Region { starts_line: true, ends_line: true };
+        OneLine::Scanned(engine.scan_hits(input, &hits, region, red.keys()))
+    };
     if hits.capacity() <= LINE_HITS_KEEP {
         LINE_HITS.set(hits);
     }
-    Some(scan)
+    Some(found)
+}
+
+/// Does `input` hold a newline before its last byte (more than one line)?
+fn holds_inner_newline(input: &[u8]) -> bool {
+    let body = &input[..input.len().saturating_sub(1)];
+    // Most one-shot inputs are a record's short field values: a plain loop over a few
+    // bytes costs half of memchr's call and dispatch.
+    if body.len() < 16 { body.contains(&b'\n') } else { memchr::memchr(b'\n', body).is_some() }
 }
 
 thread_local! {
@@ -787,6 +834,10 @@ thread_local! {
     /// short input costs no allocation (positions only, no input bytes).
     static LINE_HITS: std::cell::Cell<Vec<Hit>> = const { std::cell::Cell::new(Vec::new()) };
 }
+
+/// Inputs up to this long are searched for a first hit before all of them: a few steps
+/// of the literal prefilter, which costs less than the setup of the search for all.
+const SHORT_INPUT: usize = 64;
 
 /// Hits up to which [`LINE_HITS`] is kept after a call.
 const LINE_HITS_KEEP: usize = 256;

@@ -209,6 +209,25 @@ proptest! {
         }
     }
 
+    /// Short inputs (a record's field values) are searched for a first hit before all of
+    /// them, single lines or not: output and report must be the stream's.
+    #[test]
+    fn short_inputs_match_the_stream(input in logs(), len in 1usize..80) {
+        let r = redactor();
+        let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+        for pair in lines.windows(2) {
+            let joined = [pair[0], pair[1]].concat();
+            for piece in [&joined[..len.min(joined.len())], &joined[joined.len().saturating_sub(len)..]] {
+                let (once, report) = r.redact_with_report(piece);
+                let mut w = r.stream(Vec::new());
+                w.write_all(piece).unwrap();
+                let (streamed, streamed_report) = w.finish().unwrap();
+                prop_assert!(once.as_ref() == streamed.as_slice(), "one-shot and streamed output differ");
+                prop_assert_eq!(report, streamed_report);
+            }
+        }
+    }
+
     #[test]
     fn known_values_searched_apart_change_nothing(input in logs(), cuts in prop::collection::vec(any::<usize>(), 0..20)) {
         let once = redactor().redact(&input).into_owned();
