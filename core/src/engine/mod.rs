@@ -15,6 +15,7 @@ mod url;
 mod values;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use smallvec::SmallVec;
 
 use crate::known::KnownValue;
 use crate::redactor::Builder;
@@ -365,7 +366,8 @@ impl Engine {
     fn scan_hits_at(&self, line: &[u8], hits: &[Hit], region: Region, keys: &KeyRules, depth: u8) -> LineScan {
         let mut scan = LineScan::default();
         let mut decodes = Vec::new();
-        let mut windows: Vec<(u32, usize, usize)> = Vec::new();
+        // Most lines trigger a few format rules: kept on the stack.
+        let mut windows: SmallVec<[(u32, usize, usize); 8]> = SmallVec::new();
         let mut key_hits = false;
         for hit in hits {
             let (s, e) = (hit.start, hit.end);
@@ -629,13 +631,14 @@ fn byte_order(set: &[Vec<u8>]) -> Vec<u32> {
 /// disjoint sorted ranges: key rules read around them as around their masks.
 #[derive(Default)]
 pub(crate) struct Earlier {
-    ranges: Vec<(usize, usize)>,
+    /// Most lines have a few findings: kept on the stack.
+    ranges: SmallVec<[(usize, usize); 8]>,
 }
 
 impl Earlier {
     /// Collects the `(start, end)` ranges of findings.
     pub(crate) fn new(spans: impl Iterator<Item = (usize, usize)>) -> Earlier {
-        let mut ranges: Vec<(usize, usize)> = spans.collect();
+        let mut ranges: SmallVec<[(usize, usize); 8]> = spans.collect();
         ranges.sort_unstable();
         // Merged in place: a range overlapping the last one kept joins it.
         ranges.dedup_by(|next, last| {
