@@ -631,14 +631,13 @@ fn byte_order(set: &[Vec<u8>]) -> Vec<u32> {
 /// disjoint sorted ranges: key rules read around them as around their masks.
 #[derive(Default)]
 pub(crate) struct Earlier {
-    /// Most lines have a few findings: kept on the stack.
-    ranges: SmallVec<[(usize, usize); 8]>,
+    ranges: Vec<(usize, usize)>,
 }
 
 impl Earlier {
     /// Collects the `(start, end)` ranges of findings.
     pub(crate) fn new(spans: impl Iterator<Item = (usize, usize)>) -> Earlier {
-        let mut ranges: SmallVec<[(usize, usize); 8]> = spans.collect();
+        let mut ranges: Vec<(usize, usize)> = spans.collect();
         ranges.sort_unstable();
         // Merged in place: a range overlapping the last one kept joins it.
         ranges.dedup_by(|next, last| {
