@@ -836,7 +836,8 @@ thread_local! {
 }
 
 /// Inputs up to this long are searched for a first hit before all of them: a few steps
-/// of the literal prefilter, which costs less than the setup of the search for all.
+/// of the literal prefilter, which costs less than the setup of the search for all. Far
+/// below the line cap (at least 4 KiB), so such an input never needs windowing.
 const SHORT_INPUT: usize = 64;
 
 /// Hits up to which [`LINE_HITS`] is kept after a call.

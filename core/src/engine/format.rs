@@ -129,6 +129,8 @@ impl CompiledRule {
             (None, crate::rules::format::RuleSource::Gitleaks) => lead_check(&hir),
             _ => None,
         };
+        // Only a rule searched in windows around its hits uses them.
+        let first_bytes = (prefixes.is_none() && !keyword_led && lead.is_none()).then(|| first_bytes(&hir)).flatten();
         let cap = rule.max_len.unwrap_or(DEFAULT_MAX_LEN);
         let (bound, unbounded) = match hir.properties().maximum_len() {
             Some(n) if n <= 1 << 16 => (n, false),
@@ -180,7 +182,7 @@ impl CompiledRule {
             alphabet: (rule.source == crate::rules::format::RuleSource::Builtin).then(|| alphabet(&hir)),
             prefixes,
             keyword_led,
-            first_bytes: first_bytes(&hir),
+            first_bytes,
             lead,
             public_prefix: rule.public_prefix,
             validator,
@@ -192,7 +194,8 @@ impl CompiledRule {
         self.bound
     }
 
-    /// Whether the regex runs anchored at each literal hit (see `prefixes`).
+    /// Whether the regex runs anchored at each literal hit (see `prefixes` and
+    /// `keyword_led`).
     pub(crate) fn anchored(&self) -> bool {
         self.prefixes.is_some() || self.keyword_led
     }
@@ -224,8 +227,9 @@ impl CompiledRule {
         out
     }
 
-    /// Where to start searching for a match around a literal hit at `at`, or `None` when a
-    /// lead check shows no match can use this hit.
+    /// Where to start searching for a match around a literal hit at `at`, or `None` when no
+    /// match can use this hit: a lead check fails, or none of the rule's first bytes occurs
+    /// in the bound before it.
     pub(crate) fn window_start(&self, line: &[u8], at: usize) -> Option<usize> {
         match &self.lead {
             Some(l) => {
@@ -314,7 +318,8 @@ impl CompiledRule {
         let hi = if self.unbounded { line.len() } else { (at + self.bound).min(line.len()) };
         let input = Input::new(line).span(at..hi).anchored(regex_automata::Anchored::Yes);
         let regex = self.regex.get();
-        // Most hits do not match: find that out without allocating capture slots.
+        // Most hits do not match: a rule that needs capture slots finds that out without
+        // allocating them (a rule without searches once, at the cost of the check).
         if self.needs_captures() && !regex.is_match(input.clone()) {
             return at;
         }
