@@ -173,6 +173,17 @@ fn stream(r: &hush::Redactor, input: &[u8], cuts: &[usize], partial: bool) -> Ve
     w.finish().unwrap().0
 }
 
+/// `input` redacted in one call gives the stream's output and report.
+fn one_shot_matches_stream(r: &hush::Redactor, input: &[u8]) -> Result<(), TestCaseError> {
+    let (once, report) = r.redact_with_report(input);
+    let mut w = r.stream(Vec::new());
+    w.write_all(input).unwrap();
+    let (streamed, streamed_report) = w.finish().unwrap();
+    prop_assert!(once.as_ref() == streamed.as_slice(), "one-shot and streamed output differ");
+    prop_assert_eq!(report, streamed_report);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -200,12 +211,7 @@ proptest! {
         let r = redactor();
         for line in input.split_inclusive(|&b| b == b'\n') {
             let line = if newline { line } else { line.strip_suffix(b"\n").unwrap_or(line) };
-            let (once, report) = r.redact_with_report(line);
-            let mut w = r.stream(Vec::new());
-            w.write_all(line).unwrap();
-            let (streamed, streamed_report) = w.finish().unwrap();
-            prop_assert!(once.as_ref() == streamed.as_slice(), "one-shot and streamed output differ");
-            prop_assert_eq!(report, streamed_report);
+            one_shot_matches_stream(&r, line)?;
         }
     }
 
@@ -218,12 +224,7 @@ proptest! {
         for pair in lines.windows(2) {
             let joined = [pair[0], pair[1]].concat();
             for piece in [&joined[..len.min(joined.len())], &joined[joined.len().saturating_sub(len)..]] {
-                let (once, report) = r.redact_with_report(piece);
-                let mut w = r.stream(Vec::new());
-                w.write_all(piece).unwrap();
-                let (streamed, streamed_report) = w.finish().unwrap();
-                prop_assert!(once.as_ref() == streamed.as_slice(), "one-shot and streamed output differ");
-                prop_assert_eq!(report, streamed_report);
+                one_shot_matches_stream(&r, piece)?;
             }
         }
     }

@@ -46,7 +46,7 @@ pub(crate) fn is_name_byte(b: u8) -> bool {
 }
 
 #[inline]
-fn is_terminator(b: u8) -> bool {
+const fn is_terminator(b: u8) -> bool {
     b <= b' ' || matches!(b, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'')
 }
 
@@ -57,7 +57,7 @@ static VALUE_STOPS: [bool; 256] = {
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        table[b] = c == b'[' || c <= b' ' || matches!(c, b',' | b';' | b'&' | b')' | b'}' | b']' | b'"' | b'\'');
+        table[b] = c == b'[' || is_terminator(c);
         b += 1;
     }
     table
