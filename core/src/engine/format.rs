@@ -9,6 +9,7 @@ use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 
 use super::group::GroupSplit;
+use super::linear::Linear;
 use super::shape::{LeadCheck, alphabet, first_bytes, lead_check, match_prefixes, starts_with_keyword};
 use super::{DEFAULT_MAX_LEN, Span};
 use crate::rules::format::{AllowCondition, AllowTarget, FormatRule, shannon_entropy};
@@ -100,6 +101,9 @@ pub(crate) struct CompiledRule {
     /// The bytes every match starts with, when they are at most three (`;` for
     /// `;Password=…`): a hit with none of them in the bound before it is in no match.
     first_bytes: Option<Box<[u8]>>,
+    /// For an anchored rule whose regex is a plain sequence (58 of the 85 built-in rules):
+    /// the sequence, walked at each hit instead of running the regex.
+    linear: Option<Linear>,
     /// For an imported rule whose matches are a bounded lead (`[\w.-]{0,50}?`) and then
     /// one of a few literals: see [`LeadCheck`].
     lead: Option<LeadCheck>,
@@ -131,6 +135,8 @@ impl CompiledRule {
         };
         // Only a rule searched in windows around its hits uses them.
         let first_bytes = (prefixes.is_none() && !keyword_led && lead.is_none()).then(|| first_bytes(&hir)).flatten();
+        // gitleaks' first non-empty group is left to the regex's captures.
+        let linear = (prefixes.is_some() || keyword_led).then(|| Linear::of(&hir, rule.secret_group)).flatten();
         let cap = rule.max_len.unwrap_or(DEFAULT_MAX_LEN);
         let (bound, unbounded) = match hir.properties().maximum_len() {
             Some(n) if n <= 1 << 16 => (n, false),
@@ -163,6 +169,7 @@ impl CompiledRule {
         }
         let first_group =
             rule.source == crate::rules::format::RuleSource::Gitleaks && rule.secret_group.is_none() && groups > 1;
+        let linear = linear.filter(|_| !first_group);
         let validator = match (rule.source, rule.id.as_str()) {
             (crate::rules::format::RuleSource::Builtin, "bearer-token") => Validator::Bearer,
             (crate::rules::format::RuleSource::Builtin, "basic-auth" | "docker-config-auth") => Validator::Basic,
@@ -183,6 +190,7 @@ impl CompiledRule {
             prefixes,
             keyword_led,
             first_bytes,
+            linear,
             lead,
             public_prefix: rule.public_prefix,
             validator,
@@ -316,6 +324,13 @@ impl CompiledRule {
         // An unbounded match is capped at the bound later; it must be seen whole to end
         // where the pattern says (`$`, a delimiter), so it may run to the line end.
         let hi = if self.unbounded { line.len() } else { (at + self.bound).min(line.len()) };
+        if let Some(linear) = &self.linear {
+            let Some(m) = linear.find_at(line, at, hi) else { return at };
+            let secret = if self.group.is_some() { m.group } else { Some(m.whole.clone()) };
+            let m = Match { whole: m.whole, secret };
+            self.record(line, &m, out, &[]);
+            return m.whole.end;
+        }
         let input = Input::new(line).span(at..hi).anchored(regex_automata::Anchored::Yes);
         let regex = self.regex.get();
         // Most hits do not match: a rule that needs capture slots finds that out without

@@ -7,6 +7,7 @@ mod decode;
 mod format;
 mod group;
 mod keyvalue;
+mod linear;
 mod literals;
 pub(crate) mod pair;
 mod shape;
