@@ -27,6 +27,7 @@ typedef struct HushOutput { uint8_t *data; size_t len; int changed; } HushOutput
 HushRedactor *hush_new(void);
 HushRedactor *hush_new_from_toml(const char *toml, size_t toml_len, const char *secrets_dir);
 void hush_free(HushRedactor *r);
+int hush_redact(const HushRedactor *r, const uint8_t *input, size_t len, HushOutput *out);
 int hush_redact_value(const HushRedactor *r, const char *key, size_t key_len,
                       const uint8_t *value, size_t value_len, HushOutput *out);
 int hush_key_is_sensitive(const HushRedactor *r, const char *key, size_t key_len);
@@ -105,9 +106,10 @@ local function is_sensitive(key)
   return s
 end
 
--- Returns the redacted string, or nil when nothing changed.
-local function redact_value(key, value)
-  if lib.hush_redact_value(redactor, key, #key, value, #value, out) ~= 0 then
+-- The result in `out` of a call that returned `rc`: the redacted string, or nil when
+-- nothing changed.
+local function take_output(rc)
+  if rc ~= 0 then
     return FAIL_MASK
   end
   local o = out[0]
@@ -117,6 +119,17 @@ local function redact_value(key, value)
   local s = ffi.string(o.data, o.len)
   lib.hush_output_free(out)
   return s
+end
+
+-- A value under a sensitive key: masked whole unless it is a placeholder.
+local function redact_value(key, value)
+  return take_output(lib.hush_redact_value(redactor, key, #key, value, #value, out))
+end
+
+-- A value under a name already known not to be sensitive (`is_sensitive`, cached here):
+-- redacted as text, without classifying the name again.
+local function redact_text(value)
+  return take_output(lib.hush_redact(redactor, value, #value, out))
 end
 
 -- Redacts `tbl` in place. `key` names the member the table belongs to; `secret_key` is
@@ -134,7 +147,12 @@ local function walk(tbl, key, secret_key)
     end
     local t = type(v)
     if t == "string" then
-      local nv = redact_value(masked_by or name, v)
+      local nv
+      if masked_by ~= nil then
+        nv = redact_value(masked_by, v)
+      else
+        nv = redact_text(v)
+      end
       if nv ~= nil then
         tbl[k] = nv
         changed = true
