@@ -142,6 +142,21 @@ fn skip_ansi_only(line: &[u8], mut p: usize) -> usize {
 pub(crate) fn is_placeholder(value: &[u8]) -> bool {
     let v = value.trim_ascii();
     let masks = crate::mask::may_hold_mask(v);
+    !surely_not_placeholder(v, masks) && is_placeholder_shape(v, masks)
+}
+
+/// Most values are none of the placeholder shapes, which all start with one of a few
+/// bytes or hold a mask: said from the first byte. `masks` is [`crate::mask::may_hold_mask`].
+fn surely_not_placeholder(v: &[u8], masks: bool) -> bool {
+    let may_start = |b: u8| {
+        b.is_ascii_control()
+            || matches!(b.to_ascii_lowercase(), b'<' | b'$' | b'{' | b'%' | b'n' | b't' | b'f' | b'u' | b'"' | b'\'')
+    };
+    !masks && v.first().is_some_and(|&b| !may_start(b))
+}
+
+/// [`is_placeholder`] of a trimmed value, in full.
+fn is_placeholder_shape(v: &[u8], masks: bool) -> bool {
     // Control bytes alone (`<pass>\x16<`) are no secret; masked, they would stop ending a
     // line-start value before them on the next pass (idempotence).
     if v.iter().all(u8::is_ascii_control) || (masks && crate::mask::is_mask(v)) {
@@ -180,6 +195,16 @@ const AUTH_SCHEMES: &[&[u8]] = &[
     b"dpop",
     b"mac",
 ];
+
+/// Bit `n` set: some scheme is `n` bytes long (all are shorter than 32).
+const SCHEME_LENS: u32 = {
+    let (mut lens, mut i) = (0u32, 0);
+    while i < AUTH_SCHEMES.len() {
+        lens |= 1 << AUTH_SCHEMES[i].len();
+        i += 1;
+    }
+    lens
+};
 
 /// What key rules found on one line.
 #[derive(Default)]
@@ -531,9 +556,10 @@ fn line_end(line: &[u8]) -> usize {
 /// `Authorization: Bearer V`: keep the scheme word, mask the credential.
 fn skip_scheme(line: &[u8], v: &mut Value, line_start: bool) {
     let value = &line[v.start..v.end];
-    let word_len = value.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+    // Every scheme is shorter than 32 bytes, and most words have no scheme's length.
+    let word_len = value.iter().take(32).take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
     let word = &value[..word_len];
-    if word_len == 0 || !AUTH_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(word)) {
+    if (SCHEME_LENS >> word_len) & 1 == 0 || !AUTH_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(word)) {
         return;
     }
     let after = skip_blank(line, v.start + word_len);
@@ -638,6 +664,26 @@ fn cookie_values(line: &[u8], mut p: usize, set_cookie: bool, keys: &KeyRules, e
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The first-byte reject never turns a placeholder away: values made of the
+        /// shapes' own pieces, masks and other bytes.
+        #[test]
+        fn quick_reject_keeps_every_placeholder(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "<", ">", "${", "}", "{{", "}}", "%(", ")s", "null", "NONE", "Nil", "true", "False",
+                "undefined", "\"", "'", "*", "[REDACTED]", "[REDACTED:key]", "\u{2026}", "\x16", "\0",
+                " ", "\t", "a", "Z", "9", "x=", "[", "]",
+            ]), 0..6),
+        ) {
+            let value = parts.concat().into_bytes();
+            let v = value.trim_ascii();
+            let masks = crate::mask::may_hold_mask(v);
+            if surely_not_placeholder(v, masks) {
+                proptest::prop_assert!(!is_placeholder_shape(v, masks), "{:?}", parts);
+            }
+        }
+    }
 
     fn spans(line: &str) -> Vec<String> {
         let keys = KeyRules::default();
