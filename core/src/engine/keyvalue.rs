@@ -196,9 +196,10 @@ const AUTH_SCHEMES: &[&[u8]] = &[
     b"mac",
 ];
 
-/// Bit `n` set: some scheme is `n` bytes long (all are shorter than 32).
-const SCHEME_LENS: u32 = {
-    let (mut lens, mut i) = (0u32, 0);
+/// Bit `n` set: some scheme is `n` bytes long (all are shorter than 32). 64 bits, so that
+/// any word length up to 32 shifts it.
+const SCHEME_LENS: u64 = {
+    let (mut lens, mut i) = (0u64, 0);
     while i < AUTH_SCHEMES.len() {
         lens |= 1 << AUTH_SCHEMES[i].len();
         i += 1;
@@ -720,6 +721,10 @@ mod tests {
         assert_eq!(spans("<password>s3cret</password>"), ["s3cret"]);
         assert_eq!(spans("Authorization: Bearer abc.def"), ["abc.def"]);
         assert_eq!(spans("> Authorization: Bearer abc.def more"), ["abc.def"]);
+        // Words of 32 bytes and more are no scheme (nor an overflow: fuzz found one).
+        let long = "Authorization: ttreal120a7s7kI6XofvXIlWd1YgGxMHh for";
+        assert_eq!(spans(long), ["ttreal120a7s7kI6XofvXIlWd1YgGxMHh for"]);
+        assert_eq!(spans("Authorization: Hawk0123456789012345678901234567890123 x").len(), 1);
         assert_eq!(spans(":password => \"pw\""), ["pw"]);
         assert_eq!(spans("Cookie: theme=dark; sessionid=abc; PHPSESSID=xyz"), ["abc", "xyz"]);
         assert_eq!(spans("Set-Cookie: sid=abc; Path=/; HttpOnly"), ["abc"]);
