@@ -76,7 +76,7 @@ impl Redactor {
         (out, report)
     }
 
-    /// Redacts `input` and says where the output differs from it: the [`Edit`]s, in
+    /// Redacts `input` and says where the output differs from it: the [`Edit`](crate::Edit)s, in
     /// order (none when nothing was masked). Between edits the output is the input.
     ///
     /// ```

@@ -7,7 +7,7 @@
 //!
 //! Everything that does not need JavaScript — building a redactor from options, the
 //! streaming state, UTF-8 to UTF-16 offsets — is plain Rust here and tested on the host;
-//! only [`bindings`] (compiled for `wasm32` alone) touches `wasm-bindgen`.
+//! only the `bindings` module (compiled for `wasm32` alone) touches `wasm-bindgen`.
 
 #![warn(missing_docs)]
 

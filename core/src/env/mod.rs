@@ -37,7 +37,7 @@ use shell::unquoted_end as shell_unquoted_end;
 /// An environment dump format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// Detect the format from the input (see [`detect`]).
+    /// Detect the format from the input (see [`detect()`]).
     Auto,
     /// `K=V` lines as printed by `env`; values run to the end of the line, and lines that
     /// do not start a new variable continue the previous value.
