@@ -32,11 +32,10 @@ enum Item {
     /// exactly one byte, merged.
     Fixed(Box<[ByteSet]>),
     /// One of these fixed-width sequences of byte sets (each pair differs in a set they
-    /// share no byte of, so at most one fits): an alternation of literals, `(?i)` ones
-    /// among them.
-    OneOf(Box<[Box<[ByteSet]>]>),
-    /// One byte of the set, or the end of the text: `(?:[^\w-]|$)` after a token.
-    ByteOrEnd(Box<ByteSet>),
+    /// share no byte of, so at most one fits), or, with `or_end`, the end of the text
+    /// (where none fits): an alternation of literals, `(?i)` ones among them, or a token's
+    /// terminator (`(?:[^\w-]|$)`, gitleaks' `(?:[\x60'"\s;]|\\[nr]|$)`).
+    OneOf { branches: Box<[Box<[ByteSet]>]>, or_end: bool },
     /// A zero-width assertion.
     Look(Look),
     /// Where the secret group starts.
@@ -105,17 +104,14 @@ impl Linear {
                     }
                     p += sets.len();
                 }
-                Item::OneOf(branches) => {
+                Item::OneOf { branches, or_end } => {
                     let rest = &hay[p..hi];
                     let fits =
                         |b: &[ByteSet]| b.len() <= rest.len() && b.iter().zip(rest).all(|(s, &c)| s[usize::from(c)]);
-                    p += branches.iter().find(|b| fits(b))?.len();
-                }
-                Item::ByteOrEnd(set) => {
-                    if p < hi && set[usize::from(hay[p])] {
-                        p += 1;
-                    } else if p != hay.len() {
-                        return None;
+                    match branches.iter().find(|b| fits(b)) {
+                        Some(b) => p += b.len(),
+                        None if *or_end && p == hay.len() => {}
+                        None => return None,
                     }
                 }
                 Item::Look(look) => {
@@ -191,19 +187,18 @@ fn flatten(hir: &Hir, group: Option<usize>, out: &mut Vec<Item>) -> Option<()> {
             }
         }
         HirKind::Alternation(subs) => {
-            if let [byte, end] = subs.as_slice()
-                && matches!(end.kind(), HirKind::Look(Look::End))
-            {
-                out.push(Item::ByteOrEnd(byte_set(byte)?));
-                return Some(());
-            }
-            let branches = subs.iter().map(fixed_sets).collect::<Option<Vec<_>>>()?;
+            // The text end fits only where no byte is left, so no other branch: it is
+            // exclusive with all of them wherever it stands.
+            let is_end = |s: &&Hir| matches!(s.kind(), HirKind::Look(Look::End));
+            let or_end = subs.iter().any(|s| is_end(&s));
+            let branches = subs.iter().filter(|s| !is_end(s)).map(fixed_sets).collect::<Option<Vec<_>>>()?;
             // No two branches can both fit: some set of one shares no byte with the other's.
             let exclusive = branches.iter().enumerate().all(|(i, a)| {
                 !a.is_empty() && branches[i + 1..].iter().all(|b| a.iter().zip(b.iter()).any(|(x, y)| disjoint(x, y)))
             });
-            exclusive.then_some(())?;
-            out.push(Item::OneOf(branches.into_iter().map(Vec::into_boxed_slice).collect()));
+            (exclusive && !branches.is_empty()).then_some(())?;
+            let branches = branches.into_iter().map(Vec::into_boxed_slice).collect();
+            out.push(Item::OneOf { branches, or_end });
         }
     }
     Some(())
@@ -306,17 +301,10 @@ fn greedy_is_exact(set: &ByteSet, min: usize, rest: &[Item]) -> bool {
                 must_consume = true;
                 break;
             }
-            // A shorter run leaves a byte of `set` next, where neither fits (not even the
-            // text end of `ByteOrEnd`: a byte follows).
-            Item::OneOf(branches) => {
+            // A shorter run leaves a byte of `set` next, where no branch fits (nor the text
+            // end: a byte follows).
+            Item::OneOf { branches, .. } => {
                 if branches.iter().any(|b| !disjoint(set, &b[0])) {
-                    return false;
-                }
-                must_consume = true;
-                break;
-            }
-            Item::ByteOrEnd(next) => {
-                if !disjoint(set, next) {
                     return false;
                 }
                 must_consume = true;
@@ -375,6 +363,7 @@ mod tests {
         // Choices of fixed width that cannot both fit, and a token's terminator.
         assert!(linear(r"(?:ab|c[de]|(?i:xy))z", None).is_some());
         assert!(linear(r"\b(AIza[\w-]{35})(?:[^\w-]|$)", Some(1)).is_some());
+        assert!(linear(r#"\b(p8e-(?i)[a-z0-9]{32})(?:[\x60'"\s;]|\\[nr]|$)"#, Some(1)).is_some());
         // Lazy, a choice of varying width, a choice whose branches may both fit, a repeated
         // group.
         assert!(linear(r"x[a-z]{2,}?y", None).is_none());
@@ -437,6 +426,43 @@ mod tests {
         re.search_captures(&input, &mut caps);
         caps.get_match()
             .map(|m| LinearMatch { whole: m.range(), group: group.and_then(|g| caps.get_group(g)).map(|s| s.range()) })
+    }
+
+    /// Linear shapes beyond the built-in rules (gitleaks' terminators, case-insensitive
+    /// choices, line anchors), with counts cut short so that random text fits them often.
+    const SHAPES: &[(&str, Option<usize>)] = &[
+        (r#"\b(p8e-(?i)[a-z0-9]{4})(?:[\x60'"\s;]|\\[nr]|$)"#, Some(1)),
+        (r"\b((?:A3T[A-Z0-9]|AKIA|ASIA)[A-Z2-7]{4})\b", Some(1)),
+        (r"ops_eyJ[a-zA-Z0-9+/]{4,}={0,3}", None),
+        (r"\b(glpat-[\w-]{4})(?:[^\w-]|$)", Some(1)),
+        (r"(?i)CLOJARS_[a-z0-9]{3,6}", None),
+        (r"(?m:^key=[a-z]{2,4}$)", None),
+        (r"(?i:\bbearer)\s+([A-Za-z0-9\-._~+/]{4,}=*)", Some(1)),
+    ];
+
+    proptest::proptest! {
+        /// Each shape walks as its regex matches, at every position and window of text made
+        /// of its own pieces and their neighbours.
+        #[test]
+        fn shapes_walk_as_their_regex_matches(
+            shape in 0usize..SHAPES.len(),
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "p8e-", "A3T", "AKIA", "ASIA", "ops_eyJ", "glpat-", "CLOJARS_", "clojars_", "key=",
+                "Bearer", "bearer ", "abc", "XYZ", "234", "+/", "=", "-", "_", ".", " ", "\t", "\n",
+                "\\n", "\\r", "\\x", ";", "'", "`", "\"", "\u{e9}", "\u{ff}",
+            ]), 0..12),
+            cut in proptest::option::of(0usize..24),
+        ) {
+            let (pattern, group) = SHAPES[shape];
+            let re = crate::engine::format::compile_regex(pattern).unwrap();
+            let lin = linear(pattern, group).unwrap();
+            let hay = parts.concat().into_bytes();
+            for at in 0..hay.len() {
+                let hi = cut.map_or(hay.len(), |c| (at + c).min(hay.len()));
+                let want = regex_find(&re, group, &hay, at, hi);
+                proptest::prop_assert_eq!(lin.find_at(&hay, at, hi), want, "{} at {}", pattern, at);
+            }
+        }
     }
 
     type LinearRule = (crate::rules::format::FormatRule, Linear, regex_automata::meta::Regex);
