@@ -101,8 +101,8 @@ pub(crate) struct CompiledRule {
     /// The bytes every match starts with, when they are at most three (`;` for
     /// `;Password=…`): a hit with none of them in the bound before it is in no match.
     first_bytes: Option<Box<[u8]>>,
-    /// For an anchored rule whose regex is a plain sequence (55 of the 74 anchored built-in rules):
-    /// the sequence, walked at each hit instead of running the regex.
+    /// For an anchored rule whose regex is a plain sequence (55 of the 74 anchored built-in
+    /// rules): the sequence, walked at each hit instead of running the regex.
     linear: Option<Linear>,
     /// For an imported rule whose matches are a bounded lead (`[\w.-]{0,50}?`) and then
     /// one of a few literals: see [`LeadCheck`].
@@ -135,8 +135,6 @@ impl CompiledRule {
         };
         // Only a rule searched in windows around its hits uses them.
         let first_bytes = (prefixes.is_none() && !keyword_led && lead.is_none()).then(|| first_bytes(&hir)).flatten();
-        // gitleaks' first non-empty group is left to the regex's captures.
-        let linear = (prefixes.is_some() || keyword_led).then(|| Linear::of(&hir, rule.secret_group)).flatten();
         let cap = rule.max_len.unwrap_or(DEFAULT_MAX_LEN);
         let (bound, unbounded) = match hir.properties().maximum_len() {
             Some(n) if n <= 1 << 16 => (n, false),
@@ -169,7 +167,10 @@ impl CompiledRule {
         }
         let first_group =
             rule.source == crate::rules::format::RuleSource::Gitleaks && rule.secret_group.is_none() && groups > 1;
-        let linear = linear.filter(|_| !first_group);
+        // Only anchored rules are walked; gitleaks' first non-empty group is left to the
+        // regex's captures.
+        let walked = (prefixes.is_some() || keyword_led) && !first_group;
+        let linear = walked.then(|| Linear::of(&hir, rule.secret_group)).flatten();
         let validator = match (rule.source, rule.id.as_str()) {
             (crate::rules::format::RuleSource::Builtin, "bearer-token") => Validator::Bearer,
             (crate::rules::format::RuleSource::Builtin, "basic-auth" | "docker-config-auth") => Validator::Basic,
