@@ -214,6 +214,9 @@ pub(crate) struct KeyFinds {
     pub spans: Vec<Span>,
     /// Placeholder values (`<password>`): masked only when a finding overlaps them.
     pub placeholders: Vec<Span>,
+    /// Placeholders cut short before a mask: their start, and where their mask must end
+    /// when a finding overlaps them (see `Value::masked_end`).
+    pub cut_placeholders: Vec<(usize, usize)>,
     /// `Cookie:` and `Set-Cookie:` lists: where each starts and whether it is `Set-Cookie`.
     /// They are read by [`cookies`] once the line's other findings are known.
     cookies: Vec<(usize, bool)>,
@@ -407,6 +410,9 @@ fn record_value(line: &[u8], mut v: Value, rule: RuleId, json: bool, region: Reg
         return;
     }
     let placeholder = v.continues.is_none() && is_placeholder(&line[v.start..v.end]);
+    if let Some(end) = v.masked_end.filter(|_| placeholder) {
+        out.cut_placeholders.push((v.start, end));
+    }
     let to = if placeholder { &mut out.placeholders } else { &mut out.spans };
     to.push(Span { quote: json && v.quote.is_none(), continues: v.continues, ..Span::key(v.start, v.end, rule) });
 }
@@ -458,6 +464,10 @@ struct Value {
     end: usize,
     quote: Option<u8>,
     continues: Option<ValueEnd>,
+    /// A line-start value cut short before a mask (a placeholder then a mask, see
+    /// [`placeholder_before_mask`]): where it ends once masked. The next pass reads it from
+    /// its mask on to there, so a mask of the placeholder must reach there too.
+    masked_end: Option<usize>,
 }
 
 impl Value {
@@ -466,7 +476,7 @@ impl Value {
         if xml {
             let end = memchr::memchr(b'<', &line[p..eol]).map_or(eol, |i| p + i);
             let continues = (end == eol).then_some(ValueEnd::Xml);
-            return Value { start: p, end, quote: None, continues };
+            return Value { start: p, end, quote: None, continues, masked_end: None };
         }
         let first = line[p];
         if matches!(first, b'"' | b'\'' | b'`') {
@@ -475,23 +485,31 @@ impl Value {
             while q < eol {
                 match line[q] {
                     b'\\' => q += 2,
-                    b if b == first => return Value { start, end: q, quote: Some(first), continues: None },
+                    b if b == first => {
+                        return Value { start, end: q, quote: Some(first), continues: None, masked_end: None };
+                    }
                     _ => q += 1,
                 }
             }
-            return Value { start, end: eol, quote: Some(first), continues: Some(ValueEnd::Quote(first)) };
+            return Value {
+                start,
+                end: eol,
+                quote: Some(first),
+                continues: Some(ValueEnd::Quote(first)),
+                masked_end: None,
+            };
         }
         if line_start && !quoted_name {
             // To the end of the line, or of the `\r`-separated segment (progress bars).
             let eol = line[p..eol].iter().position(|&b| b < b' ' && b != b'\t' && b != 0x1b).map_or(eol, |i| p + i);
-            if let Some(end) = placeholder_before_mask(line, p, eol) {
-                return Value { start: p, end, quote: None, continues: None };
-            }
             let mut end = eol;
             while end > p && line[end - 1].is_ascii_whitespace() {
                 end -= 1;
             }
-            return Value { start: p, end, quote: None, continues: Some(ValueEnd::EndOfLine) };
+            if let Some(cut) = placeholder_before_mask(line, p, eol) {
+                return Value { start: p, end: cut, quote: None, continues: None, masked_end: Some(end) };
+            }
+            return Value { start: p, end, quote: None, continues: Some(ValueEnd::EndOfLine), masked_end: None };
         }
         let mut q = p;
         loop {
@@ -528,7 +546,7 @@ impl Value {
             q += 1;
         }
         let continues = (q == eol).then_some(ValueEnd::Terminator);
-        Value { start: p, end: q, quote: None, continues }
+        Value { start: p, end: q, quote: None, continues, masked_end: None }
     }
 }
 

@@ -458,7 +458,7 @@ impl Engine {
         if !self.allow_values.is_empty() || !self.allow_regexes.is_empty() {
             scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
         }
-        take_broken_placeholders(&mut scan.spans, found.placeholders);
+        take_broken_placeholders(&mut scan.spans, found.placeholders, &found.cut_placeholders);
         scan
     }
 
@@ -680,14 +680,19 @@ impl Earlier {
 /// until none is left to add. Masking only the overlapping finding would break the
 /// placeholder's shape (`pass=<pass=d>` would become `pass=<pass=[REDACTED]`), and the next
 /// pass would then mask the remains: the whole value is masked now instead (idempotence).
-fn take_broken_placeholders(spans: &mut Vec<Span>, mut placeholders: Vec<Span>) {
+fn take_broken_placeholders(spans: &mut Vec<Span>, mut placeholders: Vec<Span>, cut: &[(usize, usize)]) {
     loop {
         let before = placeholders.len();
         let mut i = 0;
         while i < placeholders.len() {
             let p = &placeholders[i];
             if spans.iter().any(|s| s.start < p.end && p.start < s.end) {
-                spans.push(placeholders.swap_remove(i));
+                let mut p = placeholders.swap_remove(i);
+                // Cut short before a mask, it is masked to where the next pass will read it.
+                if let Some(&(_, end)) = cut.iter().find(|c| c.0 == p.start) {
+                    p.end = p.end.max(end);
+                }
+                spans.push(p);
             } else {
                 i += 1;
             }
