@@ -217,6 +217,9 @@ pub(crate) struct KeyFinds {
     /// Placeholders cut short before a mask: their start, and where their mask must end
     /// when a finding overlaps them (see `Value::masked_end`).
     pub cut_placeholders: Vec<(usize, usize)>,
+    /// Line-start values ended by a control byte: their start and the byte's offset (see
+    /// [`run_past_masked_controls`]).
+    pub control_cuts: Vec<(usize, usize)>,
     /// `Cookie:` and `Set-Cookie:` lists: where each starts and whether it is `Set-Cookie`.
     /// They are read by [`cookies`] once the line's other findings are known.
     cookies: Vec<(usize, bool)>,
@@ -413,6 +416,9 @@ fn record_value(line: &[u8], mut v: Value, rule: RuleId, json: bool, region: Reg
     if let Some(end) = v.masked_end.filter(|_| placeholder) {
         out.cut_placeholders.push((v.start, end));
     }
+    if let Some(cut) = v.control_cut.filter(|_| !placeholder) {
+        out.control_cuts.push((v.start, cut));
+    }
     let to = if placeholder { &mut out.placeholders } else { &mut out.spans };
     to.push(Span { quote: json && v.quote.is_none(), continues: v.continues, ..Span::key(v.start, v.end, rule) });
 }
@@ -468,6 +474,8 @@ struct Value {
     /// [`placeholder_before_mask`]): where it ends once masked. The next pass reads it from
     /// its mask on to there, so a mask of the placeholder must reach there too.
     masked_end: Option<usize>,
+    /// A line-start value ended by the control byte at this offset.
+    control_cut: Option<usize>,
 }
 
 impl Value {
@@ -476,7 +484,7 @@ impl Value {
         if xml {
             let end = memchr::memchr(b'<', &line[p..eol]).map_or(eol, |i| p + i);
             let continues = (end == eol).then_some(ValueEnd::Xml);
-            return Value { start: p, end, quote: None, continues, masked_end: None };
+            return Value { start: p, end, quote: None, continues, masked_end: None, control_cut: None };
         }
         let first = line[p];
         if matches!(first, b'"' | b'\'' | b'`') {
@@ -486,7 +494,14 @@ impl Value {
                 match line[q] {
                     b'\\' => q += 2,
                     b if b == first => {
-                        return Value { start, end: q, quote: Some(first), continues: None, masked_end: None };
+                        return Value {
+                            start,
+                            end: q,
+                            quote: Some(first),
+                            continues: None,
+                            masked_end: None,
+                            control_cut: None,
+                        };
                     }
                     _ => q += 1,
                 }
@@ -497,19 +512,32 @@ impl Value {
                 quote: Some(first),
                 continues: Some(ValueEnd::Quote(first)),
                 masked_end: None,
+                control_cut: None,
             };
         }
         if line_start && !quoted_name {
             // To the end of the line, or of the `\r`-separated segment (progress bars).
-            let eol = line[p..eol].iter().position(|&b| b < b' ' && b != b'\t' && b != 0x1b).map_or(eol, |i| p + i);
-            let mut end = eol;
-            while end > p && line[end - 1].is_ascii_whitespace() {
-                end -= 1;
-            }
+            let control_cut = next_control(line, p, eol);
+            let eol = control_cut.unwrap_or(eol);
+            let end = trim_blank_end_from(line, p, eol);
             if let Some(cut) = placeholder_before_mask(line, p, eol) {
-                return Value { start: p, end: cut, quote: None, continues: None, masked_end: Some(end) };
+                return Value {
+                    start: p,
+                    end: cut,
+                    quote: None,
+                    continues: None,
+                    masked_end: Some(end),
+                    control_cut: None,
+                };
             }
-            return Value { start: p, end, quote: None, continues: Some(ValueEnd::EndOfLine), masked_end: None };
+            return Value {
+                start: p,
+                end,
+                quote: None,
+                continues: Some(ValueEnd::EndOfLine),
+                masked_end: None,
+                control_cut,
+            };
         }
         let mut q = p;
         loop {
@@ -546,7 +574,42 @@ impl Value {
             q += 1;
         }
         let continues = (q == eol).then_some(ValueEnd::Terminator);
-        Value { start: p, end: q, quote: None, continues, masked_end: None }
+        Value { start: p, end: q, quote: None, continues, masked_end: None, control_cut: None }
+    }
+}
+
+/// The first control byte (other than tab and ESC) in `line[from..eol]`: it ends a
+/// line-start value (a `\r` starts a progress bar's next segment).
+fn next_control(line: &[u8], from: usize, eol: usize) -> Option<usize> {
+    line[from..eol].iter().position(|&b| b < b' ' && b != b'\t' && b != 0x1b).map(|i| from + i)
+}
+
+/// `end`, moved back over the ASCII whitespace before it, not before `start`.
+fn trim_blank_end_from(line: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && line[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}
+
+/// Masks of line-start values that a control byte ended (`control_cuts`), run on past
+/// that byte when another finding masks it: the next pass no longer sees the byte, reads
+/// the value from its mask on to the next control byte or the line end, and masks all of
+/// it, so this pass does now (idempotence). Repeated while the byte that ends the longer
+/// value is masked too.
+pub(crate) fn run_past_masked_controls(line: &[u8], spans: &mut [Span], control_cuts: &[(usize, usize)]) {
+    let eol = line_end(line);
+    for &(start, cut) in control_cuts {
+        let masked = |spans: &[Span], at: usize| spans.iter().any(|s| s.start <= at && at < s.end);
+        let Some(i) = spans.iter().position(|s| s.start == start && s.kind == RuleKind::Key) else { continue };
+        let mut stop = cut;
+        while stop < eol && masked(spans, stop) {
+            stop = next_control(line, stop + 1, eol).unwrap_or(eol);
+        }
+        if stop > cut {
+            let end = trim_blank_end_from(line, start, stop);
+            spans[i].end = spans[i].end.max(end);
+        }
     }
 }
 
