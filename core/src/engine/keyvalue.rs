@@ -479,12 +479,17 @@ struct Value {
 }
 
 impl Value {
+    /// A value with no cut to remember.
+    fn new(start: usize, end: usize, quote: Option<u8>, continues: Option<ValueEnd>) -> Value {
+        Value { start, end, quote, continues, masked_end: None, control_cut: None }
+    }
+
     fn read(line: &[u8], p: usize, xml: bool, line_start: bool, quoted_name: bool) -> Value {
         let eol = line_end(line);
         if xml {
             let end = memchr::memchr(b'<', &line[p..eol]).map_or(eol, |i| p + i);
             let continues = (end == eol).then_some(ValueEnd::Xml);
-            return Value { start: p, end, quote: None, continues, masked_end: None, control_cut: None };
+            return Value::new(p, end, None, continues);
         }
         let first = line[p];
         if matches!(first, b'"' | b'\'' | b'`') {
@@ -493,27 +498,11 @@ impl Value {
             while q < eol {
                 match line[q] {
                     b'\\' => q += 2,
-                    b if b == first => {
-                        return Value {
-                            start,
-                            end: q,
-                            quote: Some(first),
-                            continues: None,
-                            masked_end: None,
-                            control_cut: None,
-                        };
-                    }
+                    b if b == first => return Value::new(start, q, Some(first), None),
                     _ => q += 1,
                 }
             }
-            return Value {
-                start,
-                end: eol,
-                quote: Some(first),
-                continues: Some(ValueEnd::Quote(first)),
-                masked_end: None,
-                control_cut: None,
-            };
+            return Value::new(start, eol, Some(first), Some(ValueEnd::Quote(first)));
         }
         if line_start && !quoted_name {
             // To the end of the line, or of the `\r`-separated segment (progress bars).
@@ -521,23 +510,9 @@ impl Value {
             let eol = control_cut.unwrap_or(eol);
             let end = trim_blank_end_from(line, p, eol);
             if let Some(cut) = placeholder_before_mask(line, p, eol) {
-                return Value {
-                    start: p,
-                    end: cut,
-                    quote: None,
-                    continues: None,
-                    masked_end: Some(end),
-                    control_cut: None,
-                };
+                return Value { masked_end: Some(end), ..Value::new(p, cut, None, None) };
             }
-            return Value {
-                start: p,
-                end,
-                quote: None,
-                continues: Some(ValueEnd::EndOfLine),
-                masked_end: None,
-                control_cut,
-            };
+            return Value { control_cut, ..Value::new(p, end, None, Some(ValueEnd::EndOfLine)) };
         }
         let mut q = p;
         loop {
@@ -574,7 +549,7 @@ impl Value {
             q += 1;
         }
         let continues = (q == eol).then_some(ValueEnd::Terminator);
-        Value { start: p, end: q, quote: None, continues, masked_end: None, control_cut: None }
+        Value::new(p, q, None, continues)
     }
 }
 
@@ -599,8 +574,8 @@ fn trim_blank_end_from(line: &[u8], start: usize, mut end: usize) -> usize {
 /// value is masked too.
 pub(crate) fn run_past_masked_controls(line: &[u8], spans: &mut [Span], control_cuts: &[(usize, usize)]) {
     let eol = line_end(line);
+    let masked = |spans: &[Span], at: usize| spans.iter().any(|s| s.start <= at && at < s.end);
     for &(start, cut) in control_cuts {
-        let masked = |spans: &[Span], at: usize| spans.iter().any(|s| s.start <= at && at < s.end);
         let Some(i) = spans.iter().position(|s| s.start == start && s.kind == RuleKind::Key) else { continue };
         let mut stop = cut;
         while stop < eol && masked(spans, stop) {
