@@ -68,6 +68,7 @@ pub mod known;
 mod mask;
 mod redactor;
 pub mod rules;
+mod settle;
 mod stream;
 #[cfg(test)]
 mod test_support;

@@ -14,6 +14,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use crate::engine::{Hit, HitChain, LineScan, Region, Span, ValueEnd, merge_spans};
+use crate::settle;
 use crate::{Edit, Finding, Redactor, Report, RuleId, RuleKind, StreamFinding};
 
 /// Lines a PEM private-key block may span before the block state resets.
@@ -402,6 +403,15 @@ impl Processor {
         {
             self.data_block = Some(indent);
         }
+        if self.line_pos == 0
+            && self.done_to == 0
+            && self.cont.is_none()
+            && !scan.spans.is_empty()
+            && scan.spans.iter().all(|sp| sp.continues.is_none())
+            && settle::needed(self.red.mask_style(), piece)
+        {
+            settle::settle(&self.red, piece, &mut scan.spans);
+        }
         let pem_begin = scan.pem_begin.clone();
         self.emit(piece, scan, None, out);
         self.cont = None;
@@ -515,13 +525,7 @@ impl Processor {
             }
             return;
         }
-        if sp.quote {
-            out.push(b'"');
-        }
-        self.red.masker().write(out, &sp.rule, secret, sp.prefix_len);
-        if sp.quote {
-            out.push(b'"');
-        }
+        settle::write_mask(&self.red, secret, sp, out);
     }
 
     /// A line inside an open PEM block: mask it when it is base64 or a PEM header and
