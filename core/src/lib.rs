@@ -49,7 +49,10 @@
 //! the automaton is walked in several lanes at once. Many known values are found apart, by
 //! hashing sampled windows, so their number barely changes the speed. Lines without a
 //! literal are copied untouched; a hit is confirmed by cheap local checks, and a format
-//! rule's regex runs only on a window around its keyword. Secrets never appear in `Debug`
+//! rule's regex runs only on a window around its keyword. A line whose masks could change
+//! how it reads (it holds a control byte, a backquote or an ellipsis) is read again masked
+//! and its masks widened until it reads the same, so redacting the output again changes
+//! nothing. Secrets never appear in `Debug`
 //! output, errors or reports.
 
 // Unsafe code only in the SIMD prefilter (`engine::teddy`), which allows it where it
