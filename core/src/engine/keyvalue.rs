@@ -217,9 +217,6 @@ pub(crate) struct KeyFinds {
     /// Placeholders cut short before a mask: their start, and where their mask must end
     /// when a finding overlaps them (see `Value::masked_end`).
     pub cut_placeholders: Vec<(usize, usize)>,
-    /// Line-start values ended by a control byte: their start and the byte's offset (see
-    /// [`run_past_masked_controls`]).
-    pub control_cuts: Vec<(usize, usize)>,
     /// `Cookie:` and `Set-Cookie:` lists: where each starts and whether it is `Set-Cookie`.
     /// They are read by [`cookies`] once the line's other findings are known.
     cookies: Vec<(usize, bool)>,
@@ -416,9 +413,6 @@ fn record_value(line: &[u8], mut v: Value, rule: RuleId, json: bool, region: Reg
     if let Some(end) = v.masked_end.filter(|_| placeholder) {
         out.cut_placeholders.push((v.start, end));
     }
-    if let Some(cut) = v.control_cut.filter(|_| !placeholder) {
-        out.control_cuts.push((v.start, cut));
-    }
     let to = if placeholder { &mut out.placeholders } else { &mut out.spans };
     to.push(Span { quote: json && v.quote.is_none(), continues: v.continues, ..Span::key(v.start, v.end, rule) });
 }
@@ -474,14 +468,12 @@ struct Value {
     /// [`placeholder_before_mask`]): where it ends once masked. The next pass reads it from
     /// its mask on to there, so a mask of the placeholder must reach there too.
     masked_end: Option<usize>,
-    /// A line-start value ended by the control byte at this offset.
-    control_cut: Option<usize>,
 }
 
 impl Value {
     /// A value with no cut to remember.
     fn new(start: usize, end: usize, quote: Option<u8>, continues: Option<ValueEnd>) -> Value {
-        Value { start, end, quote, continues, masked_end: None, control_cut: None }
+        Value { start, end, quote, continues, masked_end: None }
     }
 
     fn read(line: &[u8], p: usize, xml: bool, line_start: bool, quoted_name: bool) -> Value {
@@ -506,13 +498,12 @@ impl Value {
         }
         if line_start && !quoted_name {
             // To the end of the line, or of the `\r`-separated segment (progress bars).
-            let control_cut = next_control(line, p, eol);
-            let eol = control_cut.unwrap_or(eol);
+            let eol = next_control(line, p, eol).unwrap_or(eol);
             let end = trim_blank_end_from(line, p, eol);
             if let Some(cut) = placeholder_before_mask(line, p, eol) {
                 return Value { masked_end: Some(end), ..Value::new(p, cut, None, None) };
             }
-            return Value { control_cut, ..Value::new(p, end, None, Some(ValueEnd::EndOfLine)) };
+            return Value::new(p, end, None, Some(ValueEnd::EndOfLine));
         }
         let mut q = p;
         loop {
@@ -565,27 +556,6 @@ fn trim_blank_end_from(line: &[u8], start: usize, mut end: usize) -> usize {
         end -= 1;
     }
     end
-}
-
-/// Masks of line-start values that a control byte ended (`control_cuts`), run on past
-/// that byte when another finding masks it: the next pass no longer sees the byte, reads
-/// the value from its mask on to the next control byte or the line end, and masks all of
-/// it, so this pass does now (idempotence). Repeated while the byte that ends the longer
-/// value is masked too.
-pub(crate) fn run_past_masked_controls(line: &[u8], spans: &mut [Span], control_cuts: &[(usize, usize)]) {
-    let eol = line_end(line);
-    let masked = |spans: &[Span], at: usize| spans.iter().any(|s| s.start <= at && at < s.end);
-    for &(start, cut) in control_cuts {
-        let Some(i) = spans.iter().position(|s| s.start == start && s.kind == RuleKind::Key) else { continue };
-        let mut stop = cut;
-        while stop < eol && masked(spans, stop) {
-            stop = next_control(line, stop + 1, eol).unwrap_or(eol);
-        }
-        if stop > cut {
-            let end = trim_blank_end_from(line, start, stop);
-            spans[i].end = spans[i].end.max(end);
-        }
-    }
 }
 
 /// Where the value at `p` ends when it starts with a placeholder directly followed by a

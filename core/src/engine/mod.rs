@@ -459,9 +459,6 @@ impl Engine {
             scan.spans.retain(|sp| !self.allowed(&line[sp.start..sp.end]));
         }
         take_broken_placeholders(&mut scan.spans, found.placeholders, &found.cut_placeholders);
-        if !found.control_cuts.is_empty() {
-            keyvalue::run_past_masked_controls(line, &mut scan.spans, &found.control_cuts);
-        }
         scan
     }
 
