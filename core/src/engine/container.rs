@@ -109,7 +109,7 @@ pub(super) fn read(
 /// `(` after a wrapper's class name (`Secret('x')`).
 fn opening(line: &[u8], p: usize, eol: usize, earlier: &Earlier) -> Option<usize> {
     let b = *line.get(p)?;
-    let open = if b.is_ascii_alphabetic() || b == b'_' { wrapper_open(line, p, eol)? } else { p };
+    let open = if b.is_ascii_alphabetic() || b == b'_' { wrapper_open(line, p, eol, earlier)? } else { p };
     // A name or bracket that a finding covers will be a mask on the next pass.
     if (p..=open).any(|i| earlier.covering(i).is_some()) {
         return None;
@@ -126,7 +126,9 @@ fn opening(line: &[u8], p: usize, eol: usize, earlier: &Earlier) -> Option<usize
 /// The `(` after a class name at `p` (`Secret('x')`, `Auth(user=…)`), if one is there:
 /// letters only, and a string, a keyword argument or `)` first. A password such as
 /// `Pa55(word)` or `Pass(word)` is a value, not a wrapper whose name may stay in clear.
-fn wrapper_open(line: &[u8], p: usize, eol: usize) -> Option<usize> {
+/// An argument that another rule's finding (`earlier`) covers will be a mask on the next
+/// pass, which makes no wrapper either.
+fn wrapper_open(line: &[u8], p: usize, eol: usize, earlier: &Earlier) -> Option<usize> {
     let len = line[p..eol].iter().take_while(|&&c| c.is_ascii_alphabetic() || c == b'_' || c == b'.').count();
     let open = p + len;
     if len == 0 || len > MAX_WRAPPER || line.get(open) != Some(&b'(') {
@@ -135,7 +137,8 @@ fn wrapper_open(line: &[u8], p: usize, eol: usize) -> Option<usize> {
     let arg = skip_blank(line, open + 1).min(eol);
     let name = line[arg..eol].iter().take_while(|&&c| c.is_ascii_alphanumeric() || c == b'_').count();
     let keyword = name > 0 && line.get(arg + name) == Some(&b'=') && line.get(arg + name + 1) != Some(&b'=');
-    (keyword || matches!(line.get(arg), Some(b'"' | b'\'' | b')'))).then_some(open)
+    let masked = (arg..=arg + name).any(|i| earlier.covering(i).is_some());
+    (!masked && (keyword || matches!(line.get(arg), Some(b'"' | b'\'' | b')')))).then_some(open)
 }
 
 fn closer(open: u8) -> u8 {
@@ -223,7 +226,7 @@ fn bare(
     let i = i.min(eol);
     let string_prefix =
         i - q <= 2 && line[q..i].iter().all(|b| b"bBrRuUfF".contains(b)) && matches!(line.get(i), Some(b'"' | b'\''));
-    let class_name = i < eol && line[i] == b'(' && wrapper_open(line, q, eol) == Some(i);
+    let class_name = i < eol && line[i] == b'(' && wrapper_open(line, q, eol, earlier) == Some(i);
     if i > q && !string_prefix && !class_name && !names_a_member(line, i, eol) {
         let continues = (i == eol && !ends_line).then_some(ValueEnd::Terminator);
         push_leaf(line, q, i, true, continues, out);
@@ -265,6 +268,19 @@ mod tests {
         assert_eq!(leaves("[https://a.example/x, 10:00]"), Some(vec!["https://a.example/x", "00"]));
         assert_eq!(leaves(r#"{"a": ["x", {"b": 'y'}]}"#), Some(vec!["x", "y"]));
         assert_eq!(leaves(r#"('a\'b', 'c')"#), Some(vec![r"a\'b", "c"]));
+    }
+
+    #[test]
+    fn a_wrapper_whose_argument_another_finding_covers_is_none() {
+        // `x.g(k=v` reads as a call with a keyword argument; with `k=v` another rule's
+        // finding, it will be `x.g([REDACTED]` on the next pass, and `x.g` a leaf.
+        let value = "(x.g(k=v";
+        let mut out = Vec::new();
+        let earlier = Earlier::new([(5, 8)].into_iter());
+        read(value.as_bytes(), 0, value.len(), &earlier, false, true, &mut out).unwrap();
+        let texts: Vec<&str> = out.iter().map(|l| &value[l.start..l.end]).collect();
+        assert_eq!(texts, ["x.g", "k=v"]);
+        assert_eq!(leaves("(x.g(k=v"), Some(vec!["v"]));
     }
 
     #[test]
