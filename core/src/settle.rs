@@ -122,22 +122,11 @@ fn render(red: &Redactor, line: &[u8], spans: &[Span], out: &mut Vec<u8>, pieces
             out.extend_from_slice(&line[cursor..sp.start]);
         }
         pieces.push(Piece { out_start: out.len(), start: sp.start, end: sp.end, mask: true });
-        write_mask(red, &line[sp.start..sp.end], sp, out);
+        sp.write_mask(red.masker(), &line[sp.start..sp.end], out);
         cursor = sp.end;
     }
     pieces.push(Piece { out_start: out.len(), start: cursor, end: line.len(), mask: false });
     out.extend_from_slice(&line[cursor..]);
-}
-
-/// Writes the mask of `sp`, whose bytes are `secret`: what the stream writes for it.
-pub(crate) fn write_mask(red: &Redactor, secret: &[u8], sp: &Span, out: &mut Vec<u8>) {
-    if sp.quote {
-        out.push(b'"');
-    }
-    red.masker().write(out, &sp.rule, secret, sp.prefix_len);
-    if sp.quote {
-        out.push(b'"');
-    }
 }
 
 /// The piece holding masked offset `at` (the last piece for the end of the line).
@@ -227,7 +216,7 @@ mod tests {
         MaskStyle::ALL.iter().map(|&s| Redactor::builder().mask(s).hash_key(&[7; 32]).build().unwrap()).collect()
     });
 
-    /// What `may_unsettle` reads eight bytes at a time, one byte at a time.
+    /// What `may_unsettle` reads sixteen bytes at a time, one byte at a time.
     fn risky_bytewise(line: &[u8]) -> bool {
         (0..line.len()).any(|i| {
             (line[i] < 0x20 && !matches!(line[i], b'\t' | b'\n' | b'\r'))

@@ -403,6 +403,8 @@ impl Processor {
         {
             self.data_block = Some(indent);
         }
+        // A whole line, none of it written yet: masks that would change how it reads are
+        // widened now, so that redacting the output again changes nothing.
         if self.line_pos == 0
             && self.done_to == 0
             && self.cont.is_none()
@@ -525,7 +527,7 @@ impl Processor {
             }
             return;
         }
-        settle::write_mask(&self.red, secret, sp, out);
+        sp.write_mask(self.red.masker(), secret, out);
     }
 
     /// A line inside an open PEM block: mask it when it is base64 or a PEM header and

@@ -67,6 +67,18 @@ impl Span {
     pub(crate) fn key(start: usize, end: usize, rule: RuleId) -> Span {
         Span { start, end, rule, kind: RuleKind::Key, prefix_len: 0, truncated: false, quote: false, continues: None }
     }
+
+    /// Writes this span's mask, `secret` being its bytes (from `start` on when its head was
+    /// written before).
+    pub(crate) fn write_mask(&self, masker: &crate::mask::Masker, secret: &[u8], out: &mut Vec<u8>) {
+        if self.quote {
+            out.push(b'"');
+        }
+        masker.write(out, &self.rule, secret, self.prefix_len);
+        if self.quote {
+            out.push(b'"');
+        }
+    }
 }
 
 /// Context of the region being scanned.
